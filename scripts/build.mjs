@@ -1,0 +1,37 @@
+// Bundles every stage that exists (src/<stage>/index.ts with an actions/<stage>/action.yml)
+// into actions/<stage>/dist/ with ncc: minified, with a source map, as ES modules.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export function stages() {
+  return readdirSync(join(root, 'src'))
+    .filter((name) => existsSync(join(root, 'src', name, 'index.ts')))
+    .filter((name) => existsSync(join(root, 'actions', name, 'action.yml')))
+    .sort();
+}
+
+/** @param {string} stage */
+export function buildStage(stage) {
+  const out = join(root, 'actions', stage, 'dist');
+  rmSync(out, { recursive: true, force: true });
+  const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+  const result = spawnSync(
+    process.execPath,
+    [ncc, 'build', join('src', stage, 'index.ts'), '-o', out, '-m', '-s', '--no-source-map-register', '--license', 'licenses.txt', '-q'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0) throw new Error(`ncc failed for ${stage}`);
+  // The bundle is an ES module wherever the action is checked out, whatever package.json is above it.
+  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const only = process.argv.slice(2);
+  for (const stage of only.length > 0 ? only : stages()) {
+    buildStage(stage);
+    console.log(`built actions/${stage}/dist`);
+  }
+}

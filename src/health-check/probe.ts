@@ -1,0 +1,118 @@
+import { excerpt } from '../lib/format.js';
+import { httpGet, parseRetryAfter, RequestError } from '../lib/http.js';
+import { poll, type Attempt } from '../lib/poll.js';
+
+export interface ProbeOptions {
+  expectedStatus: number;
+  expect: Readonly<Record<string, unknown>> | undefined;
+  bearerToken: string;
+  requestTimeoutMs: number;
+}
+
+export interface Healthy {
+  status: number;
+  body: string;
+  attempts: number;
+  durationMs: number;
+}
+
+/** A final answer: a redirect, or a status that retrying will not change. */
+export class ProbeFailedError extends Error {
+  override name = 'ProbeFailedError';
+}
+
+const RETRYABLE = new Set([408, 425, 429]);
+export const isRetryableStatus = (status: number): boolean => RETRYABLE.has(status) || status >= 500;
+
+/** True when `actual` holds everything in `expected`: objects by key, arrays element by element. */
+export function containsSubset(actual: unknown, expected: unknown): boolean {
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, index) => containsSubset(actual[index], item))
+    );
+  }
+  if (typeof expected === 'object' && expected !== null) {
+    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return false;
+    const record = actual as Record<string, unknown>;
+    return Object.entries(expected).every(
+      ([key, value]) => Object.prototype.hasOwnProperty.call(record, key) && containsSubset(record[key], value),
+    );
+  }
+  return Object.is(actual, expected);
+}
+
+/** `base` + `path`, keeping a path prefix of the base (`https://h/api` + `/health` → `/api/health`). */
+export function joinUrl(base: URL, path: string): URL {
+  const url = new URL(base.href);
+  const [pathname = '', query] = path.split(/\?(.*)/s, 2);
+  url.pathname = url.pathname.replace(/\/+$/, '') + pathname;
+  if (query !== undefined) url.search = `?${query}`;
+  return url;
+}
+
+/** One GET of the health URL, classified: done, worth another try, or final (thrown). */
+export async function probeOnce(url: URL, options: ProbeOptions, remainingMs: number): Promise<Attempt<Omit<Healthy, 'attempts'>>> {
+  const headers: Record<string, string> =
+    options.bearerToken === '' ? {} : { authorization: `Bearer ${options.bearerToken}` };
+  let response;
+  try {
+    response = await httpGet(url, { headers, timeoutMs: Math.min(options.requestTimeoutMs, remainingMs) });
+  } catch (error) {
+    if (error instanceof RequestError) return { done: false, reason: `${error.code}: ${error.message}` };
+    throw error;
+  }
+  const { status, body } = response;
+  if (status === options.expectedStatus) {
+    if (options.expect === undefined) return { done: true, value: { status, body, durationMs: response.durationMs } };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { done: false, reason: `${status}, but the body is not JSON: ${excerpt(body)}` };
+    }
+    if (containsSubset(parsed, options.expect)) {
+      return { done: true, value: { status, body, durationMs: response.durationMs } };
+    }
+    return {
+      done: false,
+      reason: `${status}, but the body does not contain ${JSON.stringify(options.expect)}: ${excerpt(body)}`,
+    };
+  }
+  if (status >= 300 && status < 400) {
+    const location = response.headers.location ?? '(no Location header)';
+    throw new ProbeFailedError(
+      `GET ${url.href} answered ${status}, a redirect to ${location}; redirects are not followed: point "url" at the final address`,
+    );
+  }
+  if (isRetryableStatus(status)) {
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    return {
+      done: false,
+      reason: `${status}: ${excerpt(body)}`,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
+  }
+  throw new ProbeFailedError(
+    `GET ${url.href} answered ${status}, expected ${options.expectedStatus}: ${excerpt(body) || '(empty body)'}`,
+  );
+}
+
+/** Polls the URL until it answers as expected, within the deadline. */
+export async function waitForHealthy(
+  url: URL,
+  options: ProbeOptions,
+  deadline: number,
+  onRetry: (attempt: number, reason: string) => void,
+): Promise<Healthy> {
+  const { value, attempts } = await poll(
+    async ({ attempt, remainingMs }) => {
+      const result = await probeOnce(url, options, remainingMs);
+      if (!result.done) onRetry(attempt, result.reason);
+      return result;
+    },
+    { deadline, what: `GET ${url.href} to answer ${options.expectedStatus}` },
+  );
+  return { ...value, attempts };
+}

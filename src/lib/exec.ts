@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { formatMs } from './format.js';
+import { redact } from './secrets.js';
+
+export interface ToolOptions {
+  /** Working directory of the tool. */
+  cwd?: string;
+  /** The tool's whole environment; default: this process's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Deadline for the tool, in milliseconds. Past it the process group is stopped. */
+  timeoutMs: number;
+  /** Written to the tool's standard input, which is then closed. */
+  stdin?: string;
+  /** Accept these exit codes besides 0 (e.g. Terraform's `-detailed-exitcode` 2). */
+  okCodes?: readonly number[];
+  /** Called with each chunk of output as it arrives (already redacted). */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** How a cancelled run stops this tool: kill its group (default) or forward one SIGINT and wait. */
+  onCancel?: 'kill' | 'interrupt';
+}
+
+export interface ToolResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** A tool that failed: its command, exit status and the tail of its stderr, secrets removed. */
+export class ToolError extends Error {
+  override name = 'ToolError';
+  constructor(
+    message: string,
+    readonly result: ToolResult | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** Grace between SIGTERM and SIGKILL when a process group is stopped. */
+export const KILL_GRACE_MS = 5_000;
+/** Output kept per stream; a tool that prints more keeps its last part. */
+const MAX_CAPTURE = 16 * 1024 * 1024;
+const STDERR_TAIL_LINES = 20;
+
+interface Tracked {
+  child: ChildProcess;
+  onCancel: 'kill' | 'interrupt';
+  exited: Promise<void>;
+}
+const live = new Set<Tracked>();
+
+/** The command line for messages: arguments quoted when needed, secrets removed. */
+export function describeCommand(command: string, args: readonly string[]): string {
+  const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg));
+  return redact([command, ...args].map(quote).join(' '));
+}
+
+function tail(text: string, lines: number): string {
+  const kept = text.trimEnd().split('\n').slice(-lines).join('\n');
+  return redact(kept);
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // Negative pid: the whole process group the tool leads (it was spawned detached).
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** SIGTERM to the tool's process group, SIGKILL after the grace; resolves when it exited. */
+export async function stopProcessGroup(child: ChildProcess, graceMs = KILL_GRACE_MS): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+  timer.unref();
+  await exited;
+  clearTimeout(timer);
+  // Grandchildren that outlived the leader get no grace.
+  signalGroup(child, 'SIGKILL');
+}
+
+/**
+ * Stops every tool still running: used by the error boundary on failure and on cancellation.
+ * Tools started with `onCancel: 'interrupt'` get one SIGINT and are waited for (Terraform
+ * releases its state lock that way); the others are stopped as a group.
+ */
+export async function stopAllTools(reason: 'failure' | 'cancel'): Promise<void> {
+  await Promise.all(
+    [...live].map(async (tracked) => {
+      if (reason === 'cancel' && tracked.onCancel === 'interrupt') {
+        signalGroup(tracked.child, 'SIGINT');
+        await tracked.exited;
+        return;
+      }
+      await stopProcessGroup(tracked.child);
+    }),
+  );
+}
+
+/** Number of tools this process is running (for tests of the cleanup). */
+export function liveToolCount(): number {
+  return live.size;
+}
+
+/**
+ * Runs a tool with an argument array (never a shell), under a deadline, capturing its output.
+ * A non-zero exit (other than `okCodes`), a signal, a spawn failure or the deadline becomes a
+ * `ToolError` that names the command and carries the tail of stderr, secrets removed.
+ */
+export async function runTool(command: string, args: readonly string[], options: ToolOptions): Promise<ToolResult> {
+  const started = performance.now();
+  const shown = describeCommand(command, args);
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    detached: true,
+    windowsHide: true,
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const tracked: Tracked = { child, onCancel: options.onCancel ?? 'kill', exited };
+  live.add(tracked);
+
+  let stdout = '';
+  let stderr = '';
+  const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    if (stream === 'stdout') stdout = (stdout + text).slice(-MAX_CAPTURE);
+    else stderr = (stderr + text).slice(-MAX_CAPTURE);
+    options.onOutput?.(redact(text), stream);
+  };
+  child.stdout?.on('data', capture('stdout'));
+  child.stderr?.on('data', capture('stderr'));
+  if (options.stdin !== undefined && child.stdin !== null) {
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin);
+  }
+
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void stopProcessGroup(child);
+  }, options.timeoutMs);
+
+  try {
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+      (resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
+      },
+    );
+    const result: ToolResult = { code: code ?? -1, stdout, stderr, durationMs: performance.now() - started };
+    if (timedOut) {
+      throw new ToolError(
+        `${shown} did not finish within ${formatMs(options.timeoutMs)} and was stopped${stderrSuffix(stderr)}`,
+        result,
+      );
+    }
+    if (signal !== null) throw new ToolError(`${shown} was killed by ${signal}${stderrSuffix(stderr)}`, result);
+    if (code !== 0 && !(options.okCodes ?? []).includes(code ?? -1)) {
+      throw new ToolError(`${shown} failed with exit code ${code}${stderrSuffix(stderr)}`, result);
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof ToolError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'was not found on PATH' : 'could not start';
+    throw new ToolError(`${shown} ${reason}: ${redact((error as Error).message)}`, undefined);
+  } finally {
+    clearTimeout(timer);
+    live.delete(tracked);
+  }
+}
+
+function stderrSuffix(stderr: string): string {
+  const text = tail(stderr, STDERR_TAIL_LINES);
+  return text === '' ? '' : `:\n${text}`;
+}

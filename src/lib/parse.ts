@@ -1,0 +1,67 @@
+import { ConfigurationError } from './errors.js';
+
+/** Strict boolean: `true` or `false` in any case, trimmed; an empty value takes the default. */
+export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === '') return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigurationError(`input "${name}" is "${raw.trim()}": use true or false`);
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Duration in milliseconds: `90s`, `5m`, `1h`, `250ms` or plain seconds; it must be positive. */
+export function parseDuration(name: string, raw: string): number {
+  const match = DURATION.exec(raw.trim());
+  const amount = match?.[1];
+  if (match === null || amount === undefined) {
+    throw new ConfigurationError(
+      `input "${name}" is "${raw.trim()}": not a duration; use a number with s, m or h (90s, 5m, 1h) or plain seconds`,
+    );
+  }
+  const unit = (match[2] ?? 's').toLowerCase();
+  const ms = Math.round(Number(amount) * (UNIT_MS[unit] ?? 1000));
+  if (ms <= 0) throw new ConfigurationError(`input "${name}" is "${raw.trim()}": the duration must be above zero`);
+  return ms;
+}
+
+/** Integer within [min, max]. */
+export function parseInteger(name: string, raw: string, min: number, max: number): number {
+  const value = raw.trim();
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigurationError(`input "${name}" is "${value}": use a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+/** One entry a line, trimmed; blank lines and lines starting with `#` are skipped. */
+export function parseList(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** `KEY=VALUE` lines into ordered pairs; the value may hold `=`. */
+export function parseKeyValueLines(name: string, raw: string): [string, string][] {
+  return parseList(raw).map((line) => {
+    const at = line.indexOf('=');
+    if (at <= 0) {
+      throw new ConfigurationError(`input "${name}": the line "${line.slice(0, 40)}" is not KEY=VALUE`);
+    }
+    return [line.slice(0, at).trim(), line.slice(at + 1)];
+  });
+}
+
+/** One of the allowed values, case-insensitive. */
+export function parseChoice<T extends string>(name: string, raw: string, allowed: readonly T[], fallback: T): T {
+  const value = raw.trim().toLowerCase();
+  if (value === '') return fallback;
+  const found = allowed.find((option) => option === value);
+  if (found === undefined) {
+    throw new ConfigurationError(`input "${name}" is "${raw.trim()}": use one of ${allowed.join(', ')}`);
+  }
+  return found;
+}

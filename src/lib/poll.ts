@@ -1,0 +1,84 @@
+import { DeadlineError } from './errors.js';
+import { formatMs } from './format.js';
+
+export type Attempt<T> =
+  | { done: true; value: T }
+  /** Not yet: `reason` says why (it ends the deadline error); `retryAfterMs` asks for a longer wait. */
+  | { done: false; reason: string; retryAfterMs?: number };
+
+export interface Backoff {
+  /** First wait, before jitter. */
+  initialMs: number;
+  /** Growth of each wait. */
+  factor: number;
+  /** No wait is longer, jitter included. */
+  maxMs: number;
+  /** Spread of each wait: 0.2 draws it from 80 % to 120 % of its nominal value. */
+  jitter: number;
+}
+
+/** From about 250 ms up to 2.5 s: quick to notice a service that just came up, gentle on one that did not. */
+export const DEFAULT_BACKOFF: Backoff = { initialMs: 250, factor: 1.25, maxMs: 2_500, jitter: 0.2 };
+
+/** An attempt with less time than this left is not started: it could only time out. */
+const MIN_ATTEMPT_MS = 100;
+
+export interface PollOptions {
+  /** `Date.now()`-based instant after which no attempt starts. */
+  deadline: number;
+  /** What is awaited, for the deadline error: "the revision to be ready". */
+  what: string;
+  backoff?: Backoff;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PollInfo {
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Milliseconds left before the deadline: an attempt's own timeout must not exceed it. */
+  remainingMs: number;
+}
+
+/** The nominal wait after attempt `n` (1-based), with jitter, capped at `maxMs`. */
+export function backoffDelay(n: number, backoff: Backoff, random: () => number = Math.random): number {
+  const nominal = backoff.initialMs * backoff.factor ** (n - 1);
+  const spread = 1 - backoff.jitter + 2 * backoff.jitter * random();
+  return Math.min(backoff.maxMs, Math.round(nominal * spread));
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface PollResult<T> {
+  value: T;
+  attempts: number;
+}
+
+/**
+ * Calls `attempt` until it is done, waiting with backoff and jitter between tries, never past
+ * the deadline. A `retryAfterMs` longer than the backoff is honoured, capped by the deadline.
+ * An attempt that throws ends the polling at once (the error is final); the deadline ends it
+ * with a `DeadlineError` carrying the last reason.
+ */
+export async function poll<T>(attempt: (info: PollInfo) => Promise<Attempt<T>>, options: PollOptions): Promise<PollResult<T>> {
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? defaultSleep;
+  const started = Date.now();
+  let lastReason = 'no attempt could start';
+  for (let n = 1; ; n++) {
+    const remainingMs = options.deadline - Date.now();
+    if (remainingMs < MIN_ATTEMPT_MS) {
+      throw new DeadlineError(
+        `gave up waiting for ${options.what} after ${formatMs(Date.now() - started)} and ${n - 1} attempt${n - 1 === 1 ? '' : 's'}; last: ${lastReason}`,
+      );
+    }
+    const result = await attempt({ attempt: n, remainingMs });
+    if (result.done) return { value: result.value, attempts: n };
+    lastReason = result.reason;
+    const wait = Math.max(backoffDelay(n, backoff, random), result.retryAfterMs ?? 0);
+    const left = options.deadline - Date.now();
+    if (left < MIN_ATTEMPT_MS) continue;
+    await sleep(Math.min(wait, left));
+  }
+}

@@ -1,0 +1,45 @@
+import * as core from '@actions/core';
+
+/**
+ * Every value registered here is masked by the runner (`::add-mask::`) and removed by
+ * `redact()` from anything this code prints itself, because the runner's masking only
+ * protects the log: outputs, summaries and annotations written before registration are not.
+ */
+const registered = new Set<string>();
+
+/** The forms in which a secret can leak: as given, percent-encoded or -decoded, base64. */
+export function derivedForms(value: string): string[] {
+  const forms = new Set<string>([value]);
+  forms.add(encodeURIComponent(value));
+  try {
+    forms.add(decodeURIComponent(value));
+  } catch {
+    // Not percent-encoded: nothing to add.
+  }
+  const bytes = Buffer.from(value, 'utf8');
+  forms.add(bytes.toString('base64'));
+  forms.add(bytes.toString('base64url'));
+  // A multi-line secret leaks line by line; the runner masks each line it is told about.
+  for (const line of value.split(/\r?\n/)) if (line.trim() !== '') forms.add(line);
+  return [...forms].filter((form) => form !== '');
+}
+
+/** Registers a secret and its derived forms, before anything that could print them. */
+export function registerSecret(value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  for (const form of derivedForms(value)) {
+    if (registered.has(form)) continue;
+    registered.add(form);
+    core.setSecret(form);
+  }
+}
+
+/** Replaces every registered secret in `text` with `***`, longest first. */
+export function redact(text: string): string {
+  if (registered.size === 0 || text === '') return text;
+  let result = text;
+  for (const secret of [...registered].sort((a, b) => b.length - a.length)) {
+    if (result.includes(secret)) result = result.split(secret).join('***');
+  }
+  return result;
+}

@@ -1,0 +1,267 @@
+// Runs a bundled action the way the GitHub runner does: `node actions/<stage>/dist/index.js`
+// with INPUT_* (hyphens kept, defaults from action.yml), file commands as real files,
+// RUNNER_TEMP, GITHUB_WORKSPACE and friends; then its `post:` with the saved state.
+// Plain JavaScript so that tests, benchmarks and the demo share it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+
+/**
+ * @typedef {{ description?: string, required?: boolean, default?: string }} InputSpec
+ * @typedef {{ inputs?: Record<string, InputSpec>, outputs?: Record<string, { description?: string }>,
+ *   runs: { using: string, main: string, post?: string, 'post-if'?: string } }} ActionSpec
+ */
+
+/** @param {string} stage @returns {ActionSpec} */
+export function readActionYml(stage) {
+  return /** @type {ActionSpec} */ (parseYaml(readFileSync(join(repoRoot, 'actions', stage, 'action.yml'), 'utf8')));
+}
+
+/** The runner's name for an input's variable: spaces to `_`, upper case, hyphens kept. @param {string} name */
+export const inputVariable = (name) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+
+/**
+ * Parses a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `key=value` lines and
+ * `key<<DELIMITER` heredocs.
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
+export function parseFileCommands(text) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = /** @type {string} */ (lines[i]);
+    if (line === '') continue;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, key, delim] = /** @type {[string, string, string]} */ (/** @type {unknown} */ (heredoc));
+      const body = [];
+      i++;
+      while (i < lines.length && lines[i] !== delim) body.push(lines[i++]);
+      if (i >= lines.length) throw new Error(`heredoc for ${key} is not closed by ${delim}`);
+      values[key] = body.join('\n');
+      continue;
+    }
+    const at = line.indexOf('=');
+    if (at <= 0) throw new Error(`malformed file command line: ${line}`);
+    values[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return values;
+}
+
+/**
+ * @typedef {object} RunOptions
+ * @property {string} stage
+ * @property {Record<string, string>} [inputs]
+ * @property {Record<string, string | undefined>} [env] extra variables (undefined removes one)
+ * @property {string[]} [pathPrepend] folders put before PATH (stand-ins)
+ * @property {string[]} [secrets] values that must appear nowhere; the run fails the test if they do
+ * @property {number} [timeoutMs] the harness's own deadline (default 60 s)
+ * @property {{ whenLog: RegExp, signal?: NodeJS.Signals, secondSignalAfterMs?: number }} [cancel]
+ * @property {boolean} [post] run `post:` too (default: when action.yml has one)
+ * @property {string} [cwd]
+ */
+
+/**
+ * @typedef {object} StepResult
+ * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} durationMs
+ */
+
+/**
+ * @typedef {StepResult & { outputs: Record<string, string>, state: Record<string, string>,
+ *   exported: Record<string, string>, summary: string, log: string, post?: StepResult,
+ *   runnerTemp: string, workspace: string, cleanup: () => void }} RunResult
+ */
+
+/**
+ * @param {string} script
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} cwd
+ * @param {number} timeoutMs
+ * @param {RunOptions['cancel']} [cancel]
+ * @returns {Promise<StepResult>}
+ */
+function runNode(script, env, cwd, timeoutMs, cancel) {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let cancelled = false;
+    const maybeCancel = () => {
+      if (!cancel || cancelled || !cancel.whenLog.test(stdout + stderr)) return;
+      cancelled = true;
+      child.kill(cancel.signal ?? 'SIGINT');
+      if (cancel.secondSignalAfterMs !== undefined) {
+        setTimeout(() => child.kill('SIGTERM'), cancel.secondSignalAfterMs).unref();
+      }
+    };
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      maybeCancel();
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      maybeCancel();
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not exit within ${timeoutMs} ms; log so far:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, durationMs: performance.now() - started });
+    });
+  });
+}
+
+/** @param {string} file */
+const readIfAny = (file) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Starts the bundled action as the runner would and collects what it left.
+ * @param {RunOptions} options
+ * @returns {Promise<RunResult>}
+ */
+export async function runAction(options) {
+  const spec = readActionYml(options.stage);
+  const actionDir = join(repoRoot, 'actions', options.stage);
+  const home = mkdtempSync(join(tmpdir(), `runner-${options.stage}-`));
+  const runnerTemp = join(home, 'temp');
+  const workspace = options.cwd ?? join(home, 'workspace');
+  const files = /** @type {const} */ (['output', 'state', 'env', 'path', 'summary']);
+  mkdirSync(runnerTemp, { recursive: true });
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(join(home, 'tool-cache'), { recursive: true });
+  /** @type {Record<string, string>} */
+  const paths = {};
+  for (const name of files) {
+    paths[name] = join(home, `file-commands-${name}`);
+    writeFileSync(/** @type {string} */ (paths[name]), '');
+  }
+
+  /** @type {NodeJS.ProcessEnv} */
+  const env = {
+    PATH: [...(options.pathPrepend ?? []), process.env.PATH ?? '/usr/bin:/bin'].join(delimiter),
+    HOME: process.env.HOME ?? home,
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: paths.output,
+    GITHUB_STATE: paths.state,
+    GITHUB_ENV: paths.env,
+    GITHUB_PATH: paths.path,
+    GITHUB_STEP_SUMMARY: paths.summary,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_SHA: '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9',
+    GITHUB_REF: 'refs/heads/dev',
+    GITHUB_REF_NAME: 'dev',
+    GITHUB_REPOSITORY: 'example-org/fastapi-service',
+    GITHUB_RUN_ID: '1234567890',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_ACTION: options.stage,
+    GITHUB_JOB: options.stage,
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: join(home, 'tool-cache'),
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_DEBUG: '1',
+  };
+  for (const [name, input] of Object.entries(spec.inputs ?? {})) {
+    if (input.default !== undefined) env[inputVariable(name)] = String(input.default);
+  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    if (!(name in (spec.inputs ?? {}))) throw new Error(`input "${name}" is not declared in actions/${options.stage}/action.yml`);
+    env[inputVariable(name)] = value;
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const main = await runNode(join(actionDir, spec.runs.main), env, workspace, timeoutMs, options.cancel);
+  const state = parseFileCommands(readIfAny(/** @type {string} */ (paths.state)));
+  /** @type {StepResult | undefined} */
+  let post;
+  if (spec.runs.post !== undefined && options.post !== false) {
+    /** @type {NodeJS.ProcessEnv} */
+    const postEnv = { ...env };
+    for (const [key, value] of Object.entries(state)) postEnv[`STATE_${key}`] = value;
+    post = await runNode(join(actionDir, spec.runs.post), postEnv, workspace, timeoutMs);
+  }
+  const result = {
+    ...main,
+    outputs: parseFileCommands(readIfAny(/** @type {string} */ (paths.output))),
+    state,
+    exported: parseFileCommands(readIfAny(/** @type {string} */ (paths.env))),
+    summary: readIfAny(/** @type {string} */ (paths.summary)),
+    log: main.stdout + main.stderr + (post ? post.stdout + post.stderr : ''),
+    ...(post ? { post } : {}),
+    runnerTemp,
+    workspace,
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+  if (options.secrets) assertNoLeaks(result, options.secrets);
+  return result;
+}
+
+/** The forms in which a secret would show up. @param {string} secret */
+export function leakForms(secret) {
+  const buffer = Buffer.from(secret, 'utf8');
+  return [...new Set([secret, encodeURIComponent(secret), buffer.toString('base64'), buffer.toString('base64url')])];
+}
+
+/**
+ * Fails when a secret, in any of its forms, appears in the log (the runner's own
+ * `::add-mask::` commands aside), the outputs, the state, the exported variables or the summary.
+ * @param {Pick<RunResult, 'log' | 'outputs' | 'summary' | 'state' | 'exported'>} result
+ * @param {string[]} secrets
+ */
+export function assertNoLeaks(result, secrets) {
+  const log = result.log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  /** @param {Record<string, string>} values */
+  const flat = (values) =>
+    Object.entries(values)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n');
+  const places = {
+    log,
+    outputs: flat(result.outputs),
+    state: flat(result.state),
+    exported: flat(result.exported),
+    summary: result.summary,
+  };
+  const found = [];
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    for (const form of leakForms(secret)) {
+      for (const [place, text] of Object.entries(places)) {
+        if (text.includes(form)) found.push(`${place} contains a secret (as "${form.slice(0, 3)}…", ${form.length} chars)`);
+      }
+    }
+  }
+  if (found.length > 0) throw new Error(`secret leak: ${[...new Set(found)].join('; ')}`);
+}
