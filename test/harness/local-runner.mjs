@@ -62,7 +62,8 @@ export function parseFileCommands(text) {
  * @property {string[]} [pathPrepend] folders put before PATH (stand-ins)
  * @property {string[]} [secrets] values that must appear nowhere; the run fails the test if they do
  * @property {number} [timeoutMs] the harness's own deadline (default 60 s)
- * @property {{ whenLog: RegExp, signal?: NodeJS.Signals, secondSignalAfterMs?: number }} [cancel]
+ * @property {{ whenLog?: RegExp, when?: () => boolean, signal?: NodeJS.Signals, secondSignalAfterMs?: number }} [cancel]
+ *   cancels the step as the runner does, once the log matches `whenLog` and/or `when()` holds
  * @property {boolean} [post] run `post:` too (default: when action.yml has one)
  * @property {string} [cwd]
  */
@@ -78,7 +79,7 @@ export function parseFileCommands(text) {
 
 /**
  * @typedef {StepResult & { outputs: Record<string, string>, state: Record<string, string>,
- *   exported: Record<string, string>, summary: string, log: string, post?: StepResult,
+ *   exported: Record<string, string>, summary: string, log: string, rawLog: string, post?: StepResult,
  *   runnerTemp: string, workspace: string, cleanup: () => void }} RunResult
  */
 
@@ -98,7 +99,9 @@ function runNode(script, env, cwd, timeoutMs, cancel) {
     let stderr = '';
     let cancelled = false;
     const maybeCancel = () => {
-      if (!cancel || cancelled || !cancel.whenLog.test(stdout + stderr)) return;
+      if (!cancel || cancelled) return;
+      if (cancel.whenLog && !cancel.whenLog.test(stdout + stderr)) return;
+      if (cancel.when && !cancel.when()) return;
       cancelled = true;
       child.kill(cancel.signal ?? 'SIGINT');
       if (cancel.secondSignalAfterMs !== undefined) {
@@ -113,6 +116,7 @@ function runNode(script, env, cwd, timeoutMs, cancel) {
       stderr += chunk;
       maybeCancel();
     });
+    const watcher = cancel?.when ? setInterval(maybeCancel, 25) : undefined;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${script} did not exit within ${timeoutMs} ms; log so far:\n${stdout}${stderr}`));
@@ -120,6 +124,7 @@ function runNode(script, env, cwd, timeoutMs, cancel) {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(watcher);
       resolve({ code, signal, stdout, stderr, durationMs: performance.now() - started });
     });
   });
@@ -215,7 +220,8 @@ export async function runAction(options) {
     state,
     exported: parseFileCommands(readIfAny(/** @type {string} */ (paths.env))),
     summary: readIfAny(/** @type {string} */ (paths.summary)),
-    log: main.stdout + main.stderr + (post ? post.stdout + post.stderr : ''),
+    rawLog: main.stdout + main.stderr + (post ? post.stdout + post.stderr : ''),
+    log: decodeCommands(main.stdout + main.stderr + (post ? post.stdout + post.stderr : '')),
     ...(post ? { post } : {}),
     runnerTemp,
     workspace,
@@ -223,6 +229,20 @@ export async function runAction(options) {
   };
   if (options.secrets) assertNoLeaks(result, options.secrets);
   return result;
+}
+
+/**
+ * The log as the runner shows it: the data of workflow commands (`::error::…`) unescaped
+ * (`%25` → `%`, `%0A` → newline, `%0D` → carriage return).
+ * @param {string} text
+ */
+export function decodeCommands(text) {
+  return text
+    .split('\n')
+    .map((line) =>
+      line.startsWith('::') ? line.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%') : line,
+    )
+    .join('\n');
 }
 
 /** The forms in which a secret would show up. @param {string} secret */
@@ -234,21 +254,24 @@ export function leakForms(secret) {
 /**
  * Fails when a secret, in any of its forms, appears in the log (the runner's own
  * `::add-mask::` commands aside), the outputs, the state, the exported variables or the summary.
- * @param {Pick<RunResult, 'log' | 'outputs' | 'summary' | 'state' | 'exported'>} result
+ * @param {Pick<RunResult, 'log' | 'rawLog' | 'outputs' | 'summary' | 'state' | 'exported'>} result
  * @param {string[]} secrets
  */
 export function assertNoLeaks(result, secrets) {
-  const log = result.log
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
+  /** @param {string} text */
+  const withoutMasks = (text) =>
+    text
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
   /** @param {Record<string, string>} values */
   const flat = (values) =>
     Object.entries(values)
       .map(([key, value]) => `${key}=${value}`)
       .join('\n');
   const places = {
-    log,
+    log: withoutMasks(result.log),
+    'raw log': withoutMasks(result.rawLog),
     outputs: flat(result.outputs),
     state: flat(result.state),
     exported: flat(result.exported),

@@ -1,0 +1,48 @@
+// The harness is what every runner-level test trusts: prove that it reads file commands as the
+// runner writes them and that its leak check does catch a leak.
+import { describe, expect, it } from 'vitest';
+import { assertNoLeaks, decodeCommands, inputVariable, parseFileCommands } from './harness/local-runner.mjs';
+
+describe('parseFileCommands', () => {
+  it('reads key=value lines and heredocs, as @actions/core writes them', () => {
+    const text = ['plain=value=with=equals', 'multi<<ghadelimiter_1f2e', 'line one', 'line two', 'ghadelimiter_1f2e', 'empty<<EOF', 'EOF', ''].join('\n');
+    expect(parseFileCommands(text)).toEqual({ plain: 'value=with=equals', multi: 'line one\nline two', empty: '' });
+  });
+
+  it('rejects an unclosed heredoc', () => {
+    expect(() => parseFileCommands('a<<X\nvalue\n')).toThrow(/not closed by X/);
+  });
+});
+
+describe('inputVariable', () => {
+  it('keeps hyphens and upper-cases, as the runner does', () => {
+    expect(inputVariable('expected-status')).toBe('INPUT_EXPECTED-STATUS');
+    expect(inputVariable('some input')).toBe('INPUT_SOME_INPUT');
+  });
+});
+
+describe('decodeCommands', () => {
+  it('unescapes workflow command data and leaves other lines alone', () => {
+    expect(decodeCommands('::error::100%25 done%0Anext\nplain 100%25')).toBe('::error::100% done\nnext\nplain 100%25');
+  });
+});
+
+describe('assertNoLeaks', () => {
+  const clean = { log: '::add-mask::s3cr3t/pa ss\nall fine', rawLog: '::add-mask::s3cr3t/pa ss', outputs: { a: 'b' }, summary: 'ok', state: {}, exported: {} };
+  const secret = 's3cr3t/pa ss';
+
+  it('passes when the secret shows only in ::add-mask:: commands', () => {
+    expect(() => assertNoLeaks(clean, [secret])).not.toThrow();
+  });
+
+  it.each([
+    ['log', { ...clean, log: `value ${secret}` }],
+    ['raw log', { ...clean, rawLog: `::error::${secret}` }],
+    ['outputs', { ...clean, outputs: { url: `x${encodeURIComponent(secret)}` } }],
+    ['summary', { ...clean, summary: Buffer.from(secret).toString('base64') }],
+    ['state', { ...clean, state: { pid: secret } }],
+    ['exported', { ...clean, exported: { X: Buffer.from(secret).toString('base64url') } }],
+  ])('catches a leak into the %s', (place, result) => {
+    expect(() => assertNoLeaks(result, [secret])).toThrow(`${place} contains a secret`);
+  });
+});

@@ -1,0 +1,307 @@
+// actions/health-check as the runner runs it: the bundled dist/index.js started as a process,
+// real HTTP(S) servers on 127.0.0.1, and the gcloud stand-in on PATH.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot, runAction } from '../harness/local-runner.mjs';
+import { json, selfSignedCertificate, startServer, startTlsServer, type TestServer } from '../helpers/servers.js';
+import { knativeService, writeScenario } from './fixtures.js';
+
+const standins = join(repoRoot, 'test', 'standins', 'bin');
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
+  const started = await startServer(handler);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+async function healthCheck(options: Omit<Parameters<typeof runAction>[0], 'stage'>) {
+  const result = await runAction({ stage: 'health-check', pathPrepend: [standins], ...options });
+  cleanups.push(result.cleanup);
+  return result;
+}
+
+function gcloudCalls(logFile: string): { pid: number; argv: string[] }[] {
+  if (!existsSync(logFile)) return [];
+  return readFileSync(logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { pid: number; argv: string[] });
+}
+
+function gcloudEnv(services: Record<string, unknown[]>) {
+  const scenario = writeScenario(services);
+  const log = `${scenario}.calls.jsonl`;
+  return { env: { GCLOUD_STANDIN_SCENARIO: scenario, GCLOUD_STANDIN_LOG: log }, log };
+}
+
+const ok = { status: 'ok', revision: 'api-00042-xyz', commit: '3f2a9c8' };
+
+describe('health-check bundle: the /health call', () => {
+  it('passes at once on a healthy service and sets the outputs and the summary', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const result = await healthCheck({ inputs: { url: api.url, expect: '{"status": "ok"}' } });
+    expect(result.code).toBe(0);
+    expect(result.outputs).toEqual({ url: api.url, revision: 'api-00042-xyz', attempts: '1' });
+    expect(result.summary).toContain('### ✅ health-check: healthy in');
+    expect(result.summary).toContain(`| URL | ${api.url}/health |`);
+    expect(result.summary).toContain('| Answer | 200 after 1 attempt |');
+    expect(api.requests.map((r) => r.url)).toEqual(['/health']);
+    expect(result.log).toContain(`::group::GET ${api.url}/health`);
+  });
+
+  it('keeps polling a slow service (500, then 503, then 200) with backoff', async () => {
+    const api = await server((_req, res, index) => (index < 2 ? json(res, index === 0 ? 500 : 503, {}) : json(res, 200, ok)));
+    const result = await healthCheck({ inputs: { url: api.url, timeout: '30s' } });
+    expect(result.code).toBe(0);
+    expect(result.outputs['attempts']).toBe('3');
+    expect(result.log).toMatch(/attempt 1: 500/);
+    expect(result.log).toMatch(/attempt 2: 503/);
+  });
+
+  it('honours Retry-After on 503', async () => {
+    const times: number[] = [];
+    const api = await server((_req, res, index) => {
+      times.push(Date.now());
+      if (index === 0) json(res, 503, { detail: 'warming up' }, { 'retry-after': '1' });
+      else json(res, 200, ok);
+    });
+    const result = await healthCheck({ inputs: { url: api.url, timeout: '30s' } });
+    expect(result.code).toBe(0);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+  });
+
+  it('fails at once on 404 with the status and a body excerpt', async () => {
+    const api = await server((_req, res) => json(res, 404, { detail: 'Not Found' }));
+    const result = await healthCheck({ inputs: { url: api.url, timeout: '60s' } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`::error::health-check: GET ${api.url}/health answered 404, expected 200: {"detail":"Not Found"}`);
+    expect(api.requests).toHaveLength(1);
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(result.outputs).toEqual({});
+    expect(result.summary).toContain('### ❌ health-check: not healthy');
+  });
+
+  it('does not follow a redirect and shows the Location', async () => {
+    const target = await server((_req, res) => json(res, 200, ok));
+    const api = await server((_req, res) => res.writeHead(302, { location: `${target.url}/health` }).end());
+    const result = await healthCheck({ inputs: { url: api.url } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`answered 302, a redirect to ${target.url}/health; redirects are not followed`);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it('gives up on a hanging connection at the deadline, with the reason', async () => {
+    const api = await server(() => undefined); // accepts, never answers
+    const result = await healthCheck({ inputs: { url: api.url, timeout: '2s', 'request-timeout': '500ms' } });
+    expect(result.code).toBe(1);
+    expect(result.log).toMatch(/gave up waiting for GET .* to answer 200 after [\d.]+s and \d+ attempts; last: ETIMEDOUT/);
+    expect(api.requests.length).toBeGreaterThanOrEqual(2);
+    expect(result.durationMs).toBeLessThan(8_000);
+  });
+
+  it('reads no more than 64 KiB of a huge body', async () => {
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const api = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const pump = (): void => {
+        while (sent < 200 * 1024 * 1024 && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      res.on('close', () => undefined);
+      pump();
+    });
+    const result = await healthCheck({ inputs: { url: api.url } });
+    expect(result.code).toBe(0);
+    // The socket closes after the cap: the server never got to send more than a few buffers' worth.
+    expect(sent).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('fails on a wrong body after the deadline, showing what the service answered', async () => {
+    const api = await server((_req, res) => json(res, 200, { status: 'ok', revision: 'api-00041-abc' }));
+    const result = await healthCheck({ inputs: { url: api.url, expect: '{"revision": "api-00042-xyz"}', timeout: '1500ms' } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('does not contain {"revision":"api-00042-xyz"}: {"status":"ok","revision":"api-00041-abc"}');
+  });
+
+  it('reaches a TLS server with a self-signed certificate only when its CA is trusted', async () => {
+    const tls = selfSignedCertificate();
+    cleanups.push(tls.dispose);
+    const api = await startTlsServer(tls, (_req, res) => json(res, 200, ok));
+    cleanups.push(() => api.close());
+
+    const untrusted = await healthCheck({ inputs: { url: api.url, timeout: '1500ms' }, env: { NODE_EXTRA_CA_CERTS: undefined } });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.log).toMatch(/last: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
+
+    const trusted = await healthCheck({ inputs: { url: api.url }, env: { NODE_EXTRA_CA_CERTS: tls.certFile } });
+    expect(trusted.code).toBe(0);
+    expect(trusted.outputs['url']).toBe(api.url);
+  });
+
+  it('sends the bearer token and never shows it, even when the service echoes it', async () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.secret-identity-token+/=';
+    const api = await server((req, res) => json(res, 403, { detail: `rejected ${req.headers.authorization ?? ''}` }));
+    const result = await healthCheck({ inputs: { url: api.url, 'bearer-token': token }, secrets: [token] });
+    expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${token}`);
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('answered 403, expected 200: {"detail":"rejected Bearer ***"}');
+  });
+
+  it('warns but passes when the custom domain fails', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const domain = await server((_req, res) => json(res, 404, { detail: 'domain mapping not ready' }));
+    const result = await healthCheck({ inputs: { url: api.url, 'custom-domain': domain.url, timeout: '20s' } });
+    expect(result.code).toBe(0);
+    expect(result.log).toMatch(/::warning::health-check: the custom domain http:\/\/127\.0\.0\.1:\d+\/health is not healthy/);
+    expect(result.summary).toContain('| Custom domain | ⚠️');
+    expect(result.outputs['url']).toBe(api.url);
+  });
+
+  it('checks a healthy custom domain after the service', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const domain = await server((_req, res) => json(res, 200, ok));
+    const result = await healthCheck({ inputs: { url: api.url, 'custom-domain': domain.url } });
+    expect(result.code).toBe(0);
+    expect(domain.requests.map((r) => r.url)).toEqual(['/health']);
+    expect(result.summary).toContain('| Custom domain | ✅');
+    expect(result.log).not.toContain('::warning::');
+  });
+});
+
+describe('health-check bundle: Cloud Run readiness through gcloud', () => {
+  const target = { service: 'api', region: 'europe-west1', project: 'acme-dev' };
+
+  it('waits for the new revision, then checks the service URL that Cloud Run reports', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const { env, log } = gcloudEnv({
+      api: [
+        knativeService({ generation: 42, observedGeneration: 41, created: 'api-00041-abc', url: api.url }),
+        knativeService({ created: 'api-00042-xyz', readyRevision: 'api-00041-abc', ready: 'Unknown', reason: 'Deploying', url: api.url }),
+        knativeService({ created: 'api-00042-xyz', url: api.url }),
+      ],
+    });
+    const result = await healthCheck({ inputs: { ...target, timeout: '30s' }, env });
+    expect(result.code).toBe(0);
+    expect(result.outputs).toEqual({ url: api.url, revision: 'api-00042-xyz', attempts: '1' });
+    const calls = gcloudCalls(log);
+    expect(calls).toHaveLength(3);
+    expect(calls[0]?.argv).toEqual(['run', 'services', 'describe', 'api', '--region=europe-west1', '--project=acme-dev', '--format=json', '--quiet']);
+    expect(result.log).toContain('Cloud Run has not yet reconciled generation 42 (observed 41)');
+    expect(result.log).toContain('revision api-00042-xyz is not ready yet: Ready=Unknown (Deploying)');
+    expect(result.summary).toContain('| Revision | api-00042-xyz (100% of traffic) |');
+  });
+
+  it('waits for the revision it was given while another one is the ready one', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const { env } = gcloudEnv({
+      api: [knativeService({ created: 'api-00041-abc', url: api.url }), knativeService({ created: 'api-00042-xyz', url: api.url })],
+    });
+    const result = await healthCheck({ inputs: { ...target, revision: 'api-00042-xyz', url: api.url }, env });
+    expect(result.code).toBe(0);
+    expect(result.outputs['revision']).toBe('api-00042-xyz');
+    expect(result.log).toContain('the latest created revision is api-00041-abc, not api-00042-xyz');
+  });
+
+  it('fails at once with Cloud Run reason when the revision cannot start, without calling /health', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const { env, log } = gcloudEnv({
+      api: [
+        knativeService({
+          created: 'api-00042-xyz',
+          ready: 'False',
+          reason: 'HealthCheckContainerError',
+          message: "Revision 'api-00042-xyz' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
+          url: api.url,
+        }),
+      ],
+    });
+    const result = await healthCheck({ inputs: { ...target, timeout: '5m' }, env });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('::error::health-check: revision api-00042-xyz cannot become ready: HealthCheckContainerError: Revision');
+    expect(gcloudCalls(log)).toHaveLength(1);
+    expect(api.requests).toHaveLength(0);
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
+  it('fails at once when the traffic stays on an old revision', async () => {
+    const { env } = gcloudEnv({
+      api: [knativeService({ created: 'api-00042-xyz', traffic: [{ revisionName: 'api-00041-abc', percent: 100 }] })],
+    });
+    const result = await healthCheck({ inputs: target, env });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('revision api-00042-xyz is ready but receives no traffic (api-00041-abc 100%)');
+  });
+
+  it('fails with gcloud own error when the service does not exist', async () => {
+    const { env } = gcloudEnv({ other: [knativeService({ name: 'other' })] });
+    const result = await healthCheck({ inputs: target, env });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('gcloud run services describe api --region=europe-west1 --project=acme-dev --format=json --quiet failed with exit code 1');
+    expect(result.log).toContain('ERROR: (gcloud.run.services.describe) Cannot find service [api]');
+  });
+
+  it('stops gcloud and exits when the run is cancelled', async () => {
+    const { env, log } = gcloudEnv({ api: [{ ...knativeService(), delayMs: 60_000 }] });
+    const result = await healthCheck({
+      inputs: target,
+      env,
+      // Cancel once the stand-in runs (it logs its call before it waits).
+      cancel: { when: () => gcloudCalls(log).length > 0, signal: 'SIGINT' },
+      timeoutMs: 20_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('health-check: cancelled (SIGINT)');
+    expect(result.durationMs).toBeLessThan(10_000);
+    // Poll briefly: the stand-in must be gone once the action has exited.
+    const pid = gcloudCalls(log)[0]?.pid;
+    expect(pid).toBeTypeOf('number');
+    expect(() => process.kill(pid!, 0)).toThrow();
+  });
+});
+
+describe('health-check bundle: bad inputs fail before any request', () => {
+  it.each([
+    [{ timeout: 'soon' }, 'input "timeout" is "soon": not a duration'],
+    [{ 'expected-status': 'abc' }, 'input "expected-status" is "abc": use a whole number from 100 to 599'],
+    [{ url: 'not a url' }, 'input "url" is not an absolute URL'],
+    [{ expect: '{broken' }, 'input "expect" is not valid JSON'],
+    [{ expect: '[1]' }, 'input "expect" must be a JSON object'],
+    [{ path: 'health' }, 'input "path" is "health": it must start with /'],
+    [{ url: 'ftp://127.0.0.1' }, 'input "url" must start with https:// or http://'],
+    [{ 'request-timeout': '5 minutes' }, 'input "request-timeout" is "5 minutes": not a duration'],
+  ])('%j', async (inputs, message) => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const { env, log } = gcloudEnv({ api: [knativeService({ url: api.url })] });
+    const result = await healthCheck({
+      inputs: { service: 'api', region: 'europe-west1', url: api.url, ...inputs },
+      env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`::error::health-check: invalid configuration: ${message}`);
+    expect(api.requests).toHaveLength(0);
+    expect(gcloudCalls(log)).toHaveLength(0);
+  });
+
+  it('names the missing region and the missing URL', async () => {
+    const noRegion = await healthCheck({ inputs: { service: 'api' } });
+    expect(noRegion.log).toContain('input "region" is required with "service"');
+    const nothing = await healthCheck({ inputs: {} });
+    expect(nothing.log).toContain('set input "url", or "service" and "region"');
+    const url = await healthCheck({ inputs: { url: 'https://user:pw@example.com' }, secrets: ['pw'] });
+    expect(url.log).toContain('input "url" must not carry credentials; pass a token in "bearer-token"');
+  });
+});
