@@ -18,8 +18,9 @@ const cleanEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
 /** @param {number[]} values */
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
+  const at = (/** @type {number} */ index) => sorted[index] ?? NaN;
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? /** @type {number} */ (sorted[mid]) : (/** @type {number} */ (sorted[mid - 1]) + /** @type {number} */ (sorted[mid])) / 2;
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 };
 /** @param {string[]} args */
 const timeNode = (args) => {
@@ -28,20 +29,35 @@ const timeNode = (args) => {
   return Number(process.hrtime.bigint() - started) / 1e6;
 };
 
-const stages = readdirSync(join(repoRoot, 'actions')).filter((stage) => existsSync(join(repoRoot, 'actions', stage, 'dist', 'index.js')));
+const stages = readdirSync(join(repoRoot, 'actions')).filter((stage) =>
+  existsSync(join(repoRoot, 'actions', stage, 'dist', 'index.js')),
+);
 
 // A bundle of @actions/core alone, built the same way: the floor any action on core 3 pays.
 const coreDir = mkdtempSync(join(repoRoot, 'node_modules', '.bench-core-'));
-writeFileSync(join(coreDir, 'index.mjs'), "import * as core from '@actions/core';\ncore.setFailed('bench: no inputs');\n");
+writeFileSync(
+  join(coreDir, 'index.mjs'),
+  "import * as core from '@actions/core';\ncore.setFailed('bench: no inputs');\n",
+);
 const ncc = join(repoRoot, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-spawnSync(process.execPath, [ncc, 'build', join(coreDir, 'index.mjs'), '-o', join(coreDir, 'dist'), '-m', '-q'], { stdio: 'inherit' });
+spawnSync(
+  process.execPath,
+  [ncc, 'build', join(coreDir, 'index.mjs'), '-o', join(coreDir, 'dist'), '-m', '-q'],
+  { stdio: 'inherit' },
+);
 const coreBundle = readdirSync(join(coreDir, 'dist')).find((file) => /^index\.m?js$/.test(file));
 
 /** @type {[string, string[]][]} */
 const subjects = [
   ['node -e 0', ['-e', '0']],
   ['@actions/core alone', [join(coreDir, 'dist', /** @type {string} */ (coreBundle))]],
-  ...stages.map((stage) => /** @type {[string, string[]]} */ ([`actions/${stage}`, [join(repoRoot, 'actions', stage, 'dist', 'index.js')]])),
+  ...stages.map(
+    (stage) =>
+      /** @type {[string, string[]]} */ ([
+        `actions/${stage}`,
+        [join(repoRoot, 'actions', stage, 'dist', 'index.js')],
+      ]),
+  ),
 ];
 /** @type {Record<string, number[]>} */
 const times = Object.fromEntries(subjects.map(([name]) => [name, []]));
@@ -60,7 +76,9 @@ console.log('| subject | median ms | × node -e 0 | × core alone |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const [name] of subjects) {
   const value = median(times[name] ?? []);
-  console.log(`| ${name} | ${value.toFixed(1)} | ${(value / base).toFixed(2)} | ${(value / core).toFixed(2)} |`);
+  console.log(
+    `| ${name} | ${value.toFixed(1)} | ${(value / base).toFixed(2)} | ${(value / core).toFixed(2)} |`,
+  );
 }
 
 console.log('\nBundle size (goal: ≤ 600 KB minified; the source map ships beside it)');
@@ -68,7 +86,8 @@ console.log('| bundle | index.js KB | index.js.map KB |');
 console.log('| --- | ---: | ---: |');
 for (const stage of stages) {
   const dist = join(repoRoot, 'actions', stage, 'dist');
-  const size = (/** @type {string} */ file) => (existsSync(join(dist, file)) ? (statSync(join(dist, file)).size / 1000).toFixed(0) : '-');
+  const size = (/** @type {string} */ file) =>
+    existsSync(join(dist, file)) ? (statSync(join(dist, file)).size / 1000).toFixed(0) : '-';
   console.log(`| actions/${stage} | ${size('index.js')} | ${size('index.js.map')} |`);
 }
 
@@ -105,10 +124,16 @@ if (stages.includes('health-check')) {
     peer.push(Math.ceil(sinceStart / 3000) * 3000 - sinceStart);
   }
   server.close();
-  console.log(`\nHealth-check detection latency: server healthy → action exited, ${LATENCY_RUNS} runs, service up 0.5–3 s after start`);
+  console.log(
+    `\nHealth-check detection latency: server healthy → action exited, ${LATENCY_RUNS} runs, service up 0.5–3 s after start`,
+  );
   console.log(`(goal: median ≤ 300 ms and max ≤ backoff cap + 100 ms = ${BACKOFF_CAP_MS + 100} ms)`);
   console.log('| poller | median ms | max ms |');
   console.log('| --- | ---: | ---: |');
-  console.log(`| actions/health-check (measured) | ${median(latencies).toFixed(0)} | ${Math.max(...latencies).toFixed(0)} |`);
-  console.log(`| fixed 3 s interval (modelled on the same moments) | ${median(peer).toFixed(0)} | ${Math.max(...peer).toFixed(0)} |`);
+  console.log(
+    `| actions/health-check (measured) | ${median(latencies).toFixed(0)} | ${Math.max(...latencies).toFixed(0)} |`,
+  );
+  console.log(
+    `| fixed 3 s interval (modelled on the same moments) | ${median(peer).toFixed(0)} | ${Math.max(...peer).toFixed(0)} |`,
+  );
 }

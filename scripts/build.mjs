@@ -20,7 +20,19 @@ export function buildStage(stage) {
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
   const result = spawnSync(
     process.execPath,
-    [ncc, 'build', join('src', stage, 'index.ts'), '-o', out, '-m', '-s', '--no-source-map-register', '--license', 'licenses.txt', '-q'],
+    [
+      ncc,
+      'build',
+      join('src', stage, 'index.ts'),
+      '-o',
+      out,
+      '-m',
+      '-s',
+      '--no-source-map-register',
+      '--license',
+      'licenses.txt',
+      '-q',
+    ],
     { cwd: root, stdio: 'inherit' },
   );
   if (result.status !== 0) throw new Error(`ncc failed for ${stage}`);

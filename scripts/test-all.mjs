@@ -33,7 +33,15 @@ for (const [name, args] of checks) {
 }
 
 rmSync(results, { force: true });
-const suiteOk = step('tests', ['exec', '--', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`]);
+const suiteOk = step('tests', [
+  'exec',
+  '--',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${results}`,
+]);
 try {
   const report = JSON.parse(readFileSync(results, 'utf8'));
   passed += report.numPassedTests;

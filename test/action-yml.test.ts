@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readActionYml, repoRoot } from './harness/local-runner.mjs';
 
-const stages = readdirSync(join(repoRoot, 'actions')).filter((stage) => existsSync(join(repoRoot, 'actions', stage, 'action.yml')));
+const stages = readdirSync(join(repoRoot, 'actions')).filter((stage) =>
+  existsSync(join(repoRoot, 'actions', stage, 'action.yml')),
+);
 
 interface StageConstants {
   Inputs: Record<string, string>;

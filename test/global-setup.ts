@@ -17,11 +17,14 @@ function newestMtime(dir: string): number {
  * source is newer, so that `npm test` never tests a stale bundle.
  */
 export default function setup(): void {
-  const stages = readdirSync(join(root, 'actions')).filter((stage) => existsSync(join(root, 'src', stage, 'index.ts')));
+  const stages = readdirSync(join(root, 'actions')).filter((stage) =>
+    existsSync(join(root, 'src', stage, 'index.ts')),
+  );
   const sources = newestMtime(join(root, 'src'));
   const stale = stages.filter((stage) => {
     const bundle = join(root, 'actions', stage, 'dist', 'index.js');
     return !existsSync(bundle) || statSync(bundle).mtimeMs < sources;
   });
-  if (stale.length > 0) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...stale], { stdio: 'inherit' });
+  if (stale.length > 0)
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...stale], { stdio: 'inherit' });
 }

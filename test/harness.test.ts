@@ -5,8 +5,21 @@ import { assertNoLeaks, decodeCommands, inputVariable, parseFileCommands } from 
 
 describe('parseFileCommands', () => {
   it('reads key=value lines and heredocs, as @actions/core writes them', () => {
-    const text = ['plain=value=with=equals', 'multi<<ghadelimiter_1f2e', 'line one', 'line two', 'ghadelimiter_1f2e', 'empty<<EOF', 'EOF', ''].join('\n');
-    expect(parseFileCommands(text)).toEqual({ plain: 'value=with=equals', multi: 'line one\nline two', empty: '' });
+    const text = [
+      'plain=value=with=equals',
+      'multi<<ghadelimiter_1f2e',
+      'line one',
+      'line two',
+      'ghadelimiter_1f2e',
+      'empty<<EOF',
+      'EOF',
+      '',
+    ].join('\n');
+    expect(parseFileCommands(text)).toEqual({
+      plain: 'value=with=equals',
+      multi: 'line one\nline two',
+      empty: '',
+    });
   });
 
   it('rejects an unclosed heredoc', () => {
@@ -23,12 +36,21 @@ describe('inputVariable', () => {
 
 describe('decodeCommands', () => {
   it('unescapes workflow command data and leaves other lines alone', () => {
-    expect(decodeCommands('::error::100%25 done%0Anext\nplain 100%25')).toBe('::error::100% done\nnext\nplain 100%25');
+    expect(decodeCommands('::error::100%25 done%0Anext\nplain 100%25')).toBe(
+      '::error::100% done\nnext\nplain 100%25',
+    );
   });
 });
 
 describe('assertNoLeaks', () => {
-  const clean = { log: '::add-mask::s3cr3t/pa ss\nall fine', rawLog: '::add-mask::s3cr3t/pa ss', outputs: { a: 'b' }, summary: 'ok', state: {}, exported: {} };
+  const clean = {
+    log: '::add-mask::s3cr3t/pa ss\nall fine',
+    rawLog: '::add-mask::s3cr3t/pa ss',
+    outputs: { a: 'b' },
+    summary: 'ok',
+    state: {},
+    exported: {},
+  };
   const secret = 's3cr3t/pa ss';
 
   it('passes when the secret shows only in ::add-mask:: commands', () => {

@@ -70,7 +70,9 @@ export function evaluateService(service: KnativeService, wanted: string): Attemp
   }
   if (ready?.status === 'False') {
     const why = [ready.reason, ready.message].filter(Boolean).join(': ');
-    throw new RevisionFailedError(`revision ${target} cannot become ready: ${excerpt(why || 'Ready is False', 600)}`);
+    throw new RevisionFailedError(
+      `revision ${target} cannot become ready: ${excerpt(why || 'Ready is False', 600)}`,
+    );
   }
   if (ready?.status !== 'True' || status.latestReadyRevisionName !== target) {
     const detail = ready?.reason === undefined ? '' : ` (${ready.reason})`;
@@ -103,7 +105,9 @@ export async function waitForRevision(
   const args = describeServiceArgs(target);
   const { value } = await poll(
     async ({ remainingMs }) => {
-      const { stdout } = await runTool('gcloud', args, { timeoutMs: Math.min(GCLOUD_CALL_MAX_MS, remainingMs) });
+      const { stdout } = await runTool('gcloud', args, {
+        timeoutMs: Math.min(GCLOUD_CALL_MAX_MS, remainingMs),
+      });
       let described: KnativeService;
       try {
         described = JSON.parse(stdout) as KnativeService;

@@ -34,13 +34,17 @@ export function parseBaseUrl(name: string, raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError(`input "${name}" is not an absolute URL; use https://host or http://127.0.0.1:port`);
+    throw new ConfigurationError(
+      `input "${name}" is not an absolute URL; use https://host or http://127.0.0.1:port`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigurationError(`input "${name}" must start with https:// or http://, not ${url.protocol}`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new ConfigurationError(`input "${name}" must not carry credentials; pass a token in "bearer-token"`);
+    throw new ConfigurationError(
+      `input "${name}" must not carry credentials; pass a token in "bearer-token"`,
+    );
   }
   return url;
 }
@@ -76,18 +80,24 @@ export function readInputs(): HealthCheckInputs {
   const project = get(Inputs.Project);
   const revision = get(Inputs.Revision);
   if (service === '' && (region !== '' || project !== '' || revision !== '')) {
-    const given = [region && Inputs.Region, project && Inputs.Project, revision && Inputs.Revision].filter(Boolean);
+    const given = [region && Inputs.Region, project && Inputs.Project, revision && Inputs.Revision].filter(
+      Boolean,
+    );
     throw new ConfigurationError(
       `input "${given[0]}" needs "${Inputs.Service}": set the Cloud Run service name too, or drop ${given.join(', ')}`,
     );
   }
   if (service !== '' && region === '') {
-    throw new ConfigurationError(`input "${Inputs.Region}" is required with "${Inputs.Service}", e.g. europe-west1`);
+    throw new ConfigurationError(
+      `input "${Inputs.Region}" is required with "${Inputs.Service}", e.g. europe-west1`,
+    );
   }
 
   const rawUrl = get(Inputs.Url);
   if (rawUrl === '' && service === '') {
-    throw new ConfigurationError(`set input "${Inputs.Url}", or "${Inputs.Service}" and "${Inputs.Region}" to use the service's URL`);
+    throw new ConfigurationError(
+      `set input "${Inputs.Url}", or "${Inputs.Service}" and "${Inputs.Region}" to use the service's URL`,
+    );
   }
   const path = get(Inputs.Path) || '/health';
   if (!path.startsWith('/')) {

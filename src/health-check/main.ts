@@ -35,7 +35,9 @@ async function checkCustomDomain(inputs: HealthCheckInputs, domain: URL): Promis
     core.info(`custom domain ${url.href} answered ${healthy.status}`);
     return `✅ ${url.href} answered ${healthy.status}`;
   } catch (error) {
-    core.warning(`${STAGE}: the custom domain ${url.href} is not healthy (${messageOf(error)}); the service itself is.`);
+    core.warning(
+      `${STAGE}: the custom domain ${url.href} is not healthy (${messageOf(error)}); the service itself is.`,
+    );
     return `⚠️ ${url.href}: ${messageOf(error)}`;
   }
 }
@@ -54,8 +56,13 @@ export async function run(): Promise<void> {
       let ready: ReadyRevision | undefined;
       if (inputs.cloudRun !== undefined) {
         const target = inputs.cloudRun;
-        rows.push(['Service', `${target.service} (${target.region}${target.project ? `, ${target.project}` : ''})`]);
-        core.startGroup(`Waiting for revision ${target.revision || '(latest)'} of ${target.service} to be ready`);
+        rows.push([
+          'Service',
+          `${target.service} (${target.region}${target.project ? `, ${target.project}` : ''})`,
+        ]);
+        core.startGroup(
+          `Waiting for revision ${target.revision || '(latest)'} of ${target.service} to be ready`,
+        );
         try {
           let lastReason = '';
           ready = await waitForRevision(target, deadline, (reason) => {
@@ -86,7 +93,10 @@ export async function run(): Promise<void> {
       } finally {
         core.endGroup();
       }
-      rows.push(['Answer', `${healthy.status} after ${healthy.attempts} attempt${healthy.attempts === 1 ? '' : 's'}`]);
+      rows.push([
+        'Answer',
+        `${healthy.status} after ${healthy.attempts} attempt${healthy.attempts === 1 ? '' : 's'}`,
+      ]);
       if (inputs.expect !== undefined) rows.push(['Body contains', JSON.stringify(inputs.expect)]);
 
       if (inputs.customDomain !== undefined) {
@@ -109,4 +119,3 @@ export async function run(): Promise<void> {
     }
   });
 }
-

@@ -37,7 +37,8 @@ export function containsSubset(actual: unknown, expected: unknown): boolean {
     if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return false;
     const record = actual as Record<string, unknown>;
     return Object.entries(expected).every(
-      ([key, value]) => Object.prototype.hasOwnProperty.call(record, key) && containsSubset(record[key], value),
+      ([key, value]) =>
+        Object.prototype.hasOwnProperty.call(record, key) && containsSubset(record[key], value),
     );
   }
   return Object.is(actual, expected);
@@ -53,7 +54,11 @@ export function joinUrl(base: URL, path: string): URL {
 }
 
 /** One GET of the health URL, classified: done, worth another try, or final (thrown). */
-export async function probeOnce(url: URL, options: ProbeOptions, remainingMs: number): Promise<Attempt<Omit<Healthy, 'attempts'>>> {
+export async function probeOnce(
+  url: URL,
+  options: ProbeOptions,
+  remainingMs: number,
+): Promise<Attempt<Omit<Healthy, 'attempts'>>> {
   const headers: Record<string, string> =
     options.bearerToken === '' ? {} : { authorization: `Bearer ${options.bearerToken}` };
   let response;
@@ -65,7 +70,8 @@ export async function probeOnce(url: URL, options: ProbeOptions, remainingMs: nu
   }
   const { status, body } = response;
   if (status === options.expectedStatus) {
-    if (options.expect === undefined) return { done: true, value: { status, body, durationMs: response.durationMs } };
+    if (options.expect === undefined)
+      return { done: true, value: { status, body, durationMs: response.durationMs } };
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

@@ -18,7 +18,9 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
   try {
-    return JSON.stringify(error) ?? String(error);
+    // JSON.stringify returns undefined for undefined, functions and symbols.
+    const text = JSON.stringify(error) as unknown;
+    return typeof text === 'string' ? text : String(error);
   } catch {
     return String(error);
   }

@@ -62,11 +62,13 @@ function tail(text: string, lines: number): string {
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined) return;
   try {
-    // Negative pid: the whole process group the tool leads (it was spawned detached).
+    // Negative pid: the whole process group the tool leads (it was spawned detached). The group
+    // outlives its leader while background children remain: they are signalled too.
     process.kill(-child.pid, signal);
   } catch {
+    if (child.exitCode !== null || child.signalCode !== null) return;
     try {
       child.kill(signal);
     } catch {
@@ -118,7 +120,11 @@ export function liveToolCount(): number {
  * A non-zero exit (other than `okCodes`), a signal, a spawn failure or the deadline becomes a
  * `ToolError` that names the command and carries the tail of stderr, secrets removed.
  */
-export async function runTool(command: string, args: readonly string[], options: ToolOptions): Promise<ToolResult> {
+export async function runTool(
+  command: string,
+  args: readonly string[],
+  options: ToolOptions,
+): Promise<ToolResult> {
   const started = performance.now();
   const shown = describeCommand(command, args);
   const child = spawn(command, args, {
@@ -134,22 +140,22 @@ export async function runTool(command: string, args: readonly string[], options:
 
   let stdout = '';
   let stderr = '';
-  const capture = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
+  const capture = (stream: 'stdout' | 'stderr') => (text: string) => {
     if (stream === 'stdout') stdout = (stdout + text).slice(-MAX_CAPTURE);
     else stderr = (stderr + text).slice(-MAX_CAPTURE);
     options.onOutput?.(redact(text), stream);
   };
-  child.stdout?.on('data', capture('stdout'));
-  child.stderr?.on('data', capture('stderr'));
+  // Decoded by the streams, so that a character split across two chunks stays whole.
+  child.stdout?.setEncoding('utf8').on('data', capture('stdout'));
+  child.stderr?.setEncoding('utf8').on('data', capture('stderr'));
   if (options.stdin !== undefined && child.stdin !== null) {
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin);
   }
 
-  let timedOut = false;
+  const deadline = { passed: false };
   const timer = setTimeout(() => {
-    timedOut = true;
+    deadline.passed = true;
     void stopProcessGroup(child);
   }, options.timeoutMs);
 
@@ -161,20 +167,22 @@ export async function runTool(command: string, args: readonly string[], options:
       },
     );
     const result: ToolResult = { code: code ?? -1, stdout, stderr, durationMs: performance.now() - started };
-    if (timedOut) {
+    if (deadline.passed) {
       throw new ToolError(
         `${shown} did not finish within ${formatMs(options.timeoutMs)} and was stopped${stderrSuffix(stderr)}`,
         result,
       );
     }
-    if (signal !== null) throw new ToolError(`${shown} was killed by ${signal}${stderrSuffix(stderr)}`, result);
+    if (signal !== null)
+      throw new ToolError(`${shown} was killed by ${signal}${stderrSuffix(stderr)}`, result);
     if (code !== 0 && !(options.okCodes ?? []).includes(code ?? -1)) {
       throw new ToolError(`${shown} failed with exit code ${code}${stderrSuffix(stderr)}`, result);
     }
     return result;
   } catch (error) {
     if (error instanceof ToolError) throw error;
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'was not found on PATH' : 'could not start';
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'was not found on PATH' : 'could not start';
     throw new ToolError(`${shown} ${reason}: ${redact((error as Error).message)}`, undefined);
   } finally {
     clearTimeout(timer);

@@ -2,14 +2,18 @@
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
+  // Round once, on whole seconds, so that 119.5 s carries into the minutes ("2m", not "1m60s").
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
   return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 /** A short, single-line excerpt of a body for messages: control characters escaped. */
 export function excerpt(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '?').trim();
+  const flat = text.replace(/\s+/g, ' ').replace(CONTROL_CHARACTERS, '?').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

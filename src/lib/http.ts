@@ -52,7 +52,10 @@ export function httpGet(url: URL, options: GetOptions): Promise<GetResponse> {
     };
     const request = client.get(
       url,
-      { headers: { 'user-agent': 'cloud-run-deploy-actions', accept: '*/*', ...options.headers }, agent: false },
+      {
+        headers: { 'user-agent': 'cloud-run-deploy-actions', accept: '*/*', ...options.headers },
+        agent: false,
+      },
       (response) => {
         const chunks: Buffer[] = [];
         let kept = 0;
@@ -91,7 +94,12 @@ export function httpGet(url: URL, options: GetOptions): Promise<GetResponse> {
       },
     );
     request.once('error', (error: NodeJS.ErrnoException) =>
-      fail(new RequestError(error.message === '' ? (error.code ?? 'request failed') : error.message, error.code ?? 'EREQUEST')),
+      fail(
+        new RequestError(
+          error.message === '' ? (error.code ?? 'request failed') : error.message,
+          error.code ?? 'EREQUEST',
+        ),
+      ),
     );
     const timer = setTimeout(
       () => fail(new RequestError(`no complete answer within ${options.timeoutMs} ms`, 'ETIMEDOUT')),

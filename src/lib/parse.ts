@@ -23,7 +23,8 @@ export function parseDuration(name: string, raw: string): number {
   }
   const unit = (match[2] ?? 's').toLowerCase();
   const ms = Math.round(Number(amount) * (UNIT_MS[unit] ?? 1000));
-  if (ms <= 0) throw new ConfigurationError(`input "${name}" is "${raw.trim()}": the duration must be above zero`);
+  if (ms <= 0)
+    throw new ConfigurationError(`input "${name}" is "${raw.trim()}": the duration must be above zero`);
   return ms;
 }
 
@@ -56,7 +57,12 @@ export function parseKeyValueLines(name: string, raw: string): [string, string][
 }
 
 /** One of the allowed values, case-insensitive. */
-export function parseChoice<T extends string>(name: string, raw: string, allowed: readonly T[], fallback: T): T {
+export function parseChoice<T extends string>(
+  name: string,
+  raw: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = raw.trim().toLowerCase();
   if (value === '') return fallback;
   const found = allowed.find((option) => option === value);

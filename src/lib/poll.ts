@@ -60,7 +60,10 @@ export interface PollResult<T> {
  * An attempt that throws ends the polling at once (the error is final); the deadline ends it
  * with a `DeadlineError` carrying the last reason.
  */
-export async function poll<T>(attempt: (info: PollInfo) => Promise<Attempt<T>>, options: PollOptions): Promise<PollResult<T>> {
+export async function poll<T>(
+  attempt: (info: PollInfo) => Promise<Attempt<T>>,
+  options: PollOptions,
+): Promise<PollResult<T>> {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;

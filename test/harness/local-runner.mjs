@@ -18,7 +18,9 @@ export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/
 
 /** @param {string} stage @returns {ActionSpec} */
 export function readActionYml(stage) {
-  return /** @type {ActionSpec} */ (parseYaml(readFileSync(join(repoRoot, 'actions', stage, 'action.yml'), 'utf8')));
+  return /** @type {ActionSpec} */ (
+    parseYaml(readFileSync(join(repoRoot, 'actions', stage, 'action.yml'), 'utf8'))
+  );
 }
 
 /** The runner's name for an input's variable: spaces to `_`, upper case, hyphens kept. @param {string} name */
@@ -195,7 +197,8 @@ export async function runAction(options) {
     if (input.default !== undefined) env[inputVariable(name)] = String(input.default);
   }
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    if (!(name in (spec.inputs ?? {}))) throw new Error(`input "${name}" is not declared in actions/${options.stage}/action.yml`);
+    if (!(name in (spec.inputs ?? {})))
+      throw new Error(`input "${name}" is not declared in actions/${options.stage}/action.yml`);
     env[inputVariable(name)] = value;
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -240,7 +243,14 @@ export function decodeCommands(text) {
   return text
     .split('\n')
     .map((line) =>
-      line.startsWith('::') ? line.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%') : line,
+      line.startsWith('::')
+        ? line
+            .replace(/%0D/g, '\r')
+            .replace(/%0A/g, '\n')
+            .replace(/%3A/g, ':')
+            .replace(/%2C/g, ',')
+            .replace(/%25/g, '%')
+        : line,
     )
     .join('\n');
 }
@@ -248,7 +258,9 @@ export function decodeCommands(text) {
 /** The forms in which a secret would show up. @param {string} secret */
 export function leakForms(secret) {
   const buffer = Buffer.from(secret, 'utf8');
-  return [...new Set([secret, encodeURIComponent(secret), buffer.toString('base64'), buffer.toString('base64url')])];
+  return [
+    ...new Set([secret, encodeURIComponent(secret), buffer.toString('base64'), buffer.toString('base64url')]),
+  ];
 }
 
 /**
@@ -282,7 +294,8 @@ export function assertNoLeaks(result, secrets) {
     if (secret === '') continue;
     for (const form of leakForms(secret)) {
       for (const [place, text] of Object.entries(places)) {
-        if (text.includes(form)) found.push(`${place} contains a secret (as "${form.slice(0, 3)}…", ${form.length} chars)`);
+        if (text.includes(form))
+          found.push(`${place} contains a secret (as "${form.slice(0, 3)}…", ${form.length} chars)`);
       }
     }
   }

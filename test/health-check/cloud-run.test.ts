@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { describeServiceArgs, evaluateService, RevisionFailedError } from '../../src/health-check/cloud-run.js';
+import {
+  describeServiceArgs,
+  evaluateService,
+  RevisionFailedError,
+} from '../../src/health-check/cloud-run.js';
 import { knativeService } from './fixtures.js';
 
 describe('describeServiceArgs', () => {
   it.each([
     [
       { service: 'api', region: 'europe-west1', project: 'acme-prod', revision: '' },
-      ['run', 'services', 'describe', 'api', '--region=europe-west1', '--project=acme-prod', '--format=json', '--quiet'],
+      [
+        'run',
+        'services',
+        'describe',
+        'api',
+        '--region=europe-west1',
+        '--project=acme-prod',
+        '--format=json',
+        '--quiet',
+      ],
     ],
     [
       { service: 'api', region: 'us-central1', project: '', revision: 'api-00002-abc' },
@@ -27,12 +40,20 @@ describe('evaluateService', () => {
 
   it('waits while Cloud Run has not reconciled the newest generation', () => {
     const result = evaluateService(knativeService({ generation: 43, observedGeneration: 42 }), '');
-    expect(result).toEqual({ done: false, reason: expect.stringContaining('generation 43 (observed 42)') as string });
+    expect(result).toEqual({
+      done: false,
+      reason: expect.stringContaining('generation 43 (observed 42)') as string,
+    });
   });
 
   it('waits while the revision is deploying (Ready Unknown) and another one is still the ready one', () => {
     const result = evaluateService(
-      knativeService({ created: 'api-00042-xyz', readyRevision: 'api-00041-abc', ready: 'Unknown', reason: 'Deploying' }),
+      knativeService({
+        created: 'api-00042-xyz',
+        readyRevision: 'api-00041-abc',
+        ready: 'Unknown',
+        reason: 'Deploying',
+      }),
       '',
     );
     expect(result.done).toBe(false);
@@ -43,7 +64,10 @@ describe('evaluateService', () => {
 
   it('waits for the wanted revision while the service still shows an older one', () => {
     const result = evaluateService(knativeService({ created: 'api-00041-abc' }), 'api-00042-xyz');
-    expect(result).toEqual({ done: false, reason: 'the latest created revision is api-00041-abc, not api-00042-xyz' });
+    expect(result).toEqual({
+      done: false,
+      reason: 'the latest created revision is api-00041-abc, not api-00042-xyz',
+    });
   });
 
   it('fails at once with Cloud Run reason and message when Ready turns False', () => {

@@ -20,12 +20,13 @@ export interface ServiceState {
  * A service as `gcloud run services describe --format=json` prints it: the Knative
  * serving.knative.dev/v1 Service with Cloud Run's metadata, spec and status.
  */
-export function knativeService(state: ServiceState = {}): KnativeService & Record<string, unknown> {
+export function knativeService(state: ServiceState = {}): KnativeService {
   const name = state.name ?? 'api';
   const generation = state.generation ?? 42;
   const created = state.created ?? `${name}-000${generation}-xyz`;
   const ready = state.ready ?? 'True';
-  const readyRevision = state.readyRevision ?? (ready === 'True' ? created : `${name}-000${generation - 1}-abc`);
+  const readyRevision =
+    state.readyRevision ?? (ready === 'True' ? created : `${name}-000${generation - 1}-abc`);
   const url = state.url ?? `https://${name}-q7h2kq3zaa-ew.a.run.app`;
   const condition = (type: string) => ({
     type,
@@ -34,7 +35,7 @@ export function knativeService(state: ServiceState = {}): KnativeService & Recor
     ...(state.reason === undefined ? {} : { reason: state.reason }),
     ...(state.message === undefined ? {} : { message: state.message }),
   });
-  return {
+  const document: Record<string, unknown> = {
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
     metadata: {
@@ -72,7 +73,15 @@ export function knativeService(state: ServiceState = {}): KnativeService & Recor
     },
     status: {
       observedGeneration: state.observedGeneration ?? generation,
-      conditions: [condition('Ready'), condition('ConfigurationsReady'), { type: 'RoutesReady', status: ready === 'False' ? 'False' : ready, lastTransitionTime: '2026-11-28T10:15:42.117203Z' }],
+      conditions: [
+        condition('Ready'),
+        condition('ConfigurationsReady'),
+        {
+          type: 'RoutesReady',
+          status: ready === 'False' ? 'False' : ready,
+          lastTransitionTime: '2026-11-28T10:15:42.117203Z',
+        },
+      ],
       latestReadyRevisionName: readyRevision,
       latestCreatedRevisionName: created,
       traffic: state.traffic ?? [{ revisionName: readyRevision, percent: 100, latestRevision: true }],
@@ -80,6 +89,7 @@ export function knativeService(state: ServiceState = {}): KnativeService & Recor
       address: { url },
     },
   };
+  return document;
 }
 
 /** Writes a gcloud stand-in scenario and returns its path. */

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containsSubset, isRetryableStatus, joinUrl, probeOnce, ProbeFailedError } from '../../src/health-check/probe.js';
+import {
+  containsSubset,
+  isRetryableStatus,
+  joinUrl,
+  probeOnce,
+  ProbeFailedError,
+} from '../../src/health-check/probe.js';
 import { json, startServer, type TestServer } from '../helpers/servers.js';
 
 describe('containsSubset', () => {
@@ -74,7 +80,8 @@ describe('probeOnce against a real server', () => {
     expect((await probeOnce(new URL(`${server.url}/ok`), expectRevision, 5000)).done).toBe(true);
     expect(await probeOnce(new URL(`${server.url}/old`), expectRevision, 5000)).toEqual({
       done: false,
-      reason: '200, but the body does not contain {"revision":"api-00042-xyz"}: {"status":"ok","revision":"api-00041-abc"}',
+      reason:
+        '200, but the body does not contain {"revision":"api-00042-xyz"}: {"status":"ok","revision":"api-00041-abc"}',
     });
     expect(await probeOnce(new URL(`${server.url}/text`), expectRevision, 5000)).toEqual({
       done: false,

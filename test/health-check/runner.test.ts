@@ -4,7 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../harness/local-runner.mjs';
-import { json, selfSignedCertificate, startServer, startTlsServer, type TestServer } from '../helpers/servers.js';
+import {
+  json,
+  selfSignedCertificate,
+  startServer,
+  startTlsServer,
+  type TestServer,
+} from '../helpers/servers.js';
 import { knativeService, writeScenario } from './fixtures.js';
 
 const standins = join(repoRoot, 'test', 'standins', 'bin');
@@ -56,7 +62,9 @@ describe('health-check bundle: the /health call', () => {
   });
 
   it('keeps polling a slow service (500, then 503, then 200) with backoff', async () => {
-    const api = await server((_req, res, index) => (index < 2 ? json(res, index === 0 ? 500 : 503, {}) : json(res, 200, ok)));
+    const api = await server((_req, res, index) =>
+      index < 2 ? json(res, index === 0 ? 500 : 503, {}) : json(res, 200, ok),
+    );
     const result = await healthCheck({ inputs: { url: api.url, timeout: '30s' } });
     expect(result.code).toBe(0);
     expect(result.outputs['attempts']).toBe('3');
@@ -81,7 +89,9 @@ describe('health-check bundle: the /health call', () => {
     const api = await server((_req, res) => json(res, 404, { detail: 'Not Found' }));
     const result = await healthCheck({ inputs: { url: api.url, timeout: '60s' } });
     expect(result.code).toBe(1);
-    expect(result.log).toContain(`::error::health-check: GET ${api.url}/health answered 404, expected 200: {"detail":"Not Found"}`);
+    expect(result.log).toContain(
+      `::error::health-check: GET ${api.url}/health answered 404, expected 200: {"detail":"Not Found"}`,
+    );
     expect(api.requests).toHaveLength(1);
     expect(result.durationMs).toBeLessThan(10_000);
     expect(result.outputs).toEqual({});
@@ -93,7 +103,9 @@ describe('health-check bundle: the /health call', () => {
     const api = await server((_req, res) => res.writeHead(302, { location: `${target.url}/health` }).end());
     const result = await healthCheck({ inputs: { url: api.url } });
     expect(result.code).toBe(1);
-    expect(result.log).toContain(`answered 302, a redirect to ${target.url}/health; redirects are not followed`);
+    expect(result.log).toContain(
+      `answered 302, a redirect to ${target.url}/health; redirects are not followed`,
+    );
     expect(target.requests).toHaveLength(0);
   });
 
@@ -101,7 +113,9 @@ describe('health-check bundle: the /health call', () => {
     const api = await server(() => undefined); // accepts, never answers
     const result = await healthCheck({ inputs: { url: api.url, timeout: '2s', 'request-timeout': '500ms' } });
     expect(result.code).toBe(1);
-    expect(result.log).toMatch(/gave up waiting for GET .* to answer 200 after [\d.]+s and \d+ attempts; last: ETIMEDOUT/);
+    expect(result.log).toMatch(
+      /gave up waiting for GET .* to answer 200 after [\d.]+s and \d+ attempts; last: ETIMEDOUT/,
+    );
     expect(api.requests.length).toBeGreaterThanOrEqual(2);
     expect(result.durationMs).toBeLessThan(8_000);
   });
@@ -132,9 +146,13 @@ describe('health-check bundle: the /health call', () => {
 
   it('fails on a wrong body after the deadline, showing what the service answered', async () => {
     const api = await server((_req, res) => json(res, 200, { status: 'ok', revision: 'api-00041-abc' }));
-    const result = await healthCheck({ inputs: { url: api.url, expect: '{"revision": "api-00042-xyz"}', timeout: '1500ms' } });
+    const result = await healthCheck({
+      inputs: { url: api.url, expect: '{"revision": "api-00042-xyz"}', timeout: '1500ms' },
+    });
     expect(result.code).toBe(1);
-    expect(result.log).toContain('does not contain {"revision":"api-00042-xyz"}: {"status":"ok","revision":"api-00041-abc"}');
+    expect(result.log).toContain(
+      'does not contain {"revision":"api-00042-xyz"}: {"status":"ok","revision":"api-00041-abc"}',
+    );
   });
 
   it('reaches a TLS server with a self-signed certificate only when its CA is trusted', async () => {
@@ -143,18 +161,26 @@ describe('health-check bundle: the /health call', () => {
     const api = await startTlsServer(tls, (_req, res) => json(res, 200, ok));
     cleanups.push(() => api.close());
 
-    const untrusted = await healthCheck({ inputs: { url: api.url, timeout: '1500ms' }, env: { NODE_EXTRA_CA_CERTS: undefined } });
+    const untrusted = await healthCheck({
+      inputs: { url: api.url, timeout: '1500ms' },
+      env: { NODE_EXTRA_CA_CERTS: undefined },
+    });
     expect(untrusted.code).toBe(1);
     expect(untrusted.log).toMatch(/last: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
 
-    const trusted = await healthCheck({ inputs: { url: api.url }, env: { NODE_EXTRA_CA_CERTS: tls.certFile } });
+    const trusted = await healthCheck({
+      inputs: { url: api.url },
+      env: { NODE_EXTRA_CA_CERTS: tls.certFile },
+    });
     expect(trusted.code).toBe(0);
     expect(trusted.outputs['url']).toBe(api.url);
   });
 
   it('sends the bearer token and never shows it, even when the service echoes it', async () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.secret-identity-token+/=';
-    const api = await server((req, res) => json(res, 403, { detail: `rejected ${req.headers.authorization ?? ''}` }));
+    const api = await server((req, res) =>
+      json(res, 403, { detail: `rejected ${req.headers.authorization ?? ''}` }),
+    );
     const result = await healthCheck({ inputs: { url: api.url, 'bearer-token': token }, secrets: [token] });
     expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${token}`);
     expect(result.code).toBe(1);
@@ -164,9 +190,13 @@ describe('health-check bundle: the /health call', () => {
   it('warns but passes when the custom domain fails', async () => {
     const api = await server((_req, res) => json(res, 200, ok));
     const domain = await server((_req, res) => json(res, 404, { detail: 'domain mapping not ready' }));
-    const result = await healthCheck({ inputs: { url: api.url, 'custom-domain': domain.url, timeout: '20s' } });
+    const result = await healthCheck({
+      inputs: { url: api.url, 'custom-domain': domain.url, timeout: '20s' },
+    });
     expect(result.code).toBe(0);
-    expect(result.log).toMatch(/::warning::health-check: the custom domain http:\/\/127\.0\.0\.1:\d+\/health is not healthy/);
+    expect(result.log).toMatch(
+      /::warning::health-check: the custom domain http:\/\/127\.0\.0\.1:\d+\/health is not healthy/,
+    );
     expect(result.summary).toContain('| Custom domain | ⚠️');
     expect(result.outputs['url']).toBe(api.url);
   });
@@ -190,7 +220,13 @@ describe('health-check bundle: Cloud Run readiness through gcloud', () => {
     const { env, log } = gcloudEnv({
       api: [
         knativeService({ generation: 42, observedGeneration: 41, created: 'api-00041-abc', url: api.url }),
-        knativeService({ created: 'api-00042-xyz', readyRevision: 'api-00041-abc', ready: 'Unknown', reason: 'Deploying', url: api.url }),
+        knativeService({
+          created: 'api-00042-xyz',
+          readyRevision: 'api-00041-abc',
+          ready: 'Unknown',
+          reason: 'Deploying',
+          url: api.url,
+        }),
         knativeService({ created: 'api-00042-xyz', url: api.url }),
       ],
     });
@@ -199,7 +235,16 @@ describe('health-check bundle: Cloud Run readiness through gcloud', () => {
     expect(result.outputs).toEqual({ url: api.url, revision: 'api-00042-xyz', attempts: '1' });
     const calls = gcloudCalls(log);
     expect(calls).toHaveLength(3);
-    expect(calls[0]?.argv).toEqual(['run', 'services', 'describe', 'api', '--region=europe-west1', '--project=acme-dev', '--format=json', '--quiet']);
+    expect(calls[0]?.argv).toEqual([
+      'run',
+      'services',
+      'describe',
+      'api',
+      '--region=europe-west1',
+      '--project=acme-dev',
+      '--format=json',
+      '--quiet',
+    ]);
     expect(result.log).toContain('Cloud Run has not yet reconciled generation 42 (observed 41)');
     expect(result.log).toContain('revision api-00042-xyz is not ready yet: Ready=Unknown (Deploying)');
     expect(result.summary).toContain('| Revision | api-00042-xyz (100% of traffic) |');
@@ -208,7 +253,10 @@ describe('health-check bundle: Cloud Run readiness through gcloud', () => {
   it('waits for the revision it was given while another one is the ready one', async () => {
     const api = await server((_req, res) => json(res, 200, ok));
     const { env } = gcloudEnv({
-      api: [knativeService({ created: 'api-00041-abc', url: api.url }), knativeService({ created: 'api-00042-xyz', url: api.url })],
+      api: [
+        knativeService({ created: 'api-00041-abc', url: api.url }),
+        knativeService({ created: 'api-00042-xyz', url: api.url }),
+      ],
     });
     const result = await healthCheck({ inputs: { ...target, revision: 'api-00042-xyz', url: api.url }, env });
     expect(result.code).toBe(0);
@@ -224,14 +272,17 @@ describe('health-check bundle: Cloud Run readiness through gcloud', () => {
           created: 'api-00042-xyz',
           ready: 'False',
           reason: 'HealthCheckContainerError',
-          message: "Revision 'api-00042-xyz' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
+          message:
+            "Revision 'api-00042-xyz' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
           url: api.url,
         }),
       ],
     });
     const result = await healthCheck({ inputs: { ...target, timeout: '5m' }, env });
     expect(result.code).toBe(1);
-    expect(result.log).toContain('::error::health-check: revision api-00042-xyz cannot become ready: HealthCheckContainerError: Revision');
+    expect(result.log).toContain(
+      '::error::health-check: revision api-00042-xyz cannot become ready: HealthCheckContainerError: Revision',
+    );
     expect(gcloudCalls(log)).toHaveLength(1);
     expect(api.requests).toHaveLength(0);
     expect(result.durationMs).toBeLessThan(10_000);
@@ -239,18 +290,27 @@ describe('health-check bundle: Cloud Run readiness through gcloud', () => {
 
   it('fails at once when the traffic stays on an old revision', async () => {
     const { env } = gcloudEnv({
-      api: [knativeService({ created: 'api-00042-xyz', traffic: [{ revisionName: 'api-00041-abc', percent: 100 }] })],
+      api: [
+        knativeService({
+          created: 'api-00042-xyz',
+          traffic: [{ revisionName: 'api-00041-abc', percent: 100 }],
+        }),
+      ],
     });
     const result = await healthCheck({ inputs: target, env });
     expect(result.code).toBe(1);
-    expect(result.log).toContain('revision api-00042-xyz is ready but receives no traffic (api-00041-abc 100%)');
+    expect(result.log).toContain(
+      'revision api-00042-xyz is ready but receives no traffic (api-00041-abc 100%)',
+    );
   });
 
   it('fails with gcloud own error when the service does not exist', async () => {
     const { env } = gcloudEnv({ other: [knativeService({ name: 'other' })] });
     const result = await healthCheck({ inputs: target, env });
     expect(result.code).toBe(1);
-    expect(result.log).toContain('gcloud run services describe api --region=europe-west1 --project=acme-dev --format=json --quiet failed with exit code 1');
+    expect(result.log).toContain(
+      'gcloud run services describe api --region=europe-west1 --project=acme-dev --format=json --quiet failed with exit code 1',
+    );
     expect(result.log).toContain('ERROR: (gcloud.run.services.describe) Cannot find service [api]');
   });
 

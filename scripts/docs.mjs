@@ -1,0 +1,133 @@
+// Regenerates the inputs and outputs tables of every actions/<stage>/README.md from its
+// action.yml, between the marker comments, so that the documented interface cannot drift from
+// the declared one. Everything outside the markers is written by hand and left alone.
+//
+//   node scripts/docs.mjs           write the READMEs (creates a minimal one where none exists)
+//   node scripts/docs.mjs --check   write nothing; exit 1 naming each README that is out of date
+//
+// The result goes through Prettier with the repository's config: `npm run lint` checks the
+// READMEs with Prettier too, and formatting here keeps both checks agreeing (and the script
+// idempotent).
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as prettier from 'prettier';
+import { readActionYml, repoRoot } from '../test/harness/local-runner.mjs';
+
+/** @typedef {import('../test/harness/local-runner.mjs').ActionSpec} ActionSpec */
+
+/** A table cell: one line, pipes escaped so that they do not end the cell. @param {unknown} text */
+const cell = (text) =>
+  String(text ?? '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
+
+/** Inline code that survives backticks in the value (CommonMark: a longer fence). @param {string} text */
+function code(text) {
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** @param {ActionSpec} spec */
+function inputsTable(spec) {
+  const inputs = Object.entries(spec.inputs ?? {});
+  if (inputs.length === 0) return 'This action has no inputs.';
+  const rows = inputs.map(([name, input]) => {
+    // YAML may give a number or a boolean (`default: 5432`); the runner passes its text.
+    const fallback = input.default === undefined ? '' : String(input.default);
+    const required = input.required === true ? 'yes' : 'no';
+    return `| ${code(name)} | ${required} | ${fallback === '' ? '' : cell(code(fallback))} | ${cell(input.description)} |`;
+  });
+  return ['| Name | Required | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** @param {ActionSpec} spec */
+function outputsTable(spec) {
+  const outputs = Object.entries(spec.outputs ?? {});
+  if (outputs.length === 0) return 'This action has no outputs.';
+  const rows = outputs.map(([name, output]) => `| ${code(name)} | ${cell(output.description)} |`);
+  return ['| Name | Description |', '| --- | --- |', ...rows].join('\n');
+}
+
+/** @param {ActionSpec & { name?: string, description?: string }} spec */
+function newReadme(spec) {
+  return [
+    `# ${spec.name ?? 'Action'}`,
+    '',
+    String(spec.description ?? '').trim(),
+    '',
+    '## Usage',
+    '',
+    '<!-- TODO: a workflow example for this action, written by hand. -->',
+    '',
+    '## Inputs',
+    '',
+    '<!-- inputs:start -->',
+    '<!-- inputs:end -->',
+    '',
+    '## Outputs',
+    '',
+    '<!-- outputs:start -->',
+    '<!-- outputs:end -->',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Replaces what is between `<!-- name:start -->` and `<!-- name:end -->`.
+ * @param {string} text @param {string} name @param {string} body @param {string} file
+ */
+function replaceSection(text, name, body, file) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end, from);
+  if (from < 0 || to < 0) {
+    // Guessing where a table belongs in hand-written prose would be worse than asking.
+    throw new Error(
+      `${relative(repoRoot, file)}: missing "${start}" … "${end}"; add both markers where the ${name} table goes`,
+    );
+  }
+  return `${text.slice(0, from + start.length)}\n\n${body}\n\n${text.slice(to)}`;
+}
+
+/** The README as it should be for one stage. @param {string} stage @param {string} file */
+async function expectedReadme(stage, file) {
+  const spec = readActionYml(stage);
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : newReadme(spec);
+  let text = replaceSection(current, 'inputs', inputsTable(spec), file);
+  text = replaceSection(text, 'outputs', outputsTable(spec), file);
+  const options = await prettier.resolveConfig(file);
+  return prettier.format(text, { ...options, filepath: file });
+}
+
+const check = process.argv.includes('--check');
+const stages = readdirSync(join(repoRoot, 'actions'))
+  .filter((name) => existsSync(join(repoRoot, 'actions', name, 'action.yml')))
+  .sort();
+
+let changed = 0;
+for (const stage of stages) {
+  const file = join(repoRoot, 'actions', stage, 'README.md');
+  const name = relative(repoRoot, file);
+  let expected;
+  try {
+    expected = await expectedReadme(stage, file);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (current === expected) continue;
+  changed++;
+  if (check) {
+    console.error(`${name} is out of date with action.yml: run npm run docs and commit it`);
+  } else {
+    writeFileSync(file, expected);
+    console.log(`${current === undefined ? 'created' : 'updated'} ${name}`);
+  }
+}
+if (check && changed > 0) process.exit(1);
+console.log(`docs: ${stages.length} action README(s), ${changed} ${check ? 'out of date' : 'updated'}`);
