@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['actions/*/dist/**', 'node_modules/**', 'build/**', 'coverage/**', 'examples/**/.venv/**'] },
   js.configs.recommended,
+  { rules: { curly: ['error', 'multi-line'] } },
   {
     files: ['**/*.ts'],
     extends: [...tseslint.configs.strictTypeChecked],

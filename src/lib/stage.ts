@@ -9,15 +9,23 @@ import { redact } from './secrets.js';
  * and on SIGINT/SIGTERM (the runner's cancellation) stops the tools and fails the step.
  */
 export async function runStage(stage: string, body: () => Promise<void>): Promise<void> {
+  const cancellation = { started: false };
   const onSignal = (signal: NodeJS.Signals): void => {
+    // The runner sends SIGINT, then SIGTERM 7.5 s later: the second must not interrupt a tool
+    // again (a second SIGINT makes Terraform quit without releasing its state lock).
+    if (cancellation.started) {
+      core.info(`${stage}: ${signal} received while already stopping the tools`);
+      return;
+    }
+    cancellation.started = true;
     core.error(`${stage}: cancelled (${signal}); stopping the tools this step started`);
     void stopAllTools('cancel').finally(() => {
       process.exitCode = 1;
       process.exit();
     });
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await body();
   } catch (error) {
@@ -28,7 +36,8 @@ export async function runStage(stage: string, body: () => Promise<void>): Promis
     }
   } finally {
     try {
-      await stopAllTools('failure');
+      // While cancelling, the signal handler owns the tools (an interrupted one is left to exit).
+      if (!cancellation.started) await stopAllTools('failure');
     } catch (cleanupError) {
       core.warning(`${stage}: cleanup failed: ${redact(messageOf(cleanupError))}`);
     }

@@ -197,8 +197,9 @@ export async function runAction(options) {
     if (input.default !== undefined) env[inputVariable(name)] = String(input.default);
   }
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    if (!(name in (spec.inputs ?? {})))
+    if (!(name in (spec.inputs ?? {}))) {
       throw new Error(`input "${name}" is not declared in actions/${options.stage}/action.yml`);
+    }
     env[inputVariable(name)] = value;
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -294,8 +295,9 @@ export function assertNoLeaks(result, secrets) {
     if (secret === '') continue;
     for (const form of leakForms(secret)) {
       for (const [place, text] of Object.entries(places)) {
-        if (text.includes(form))
+        if (text.includes(form)) {
           found.push(`${place} contains a secret (as "${form.slice(0, 3)}…", ${form.length} chars)`);
+        }
       }
     }
   }

@@ -1,0 +1,432 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  describeCommand,
+  liveToolCount,
+  runTool,
+  stopAllTools,
+  stopProcessGroup,
+  ToolError,
+  type ToolResult,
+} from '../../src/lib/exec.js';
+import { registerSecret } from '../../src/lib/secrets.js';
+
+const NODE = process.execPath;
+
+let scratch = '';
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'exec-test-'));
+});
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/**
+ * Every process a test starts ends by itself after 30 s at most (`sleep 30`, or `IDLE` below),
+ * so a failed assertion leaves nothing behind for long and no pid is ever killed blindly.
+ */
+const IDLE = 'setTimeout(() => process.exit(0), 30_000)';
+
+afterEach(async () => {
+  await stopAllTools('failure');
+  await waitFor('every tool to be released', () => liveToolCount() === 0);
+});
+
+/**
+ * Alive and not a zombie: killed orphans are reparented to PID 1, which on some machines
+ * (containers, micro-VMs) never reaps them, and `kill(pid, 0)` succeeds on a zombie.
+ */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function toolErrorOf(promise: Promise<unknown>): Promise<ToolError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ToolError);
+  return error as ToolError;
+}
+
+/** Registers a secret without printing its `::add-mask::` lines into the test output. */
+function registerQuietly(value: string): void {
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    registerSecret(value);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** Resolves with the first line of `stream` output a tool prints that matches. */
+function outputWatcher(): {
+  onOutput: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  seen: (pattern: RegExp) => Promise<RegExpExecArray>;
+} {
+  let text = '';
+  const waiters: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
+  const check = (): void => {
+    for (const waiter of [...waiters]) {
+      const match = waiter.pattern.exec(text);
+      if (match !== null) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  };
+  return {
+    onOutput: (chunk) => {
+      text += chunk;
+      check();
+    },
+    seen: (pattern) =>
+      new Promise((resolve) => {
+        waiters.push({ pattern, resolve });
+        check();
+      }),
+  };
+}
+
+describe('describeCommand', () => {
+  it.each([
+    [
+      'terraform',
+      ['plan', '-input=false', '-out=/tmp/tfplan'],
+      'terraform plan -input=false -out=/tmp/tfplan',
+    ],
+    ['bash', ['-c', 'npm test'], 'bash -c "npm test"'],
+    ['echo', ['', 'a"b', "it's"], 'echo "" "a\\"b" "it\'s"'],
+    [
+      'gcloud',
+      ['run', 'services', 'describe', 'api', '--format=json'],
+      'gcloud run services describe api --format=json',
+    ],
+  ])('shows %s %j as %s', (command, args, expected) => {
+    expect(describeCommand(command, args)).toBe(expected);
+  });
+
+  it('removes registered secrets', () => {
+    registerQuietly('describe-secret-42');
+    expect(describeCommand('psql', ['postgresql://u:describe-secret-42@h/db'])).toBe(
+      'psql postgresql://u:***@h/db',
+    );
+  });
+});
+
+describe('runTool', () => {
+  it('captures stdout, stderr and the exit code', async () => {
+    const result = await runTool(
+      NODE,
+      ['-e', 'process.stdout.write("out line\\n"); process.stderr.write("err line\\n")'],
+      { timeoutMs: 20_000 },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('out line\n');
+    expect(result.stderr).toBe('err line\n');
+    expect(result.durationMs).toBeGreaterThan(0);
+    expect(liveToolCount()).toBe(0);
+  });
+
+  it('accepts the exit codes listed in okCodes', async () => {
+    const result = await runTool(NODE, ['-e', 'console.log("changes"); process.exit(2)'], {
+      timeoutMs: 20_000,
+      okCodes: [2],
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('changes\n');
+
+    const error = await toolErrorOf(
+      runTool(NODE, ['-e', 'process.exit(3)'], { timeoutMs: 20_000, okCodes: [2] }),
+    );
+    expect(error.message).toMatch(/ failed with exit code 3$/);
+    expect(error.result?.code).toBe(3);
+  });
+
+  it('turns a non-zero exit into a ToolError with the command and the last 20 lines of stderr', async () => {
+    const script =
+      'for (let i = 1; i <= 30; i++) console.error("problem " + String(i).padStart(2, "0")); process.exit(7)';
+    const error = await toolErrorOf(runTool(NODE, ['-e', script], { timeoutMs: 20_000 }));
+    const tail = Array.from({ length: 20 }, (_, i) => `problem ${String(i + 11).padStart(2, '0')}`).join(
+      '\n',
+    );
+    expect(error.name).toBe('ToolError');
+    expect(error.message).toBe(`${describeCommand(NODE, ['-e', script])} failed with exit code 7:\n${tail}`);
+    expect(error.message).not.toContain('problem 10');
+    expect(error.result?.code).toBe(7);
+    expect(error.result?.stderr.split('\n')).toHaveLength(31);
+  });
+
+  it('leaves the colon out when stderr is empty', async () => {
+    const error = await toolErrorOf(runTool(NODE, ['-e', 'process.exit(1)'], { timeoutMs: 20_000 }));
+    expect(error.message).toBe(`${describeCommand(NODE, ['-e', 'process.exit(1)'])} failed with exit code 1`);
+  });
+
+  it('reports a tool that is not on PATH', async () => {
+    const error = await toolErrorOf(runTool('no-such-tool-7f3a', ['--version'], { timeoutMs: 20_000 }));
+    expect(error.message).toBe(
+      'no-such-tool-7f3a --version was not found on PATH: spawn no-such-tool-7f3a ENOENT',
+    );
+    expect(error.result).toBeUndefined();
+    expect(liveToolCount()).toBe(0);
+  });
+
+  it('names a missing working directory instead of blaming PATH', async () => {
+    const error = await toolErrorOf(
+      runTool(NODE, ['--version'], { cwd: '/no/such/dir-7f3a', timeoutMs: 20_000 }),
+    );
+    expect(error.message).toMatch(
+      /could not start: the working directory \/no\/such\/dir-7f3a does not exist/,
+    );
+  });
+
+  it('reports a signal that killed the tool', async () => {
+    const error = await toolErrorOf(
+      runTool(NODE, ['-e', 'console.error("dying"); process.kill(process.pid, "SIGKILL")'], {
+        timeoutMs: 20_000,
+      }),
+    );
+    expect(error.message).toMatch(/ was killed by SIGKILL:\ndying$/);
+    expect(error.result?.code).toBe(-1);
+  });
+
+  it('delivers stdin and closes it', async () => {
+    const script =
+      'let text = ""; process.stdin.on("data", (c) => (text += c)); process.stdin.on("end", () => process.stdout.write(text.toUpperCase()))';
+    const result = await runTool(NODE, ['-e', script], { timeoutMs: 20_000, stdin: 'plan\nmore ünïcode\n' });
+    expect(result.stdout).toBe('PLAN\nMORE ÜNÏCODE\n');
+  });
+
+  it('gives a tool without stdin an empty, closed input', async () => {
+    const script =
+      'let n = 0; process.stdin.on("data", (c) => (n += c.length)); process.stdin.on("end", () => console.log("eof " + n))';
+    const result = await runTool(NODE, ['-e', script], { timeoutMs: 20_000 });
+    expect(result.stdout).toBe('eof 0\n');
+  });
+
+  it('runs in the given directory with exactly the given environment', async () => {
+    const script =
+      'console.log(JSON.stringify({ cwd: process.cwd(), only: process.env.ONLY_THIS, home: process.env.HOME }))';
+    const result = await runTool(NODE, ['-e', script], {
+      timeoutMs: 20_000,
+      cwd: scratch,
+      env: { ONLY_THIS: 'set by the test' },
+    });
+    expect(JSON.parse(result.stdout)).toEqual({ cwd: realpathSync(scratch), only: 'set by the test' });
+  });
+
+  it('streams output chunks to onOutput as they arrive', async () => {
+    const chunks: { chunk: string; stream: string }[] = [];
+    const result = await runTool(
+      NODE,
+      ['-e', 'console.log("first"); setTimeout(() => { console.error("second"); console.log("third") }, 50)'],
+      { timeoutMs: 20_000, onOutput: (chunk, stream) => chunks.push({ chunk, stream }) },
+    );
+    const byStream = (name: string): string =>
+      chunks
+        .filter((c) => c.stream === name)
+        .map((c) => c.chunk)
+        .join('');
+    expect(byStream('stdout')).toBe('first\nthird\n');
+    expect(byStream('stderr')).toBe('second\n');
+    expect(byStream('stdout')).toBe(result.stdout);
+    expect(chunks[0]).toEqual({ chunk: 'first\n', stream: 'stdout' });
+  });
+
+  it('decodes multi-byte characters split across chunks', async () => {
+    // 3-byte characters: pipe chunks of 64 KiB cannot all end on a character boundary.
+    const expected = '€'.repeat(200_000);
+    const chunks: string[] = [];
+    const result = await runTool(NODE, ['-e', 'process.stdout.write("€".repeat(200000))'], {
+      timeoutMs: 20_000,
+      onOutput: (chunk) => chunks.push(chunk),
+    });
+    expect(result.stdout.includes('\ufffd')).toBe(false);
+    expect(result.stdout === expected).toBe(true);
+    expect(chunks.join('') === expected).toBe(true);
+  });
+
+  it('removes registered secrets from the error and from output chunks', async () => {
+    const secret = 'exec-s3cr3t-Value-9921';
+    registerQuietly(secret);
+    const chunks: string[] = [];
+    const script =
+      'console.log("token=" + process.argv[1]); console.error("auth failed for " + process.argv[1]); process.exit(1)';
+    const error = await toolErrorOf(
+      runTool(NODE, ['-e', script, secret], { timeoutMs: 20_000, onOutput: (chunk) => chunks.push(chunk) }),
+    );
+    expect(error.message).not.toContain(secret);
+    expect(error.message).toMatch(/ \*\*\* failed with exit code 1:\nauth failed for \*\*\*$/);
+    expect(chunks.join('')).not.toContain(secret);
+    expect(chunks.join('')).toContain('token=***');
+    expect(chunks.join('')).toContain('auth failed for ***');
+  });
+
+  it('stops the whole process group at the deadline', async () => {
+    const started = performance.now();
+    const error = await toolErrorOf(
+      runTool('bash', ['-c', 'echo $$; sleep 30 & echo $!; wait'], {
+        timeoutMs: 500,
+      }),
+    );
+    const elapsed = performance.now() - started;
+    const pids = (error.result?.stdout ?? '').split(/\s+/).filter(Boolean).map(Number);
+    expect(pids).toHaveLength(2);
+    expect(error.message).toMatch(/^bash -c ".*" did not finish within 500ms and was stopped$/);
+    expect(elapsed).toBeGreaterThanOrEqual(450);
+    expect(elapsed).toBeLessThan(4_000);
+    for (const pid of pids) expect(isAlive(pid), `pid ${pid} is alive`).toBe(false);
+  });
+
+  it('stops a background child that outlived the tool and holds its output open', async () => {
+    const started = performance.now();
+    // bash exits at once; the background sleep keeps stdout open, so the tool never finishes.
+    const error = await toolErrorOf(runTool('bash', ['-c', 'sleep 30 & echo $!'], { timeoutMs: 500 }));
+    const elapsed = performance.now() - started;
+    const pid = Number(error.result?.stdout.trim());
+    expect(error.message).toBe('bash -c "sleep 30 & echo $!" did not finish within 500ms and was stopped');
+    expect(elapsed).toBeLessThan(4_000);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('kills a child that ignores SIGTERM once the tool itself has exited', async () => {
+    // The leader dies on SIGTERM; its child ignores SIGTERM and gets no grace afterwards.
+    const child = `process.on("SIGTERM", () => {}); console.log(process.pid); ${IDLE}`;
+    const leader = `require("child_process").spawn(process.execPath, ["-e", ${JSON.stringify(child)}], { stdio: "inherit" }); ${IDLE}`;
+    const started = performance.now();
+    // 2.5 s leave the child ample time to start and print its pid, even on a loaded machine.
+    const error = await toolErrorOf(runTool(NODE, ['-e', leader], { timeoutMs: 2_500 }));
+    const pid = Number(error.result?.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    expect(error.message).toMatch(/ did not finish within 2\.5s and was stopped$/);
+    // The 5 s grace is not waited for: the leader exits at SIGTERM, its child is killed at once.
+    expect(performance.now() - started).toBeLessThan(6_500);
+    expect(isAlive(pid)).toBe(false);
+  });
+});
+
+describe('stopProcessGroup', () => {
+  function startDetached(script: string): { child: ChildProcess; ready: Promise<void> } {
+    const child = spawn(NODE, ['-e', script], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const ready = new Promise<void>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('ready')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`exited before it was ready: ${text}`)));
+    });
+    return { child, ready };
+  }
+
+  it('ends a tool that stops on SIGTERM without waiting for the grace', async () => {
+    const { child, ready } = startDetached(`console.log("ready"); ${IDLE}`);
+    await ready;
+    const started = performance.now();
+    await stopProcessGroup(child, 20_000);
+    expect(child.signalCode).toBe('SIGTERM');
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('SIGKILLs a tool that ignores SIGTERM after the grace', async () => {
+    const { child, ready } = startDetached(
+      `process.on("SIGTERM", () => console.log("ignored SIGTERM")); console.log("ready"); ${IDLE}`,
+    );
+    await ready;
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const started = performance.now();
+    await stopProcessGroup(child, 300);
+    const elapsed = performance.now() - started;
+    expect(child.signalCode).toBe('SIGKILL');
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(3_000);
+    await waitFor('the SIGTERM trace', () => output.includes('ignored SIGTERM'), 2_000);
+  });
+
+  it('returns at once for a tool that already exited', async () => {
+    const child = spawn(NODE, ['-e', 'process.exit(0)'], { detached: true, stdio: 'ignore' });
+    await new Promise((resolve) => child.once('exit', resolve));
+    const started = performance.now();
+    await stopProcessGroup(child, 20_000);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(child.exitCode).toBe(0);
+  });
+});
+
+describe('stopAllTools', () => {
+  it("stops every running tool on 'failure'", async () => {
+    // toolErrorOf takes the rejections at once: they come while stopAllTools is awaited.
+    const sleeping = toolErrorOf(runTool('sleep', ['30'], { timeoutMs: 60_000 }));
+    const watcher = outputWatcher();
+    const looping = toolErrorOf(
+      runTool(NODE, ['-e', `console.log("ready"); ${IDLE}`], {
+        timeoutMs: 60_000,
+        onOutput: watcher.onOutput,
+      }),
+    );
+    expect(liveToolCount()).toBe(2);
+    await watcher.seen(/ready/);
+    const started = performance.now();
+    await stopAllTools('failure');
+    const [sleepError, loopError] = await Promise.all([sleeping, looping]);
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(sleepError.message).toBe('sleep 30 was killed by SIGTERM');
+    expect(loopError.message).toMatch(/ was killed by SIGTERM$/);
+    expect(liveToolCount()).toBe(0);
+  });
+
+  it("forwards exactly one SIGINT on 'cancel' to a tool that asked for it, and waits for it to exit", async () => {
+    const marker = join(scratch, 'interrupted.txt');
+    // Counts SIGINTs for 300 ms after the first one, writes the count, and exits: Terraform's way.
+    const script = [
+      'const fs = require("fs");',
+      'let count = 0;',
+      'process.on("SIGINT", () => {',
+      '  count += 1;',
+      '  if (count === 1) setTimeout(() => { fs.writeFileSync(process.argv[1], String(count)); process.exit(0); }, 300);',
+      '});',
+      'console.log("ready");',
+      `${IDLE};`,
+    ].join('\n');
+    const watcher = outputWatcher();
+    const interrupted = runTool(NODE, ['-e', script, marker], {
+      timeoutMs: 60_000,
+      onCancel: 'interrupt',
+      onOutput: watcher.onOutput,
+    });
+    const killed = toolErrorOf(runTool('sleep', ['30'], { timeoutMs: 60_000 }));
+    await watcher.seen(/ready/);
+    const started = performance.now();
+    await stopAllTools('cancel');
+    // Waited for: the marker is written before the tool exits.
+    expect(existsSync(marker)).toBe(true);
+    expect(readFileSync(marker, 'utf8')).toBe('1');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    const result: ToolResult = await interrupted;
+    expect(result.code).toBe(0);
+    expect((await killed).message).toBe('sleep 30 was killed by SIGTERM');
+    expect(liveToolCount()).toBe(0);
+  });
+});

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerSecret } from '../../src/lib/secrets.js';
+import { cell, code, writeSummarySection } from '../../src/lib/summary.js';
+
+describe('cell and code', () => {
+  it('escapes pipes and flattens newlines so that a value cannot break the table', () => {
+    expect(cell('a|b\nc\r\nd')).toBe('a\\|b c d');
+  });
+
+  it('removes registered secrets', () => {
+    registerSecret('summary-secret-93f1');
+    expect(cell('token summary-secret-93f1 used')).toBe('token *** used');
+    expect(code('summary-secret-93f1')).toBe('`***`');
+  });
+
+  it('quotes inline code and survives backticks', () => {
+    expect(code('a`b')).toBe("`a'b`");
+    expect(code('')).toBe('');
+  });
+});
+
+describe('writeSummarySection', () => {
+  let dir: string;
+  let file: string;
+  const saved = process.env['GITHUB_STEP_SUMMARY'];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'summary-'));
+    file = join(dir, 'summary.md');
+    writeFileSync(file, '');
+    process.env['GITHUB_STEP_SUMMARY'] = file;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env['GITHUB_STEP_SUMMARY'];
+    else process.env['GITHUB_STEP_SUMMARY'] = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes one section: heading with the result, a table, the notes', async () => {
+    await writeSummarySection({
+      stage: 'health-check',
+      ok: false,
+      headline: 'not healthy',
+      rows: [
+        ['URL', 'https://api.run.app/health'],
+        ['Answer', '503 | starting'],
+      ],
+      notes: ['gave up after 5m'],
+    });
+    expect(readFileSync(file, 'utf8')).toBe(
+      [
+        '### ❌ health-check: not healthy',
+        '',
+        '| | |',
+        '| --- | --- |',
+        '| URL | https://api.run.app/health |',
+        '| Answer | 503 \\| starting |',
+        '',
+        '> gave up after 5m',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('does nothing outside a runner (no GITHUB_STEP_SUMMARY)', async () => {
+    delete process.env['GITHUB_STEP_SUMMARY'];
+    await writeSummarySection({ stage: 'x', ok: true, headline: 'ok', rows: [] });
+    expect(readFileSync(file, 'utf8')).toBe('');
+  });
+});
