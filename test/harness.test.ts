@@ -1,7 +1,15 @@
 // The harness is what every runner-level test trusts: prove that it reads file commands as the
 // runner writes them and that its leak check does catch a leak.
 import { describe, expect, it } from 'vitest';
-import { assertNoLeaks, decodeCommands, inputVariable, parseFileCommands } from './harness/local-runner.mjs';
+import { join } from 'node:path';
+import {
+  assertNoLeaks,
+  decodeCommands,
+  inputVariable,
+  parseFileCommands,
+  repoRoot,
+  runAction,
+} from './harness/local-runner.mjs';
 
 describe('parseFileCommands', () => {
   it('reads key=value lines and heredocs, as @actions/core writes them', () => {
@@ -66,5 +74,31 @@ describe('assertNoLeaks', () => {
     ['exported', { ...clean, exported: { X: Buffer.from(secret).toString('base64url') } }],
   ])('catches a leak into the %s', (place, result) => {
     expect(() => assertNoLeaks(result, [secret])).toThrow(`${place} contains a secret`);
+  });
+});
+
+describe('runAction', () => {
+  it('fills defaults, reads heredoc outputs, and runs post: with the saved state', async () => {
+    const result = await runAction({
+      stage: 'post-fixture',
+      actionDir: join(repoRoot, 'test', 'fixtures', 'post-action'),
+    });
+    result.cleanup();
+    expect(result.code).toBe(0);
+    expect(result.outputs).toEqual({ echoed: 'hello\nsecond line' });
+    expect(result.state).toEqual({ 'proxy-pid': '4242' });
+    expect(result.post?.code).toBe(0);
+    expect(result.log).toContain('main saw hello');
+    expect(result.log).toContain('post saw state 4242');
+  });
+
+  it('refuses an input that action.yml does not declare', async () => {
+    await expect(
+      runAction({
+        stage: 'post-fixture',
+        actionDir: join(repoRoot, 'test', 'fixtures', 'post-action'),
+        inputs: { greting: 'typo' },
+      }),
+    ).rejects.toThrow('input "greting" is not declared');
   });
 });

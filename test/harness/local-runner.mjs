@@ -16,11 +16,9 @@ export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/
  *   runs: { using: string, main: string, post?: string, 'post-if'?: string } }} ActionSpec
  */
 
-/** @param {string} stage @returns {ActionSpec} */
-export function readActionYml(stage) {
-  return /** @type {ActionSpec} */ (
-    parseYaml(readFileSync(join(repoRoot, 'actions', stage, 'action.yml'), 'utf8'))
-  );
+/** @param {string} stage @param {string} [dir] @returns {ActionSpec} */
+export function readActionYml(stage, dir = join(repoRoot, 'actions', stage)) {
+  return /** @type {ActionSpec} */ (parseYaml(readFileSync(join(dir, 'action.yml'), 'utf8')));
 }
 
 /** The runner's name for an input's variable: spaces to `_`, upper case, hyphens kept. @param {string} name */
@@ -68,6 +66,7 @@ export function parseFileCommands(text) {
  *   cancels the step as the runner does, once the log matches `whenLog` and/or `when()` holds
  * @property {boolean} [post] run `post:` too (default: when action.yml has one)
  * @property {string} [cwd]
+ * @property {string} [actionDir] run the action in this folder instead of actions/<stage>
  */
 
 /**
@@ -147,8 +146,13 @@ const readIfAny = (file) => {
  * @returns {Promise<RunResult>}
  */
 export async function runAction(options) {
-  const spec = readActionYml(options.stage);
-  const actionDir = join(repoRoot, 'actions', options.stage);
+  const actionDir = options.actionDir ?? join(repoRoot, 'actions', options.stage);
+  const spec = readActionYml(options.stage, actionDir);
+  for (const name of Object.keys(options.inputs ?? {})) {
+    if (!(name in (spec.inputs ?? {}))) {
+      throw new Error(`input "${name}" is not declared in ${join(actionDir, 'action.yml')}`);
+    }
+  }
   const home = mkdtempSync(join(tmpdir(), `runner-${options.stage}-`));
   const runnerTemp = join(home, 'temp');
   const workspace = options.cwd ?? join(home, 'workspace');
@@ -196,12 +200,7 @@ export async function runAction(options) {
   for (const [name, input] of Object.entries(spec.inputs ?? {})) {
     if (input.default !== undefined) env[inputVariable(name)] = String(input.default);
   }
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    if (!(name in (spec.inputs ?? {}))) {
-      throw new Error(`input "${name}" is not declared in actions/${options.stage}/action.yml`);
-    }
-    env[inputVariable(name)] = value;
-  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value;
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
     else env[name] = value;
