@@ -43,8 +43,25 @@ export const KILL_GRACE_MS = 5_000;
 /** How long a tool gets to exit after the one SIGINT of a cancellation (Terraform unlocking state). */
 export const INTERRUPT_GRACE_MS = 60_000;
 /** Output kept per stream; a tool that prints more keeps its last part. */
-const MAX_CAPTURE = 16 * 1024 * 1024;
+const MAX_CAPTURE = 64 * 1024 * 1024;
 const STDERR_TAIL_LINES = 20;
+
+/** Output kept as chunks and joined once: appending to one string would copy it at every chunk. */
+class Capture {
+  private chunks: string[] = [];
+  private length = 0;
+  add(text: string): void {
+    this.chunks.push(text);
+    this.length += text.length;
+    // Past the cap, keep the tail: the end of a log says most about a failure.
+    while (this.length > MAX_CAPTURE && this.chunks.length > 1) {
+      this.length -= this.chunks.shift()?.length ?? 0;
+    }
+  }
+  text(): string {
+    return this.chunks.join('');
+  }
+}
 
 interface Tracked {
   child: ChildProcess;
@@ -146,11 +163,9 @@ export async function runTool(
   const tracked: Tracked = { child, onCancel: options.onCancel ?? 'kill', exited };
   live.add(tracked);
 
-  let stdout = '';
-  let stderr = '';
+  const captured = { stdout: new Capture(), stderr: new Capture() };
   const capture = (stream: 'stdout' | 'stderr') => (text: string) => {
-    if (stream === 'stdout') stdout = (stdout + text).slice(-MAX_CAPTURE);
-    else stderr = (stderr + text).slice(-MAX_CAPTURE);
+    captured[stream].add(text);
     options.onOutput?.(redact(text), stream);
   };
   // Decoded by the streams, so that a character split across two chunks stays whole.
@@ -174,6 +189,8 @@ export async function runTool(
         child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
       },
     );
+    const stdout = captured.stdout.text();
+    const stderr = captured.stderr.text();
     const result: ToolResult = { code: code ?? -1, stdout, stderr, durationMs: performance.now() - started };
     if (deadline.passed) {
       throw new ToolError(

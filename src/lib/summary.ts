@@ -18,11 +18,30 @@ export function code(text: string): string {
  * The stage's one job-summary section: a heading with the result, a two-column table and
  * optional notes. Written once, at the end, whatever the outcome.
  */
+export interface Table {
+  title: string;
+  header: readonly string[];
+  rows: readonly (readonly string[])[];
+}
+
+function renderTable(table: Table): string[] {
+  if (table.rows.length === 0) return [];
+  return [
+    `**${cell(table.title)}**`,
+    '',
+    `| ${table.header.map(cell).join(' | ')} |`,
+    `| ${table.header.map(() => '---').join(' | ')} |`,
+    ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+    '',
+  ];
+}
+
 export async function writeSummarySection(section: {
   stage: string;
   ok: boolean;
   headline: string;
   rows: readonly Row[];
+  tables?: readonly Table[];
   notes?: readonly string[];
 }): Promise<void> {
   if (process.env['GITHUB_STEP_SUMMARY'] === undefined || process.env['GITHUB_STEP_SUMMARY'] === '') return;
@@ -33,6 +52,7 @@ export async function writeSummarySection(section: {
     '| --- | --- |',
     ...section.rows.map(([key, value]) => `| ${cell(key)} | ${cell(value)} |`),
     '',
+    ...(section.tables ?? []).flatMap(renderTable),
     ...(section.notes ?? []).map((note) => `> ${cell(note)}`),
     '',
   ];

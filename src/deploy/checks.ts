@@ -1,0 +1,148 @@
+import { allKnownNames, devOnlyNames, secretIdFor, type RuntimeContract } from '../lib/contract.js';
+import type { PlannedEnv, PlanSummary } from '../lib/terraform-plan.js';
+
+export interface Finding {
+  level: 'error' | 'warning';
+  message: string;
+}
+
+export interface CheckContext {
+  contract: RuntimeContract;
+  /** Whether the contract came from a file: without one only the production guard applies. */
+  hasContract: boolean;
+  environment: string;
+  production: boolean;
+  allowDevAuthBypass: boolean;
+  bypassVariable: string;
+  allowDestroy: boolean;
+}
+
+const upper = (name: string): string => name.toUpperCase();
+
+function describeSource(entry: PlannedEnv): string {
+  if (entry.source === 'secret') {
+    return `secret ${entry.secret ?? '(known after apply)'}:${entry.version ?? 'latest'}`;
+  }
+  return entry.source === 'plain' ? 'a plain value' : 'a source known only after apply';
+}
+
+/** A Terraform variable value counts as "on" unless it is false, "false", null or empty. */
+function isOn(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (typeof value === 'string') return value.trim() !== '' && value.trim().toLowerCase() !== 'false';
+  return true;
+}
+
+/**
+ * Every check of the runtime contract on the planned Cloud Run services, and the destroy
+ * guard over all resources. Errors stop the deploy before apply; warnings are shown.
+ */
+export function checkPlan(plan: PlanSummary, context: CheckContext): Finding[] {
+  const findings: Finding[] = [];
+  const error = (message: string): void => void findings.push({ level: 'error', message });
+  const warning = (message: string): void => void findings.push({ level: 'warning', message });
+  const devOnly = new Set(devOnlyNames(context.contract).map(upper));
+  const envName = context.environment;
+
+  if (context.production && isOn(plan.variables[context.bypassVariable])) {
+    error(
+      `the plan sets variable ${context.bypassVariable} = ${String(plan.variables[context.bypassVariable])} for ${envName}: ` +
+        'the dev auth bypass never reaches production; remove it from TF_VAR_*, *.auto.tfvars, var-files and vars',
+    );
+  }
+  if (
+    !context.production &&
+    context.bypassVariable in plan.variables &&
+    isOn(plan.variables[context.bypassVariable]) !== context.allowDevAuthBypass
+  ) {
+    error(
+      `the plan's ${context.bypassVariable} (${String(plan.variables[context.bypassVariable])}) differs from input allow-dev-auth-bypass (${context.allowDevAuthBypass}): ` +
+        'another route (TF_VAR_*, *.auto.tfvars, var-files) overrides it; set it in one place, the input',
+    );
+  }
+
+  for (const service of plan.services) {
+    const where = service.address;
+    if (service.envUnknown) {
+      const message = `${where}: its environment is known only after apply, so the runtime contract cannot be checked`;
+      if (context.production) error(`${message}; a production deploy needs a plan that shows it`);
+      else warning(message);
+      continue;
+    }
+    const byName = new Map(service.env.map((entry) => [upper(entry.name), entry]));
+
+    // The production guard holds with or without a contract file.
+    const presentDevOnly = service.env.filter((entry) => devOnly.has(upper(entry.name)));
+    if (context.production) {
+      for (const entry of presentDevOnly) {
+        error(
+          `${where}: the dev-only variable ${entry.name} (${describeSource(entry)}) is planned for ${envName}: ` +
+            `it must never reach production; make the stack add it only when var.${context.bypassVariable} is true, and keep that false`,
+        );
+      }
+    } else if (context.allowDevAuthBypass) {
+      for (const name of [...devOnly].filter((dev) => !byName.has(dev))) {
+        error(
+          `${where}: allow-dev-auth-bypass is true but the plan injects no ${name}: the service stack must add the dev-only variables when var.${context.bypassVariable} is true (and the platform stack must create their secrets)`,
+        );
+      }
+    } else {
+      for (const { name } of presentDevOnly) {
+        error(
+          `${where}: ${name} is planned although allow-dev-auth-bypass is false: the stack must add the dev-only variables only when var.${context.bypassVariable} is true`,
+        );
+      }
+    }
+
+    if (!context.hasContract) continue;
+    const env = context.contract.env;
+    const secrets = new Set(
+      [...env.requiredSecrets, ...env.optionalSecrets, ...env.devOnlySecrets].map(upper),
+    );
+    const known = new Set([...allKnownNames(context.contract)].map(upper));
+    for (const name of env.requiredSecrets) {
+      if (!byName.has(upper(name))) {
+        error(
+          `${where}: the required secret ${name} is not in the planned environment; add it as value_source.secret_key_ref`,
+        );
+      }
+    }
+    for (const name of env.requiredPlain) {
+      if (!byName.has(upper(name))) {
+        error(`${where}: the required variable ${name} is not in the planned environment`);
+      }
+    }
+    for (const entry of service.env) {
+      const name = upper(entry.name);
+      if (!known.has(name)) {
+        warning(
+          `${where}: ${entry.name} is not in the runtime contract; add it to a category of env in ${context.contract.file || 'runtime-contract.yml'}`,
+        );
+        continue;
+      }
+      if (secrets.has(name) && entry.source === 'plain') {
+        error(
+          `${where}: ${entry.name} is a secret but the plan sets it as a plain value: inject it from Secret Manager (value_source.secret_key_ref, secret ${secretIdFor(context.contract, entry.name, envName)})`,
+        );
+      }
+      if (entry.source === 'secret' && entry.secret !== undefined && secrets.has(name)) {
+        const expected = secretIdFor(context.contract, entry.name, envName);
+        if (entry.secret !== expected) {
+          error(
+            `${where}: ${entry.name} reads secret ${entry.secret}, but in ${envName} it must be ${expected} (naming ${context.contract.secrets.naming})`,
+          );
+        }
+      }
+    }
+  }
+
+  if (!context.allowDestroy) {
+    for (const change of plan.changes.filter((c) => c.kind === 'delete' || c.kind === 'replace')) {
+      error(
+        `${change.address} would be ${change.kind === 'delete' ? 'destroyed' : 'replaced (destroyed, then created)'}: ` +
+          'refused unless input allow-destroy is true; check the plan for an unintended change first',
+      );
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,28 @@
+/** Input names of actions/deploy, as in its action.yml. */
+export const Inputs = {
+  WorkingDirectory: 'working-directory',
+  Environment: 'environment',
+  Image: 'image',
+  ImageVariable: 'image-variable',
+  AllowDevAuthBypass: 'allow-dev-auth-bypass',
+  BypassVariable: 'bypass-variable',
+  Vars: 'vars',
+  VarFiles: 'var-files',
+  BackendConfig: 'backend-config',
+  Contract: 'contract',
+  Project: 'project',
+  PlanOnly: 'plan-only',
+  AllowDestroy: 'allow-destroy',
+  LockTimeout: 'lock-timeout',
+  Timeout: 'timeout',
+} as const;
+
+/** Output names of actions/deploy, as in its action.yml. */
+export const Outputs = {
+  HasChanges: 'has-changes',
+  Outputs: 'outputs',
+  Url: 'url',
+  Revision: 'revision',
+} as const;
+
+export const STAGE = 'deploy';

@@ -1,0 +1,228 @@
+import * as core from '@actions/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigurationError, messageOf } from '../lib/errors.js';
+import { formatMs } from '../lib/format.js';
+import { registerSecret } from '../lib/secrets.js';
+import { runStage } from '../lib/stage.js';
+import { writeSummarySection, type Row, type Table } from '../lib/summary.js';
+import { parsePlan, summarisePlan, type PlanSummary } from '../lib/terraform-plan.js';
+import { checkPlan, type Finding } from './checks.js';
+import { Outputs, STAGE } from './constants.js';
+import { declaresVariable, readInputs, type DeployInputs } from './inputs.js';
+import { preflightSecrets, secretReferences, type PreflightResult } from './preflight.js';
+import {
+  applyArgs,
+  initArgs,
+  outputArgs,
+  planArgs,
+  PLAN_HAS_CHANGES,
+  showArgs,
+  terraform,
+} from './terraform.js';
+
+interface TerraformOutput {
+  value: unknown;
+  sensitive?: boolean;
+}
+
+function describeInputs(inputs: DeployInputs): string {
+  const { contract, vars, ...rest } = inputs;
+  return JSON.stringify({
+    ...rest,
+    contract: contract.file || '(default)',
+    vars: vars.map(([name]) => `${name}=…`),
+  });
+}
+
+function changeLine(plan: PlanSummary): string {
+  const { add, change, replace, destroy } = plan.counts;
+  return `${add} to add, ${change} to change, ${replace} to replace, ${destroy} to destroy`;
+}
+
+function envTables(plan: PlanSummary): Table[] {
+  return plan.services.map((service) => ({
+    title: `Environment of ${service.address} (${service.kind})`,
+    header: ['Variable', 'Source'],
+    rows: service.envUnknown
+      ? [['(known after apply)', '']]
+      : service.env.map((entry) => [
+          entry.name,
+          entry.source === 'secret'
+            ? `secret ${entry.secret ?? '(known after apply)'}:${entry.version ?? 'latest'}`
+            : entry.source,
+        ]),
+  }));
+}
+
+function reportFindings(findings: readonly Finding[]): void {
+  for (const finding of findings) {
+    if (finding.level === 'warning') core.warning(`${STAGE}: ${finding.message}`);
+    else core.error(`${STAGE}: ${finding.message}`);
+  }
+}
+
+export async function run(): Promise<void> {
+  await runStage(STAGE, async () => {
+    const started = Date.now();
+    const inputs = await readInputs();
+    core.debug(`inputs: ${describeInputs(inputs)}`);
+    const tf = terraform(inputs.workingDirectory, inputs.timeoutMs);
+    const rows: Row[] = [
+      ['Environment', `${inputs.environment}${inputs.production ? ' (production)' : ''}`],
+      ['Stack', inputs.workingDirectory],
+    ];
+    if (inputs.image !== '') rows.push(['Image', inputs.image]);
+    rows.push([
+      'Dev auth bypass',
+      inputs.production ? 'false (production)' : String(inputs.allowDevAuthBypass),
+    ]);
+    const tables: Table[] = [];
+    const notes: string[] = [];
+    let ok = false;
+    let headline = 'failed';
+    // The saved plan and its JSON hold secret values: a private folder, deleted at the end.
+    const planDir = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), 'deploy-plan-'));
+    const planFile = join(planDir, 'tfplan');
+    try {
+      core.startGroup('terraform init');
+      try {
+        await tf.run('init', initArgs(inputs), { onOutput: (chunk) => process.stdout.write(chunk) });
+      } finally {
+        core.endGroup();
+      }
+
+      core.startGroup('terraform plan');
+      let planExit: number;
+      try {
+        const declaresBypass = declaresVariable(inputs.workingDirectory, inputs.bypassVariable);
+        const result = await tf.run('plan', planArgs(inputs, planFile, declaresBypass), {
+          okCodes: [PLAN_HAS_CHANGES],
+        });
+        planExit = result.code;
+        // Only Terraform's own one-line summary: the full plan text can show values.
+        const line = /^(Plan: .*|No changes\..*)$/m.exec(result.stdout)?.[1];
+        core.info(line ?? `terraform plan exited with ${planExit}`);
+      } finally {
+        core.endGroup();
+      }
+
+      const shown = await tf.run('show', showArgs(planFile));
+      const plan = summarisePlan(parsePlan(shown.stdout));
+      const hasChanges = planExit === PLAN_HAS_CHANGES && plan.hasChanges;
+      rows.push(['Changes', hasChanges ? changeLine(plan) : 'none']);
+      tables.push(...envTables(plan));
+      const changed = plan.changes.filter((change) => change.kind !== 'no-op' && change.kind !== 'read');
+      if (changed.length > 0) {
+        tables.push({
+          title: 'Resource changes',
+          header: ['Address', 'Action'],
+          rows: changed.map((c) => [c.address, c.kind]),
+        });
+      }
+
+      const findings = checkPlan(plan, {
+        contract: inputs.contract,
+        hasContract: inputs.contract.file !== '',
+        environment: inputs.environment,
+        production: inputs.production,
+        allowDevAuthBypass: inputs.allowDevAuthBypass,
+        bypassVariable: inputs.bypassVariable,
+        allowDestroy: inputs.allowDestroy,
+      });
+      reportFindings(findings);
+      notes.push(...findings.map((finding) => `${finding.level}: ${finding.message}`));
+      const errors = findings.filter((finding) => finding.level === 'error');
+      if (errors.length > 0) {
+        throw new Error(
+          `the plan breaks ${errors.length} rule${errors.length === 1 ? '' : 's'} of the runtime contract (see the errors above); nothing was applied`,
+        );
+      }
+
+      const references = secretReferences(plan);
+      let preflight: PreflightResult[] = [];
+      if (references.length > 0) {
+        if (inputs.project === '') {
+          throw new ConfigurationError(
+            'input "project" is required: the plan reads Secret Manager secrets and the preflight checks each has a version',
+          );
+        }
+        core.startGroup(`Secret preflight: ${references.length} secret${references.length === 1 ? '' : 's'}`);
+        try {
+          preflight = await preflightSecrets(references, inputs.project);
+          for (const result of preflight) {
+            core.info(
+              `${result.secret}:${result.version} ${result.ok ? `ok (version ${result.resolved ?? '?'})` : 'MISSING'}`,
+            );
+          }
+        } finally {
+          core.endGroup();
+        }
+        tables.push({
+          title: 'Secret preflight',
+          header: ['Secret', 'Version', 'Result'],
+          rows: preflight.map((r) => [
+            r.secret,
+            r.version,
+            r.ok ? `✅ enabled (${r.resolved ?? '?'})` : `❌ ${r.problem ?? ''}`,
+          ]),
+        });
+        const missing = preflight.filter((result) => !result.ok);
+        for (const result of missing) core.error(`${STAGE}: ${result.problem ?? result.secret}`);
+        if (missing.length > 0) {
+          throw new Error(
+            `${missing.length} secret${missing.length === 1 ? '' : 's'} not ready: ${missing.map((m) => m.secret).join(', ')}; nothing was applied`,
+          );
+        }
+      }
+
+      if (inputs.planOnly || !hasChanges) {
+        headline = inputs.planOnly
+          ? `planned (${hasChanges ? changeLine(plan) : 'no changes'}), not applied`
+          : 'no changes';
+      } else {
+        core.startGroup('terraform apply (the saved plan)');
+        try {
+          await tf.run('apply', applyArgs(inputs, planFile), {
+            onOutput: (chunk) => process.stdout.write(chunk),
+          });
+        } finally {
+          core.endGroup();
+        }
+        headline = `applied (${changeLine(plan)})`;
+      }
+
+      let outputs: Record<string, unknown> = {};
+      if (!inputs.planOnly) {
+        const printed = await tf.run('output', outputArgs());
+        const all = JSON.parse(printed.stdout || '{}') as Record<string, TerraformOutput>;
+        // A sensitive output is never set as an output; mask it too, should anything echo it.
+        for (const output of Object.values(all)) {
+          if (output.sensitive === true && typeof output.value === 'string') registerSecret(output.value);
+        }
+        outputs = Object.fromEntries(
+          Object.entries(all)
+            .filter(([, output]) => output.sensitive !== true)
+            .map(([name, output]) => [name, output.value]),
+        );
+      }
+      core.setOutput(Outputs.HasChanges, String(hasChanges));
+      core.setOutput(Outputs.Outputs, JSON.stringify(outputs));
+      const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+      core.setOutput(Outputs.Url, text(outputs['url']));
+      core.setOutput(Outputs.Revision, text(outputs['revision']));
+      if (text(outputs['url'])) rows.push(['URL', text(outputs['url'])]);
+      if (text(outputs['revision'])) rows.push(['Revision', text(outputs['revision'])]);
+      ok = true;
+      core.info(`${STAGE}: ${headline}`);
+    } catch (error) {
+      if (!notes.includes(messageOf(error))) notes.push(messageOf(error));
+      throw error;
+    } finally {
+      rmSync(planDir, { recursive: true, force: true });
+      rows.push(['Time', formatMs(Date.now() - started)]);
+      await writeSummarySection({ stage: STAGE, ok, headline, rows, tables, notes });
+    }
+  });
+}

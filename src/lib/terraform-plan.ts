@@ -1,0 +1,191 @@
+// Reads `terraform show -json <plan>` (Terraform's documented JSON output format) into what the
+// deploy checks need: the resource changes, and the environment that each planned Cloud Run
+// service will get, with each variable's source (plain value or Secret Manager reference).
+// Values are read only to tell "set" from "empty"; nothing here returns or prints a value.
+
+export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read';
+
+export interface ResourceChange {
+  address: string;
+  mode?: string;
+  type: string;
+  name?: string;
+  change: {
+    actions: string[];
+    before?: unknown;
+    after?: unknown;
+    after_unknown?: unknown;
+  };
+}
+
+export interface TerraformPlan {
+  format_version: string;
+  terraform_version?: string;
+  variables?: Record<string, { value?: unknown }>;
+  resource_changes?: ResourceChange[];
+  output_changes?: Record<string, { actions: string[] }>;
+}
+
+export interface PlannedEnv {
+  name: string;
+  /** `unknown`: the entry exists but Terraform only knows at apply whether it is a value or a reference. */
+  source: 'plain' | 'secret' | 'unknown';
+  /** The secret id (the last segment of `projects/P/secrets/ID`); undefined when unknown until apply. */
+  secret?: string;
+  /** The pinned version, or `latest`. */
+  version?: string;
+}
+
+export interface PlannedService {
+  address: string;
+  type: string;
+  kind: ChangeKind;
+  env: PlannedEnv[];
+  /** The env list itself is unknown until apply: no check can see it. */
+  envUnknown: boolean;
+}
+
+export interface PlanSummary {
+  services: PlannedService[];
+  changes: { address: string; type: string; kind: ChangeKind }[];
+  counts: { add: number; change: number; replace: number; destroy: number };
+  hasChanges: boolean;
+  variables: Record<string, unknown>;
+}
+
+export const CLOUD_RUN_V2 = 'google_cloud_run_v2_service';
+export const CLOUD_RUN_V1 = 'google_cloud_run_service';
+
+/** Parses and checks the plan document; the error never quotes the document (it holds secrets). */
+export function parsePlan(json: string): TerraformPlan {
+  let plan: unknown;
+  try {
+    plan = JSON.parse(json);
+  } catch {
+    throw new Error(`terraform show -json printed no valid JSON (${json.length} characters)`);
+  }
+  if (
+    typeof plan !== 'object' ||
+    plan === null ||
+    typeof (plan as TerraformPlan).format_version !== 'string'
+  ) {
+    throw new Error('terraform show -json printed JSON without format_version: is this a plan file?');
+  }
+  const major = (plan as TerraformPlan).format_version.split('.')[0];
+  if (major !== '1') {
+    throw new Error(
+      `unsupported plan format_version ${(plan as TerraformPlan).format_version}; this action reads 1.x`,
+    );
+  }
+  return plan as TerraformPlan;
+}
+
+export function changeKind(actions: readonly string[]): ChangeKind {
+  const key = actions.join(',');
+  if (key === 'create') return 'create';
+  if (key === 'update') return 'update';
+  if (key === 'delete') return 'delete';
+  if (key === 'read') return 'read';
+  if (key === 'delete,create' || key === 'create,delete') return 'replace';
+  return 'no-op';
+}
+
+type Json = unknown;
+const record = (value: Json): Record<string, Json> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, Json>) : {};
+/** Nested blocks are lists in the provider's JSON; accept a bare object too. */
+const blocks = (value: Json): Json[] =>
+  Array.isArray(value) ? value : typeof value === 'object' && value !== null ? [value] : [];
+const text = (value: Json): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** `projects/123/secrets/database-url-dev` → `database-url-dev`; a bare id stays as it is. */
+export function secretIdOf(reference: string): string {
+  const match = /(?:^|\/)secrets\/([^/]+)/.exec(reference);
+  return match?.[1] ?? reference;
+}
+
+function envEntry(entry: Json, unknown: Json, version: 'v1' | 'v2'): PlannedEnv | undefined {
+  const name = text(record(entry)['name']);
+  if (name === undefined) return undefined;
+  const unknownEntry = record(unknown);
+  const refKey = version === 'v2' ? 'value_source' : 'value_from';
+  const ref = blocks(record(entry)[refKey])[0];
+  const keyRef = blocks(record(ref)['secret_key_ref'])[0];
+  if (keyRef !== undefined) {
+    const secret = text(record(keyRef)[version === 'v2' ? 'secret' : 'name']);
+    const pinned = text(record(keyRef)[version === 'v2' ? 'version' : 'key']);
+    return {
+      name,
+      source: 'secret',
+      ...(secret === undefined ? {} : { secret: secretIdOf(secret) }),
+      version: pinned ?? 'latest',
+    };
+  }
+  if (unknownEntry[refKey] === true) return { name, source: 'unknown' };
+  return { name, source: 'plain' };
+}
+
+/** Every container's env of a Cloud Run service change, v2 or v1 schema. */
+function serviceEnv(change: ResourceChange): { env: PlannedEnv[]; envUnknown: boolean } {
+  const version = change.type === CLOUD_RUN_V2 ? 'v2' : 'v1';
+  const after = record(change.change.after);
+  const afterUnknown = record(change.change.after_unknown);
+  const env: PlannedEnv[] = [];
+  let envUnknown = false;
+  const templates = blocks(after['template']);
+  const unknownTemplates = blocks(afterUnknown['template']);
+  if (afterUnknown['template'] === true) envUnknown = true;
+  templates.forEach((template, t) => {
+    const specs = version === 'v2' ? [template] : blocks(record(template)['spec']);
+    const unknownSpecs =
+      version === 'v2' ? [unknownTemplates[t]] : blocks(record(unknownTemplates[t])['spec']);
+    specs.forEach((spec, s) => {
+      const unknownSpec = record(unknownSpecs[s]);
+      if (unknownSpec['containers'] === true) envUnknown = true;
+      const containers = blocks(record(spec)['containers']);
+      const unknownContainers = blocks(unknownSpec['containers']);
+      containers.forEach((container, c) => {
+        const unknownContainer = record(unknownContainers[c]);
+        if (unknownContainer['env'] === true) envUnknown = true;
+        const unknownEnv = blocks(unknownContainer['env']);
+        blocks(record(container)['env']).forEach((entry, e) => {
+          const parsed = envEntry(entry, unknownEnv[e], version);
+          if (parsed !== undefined) env.push(parsed);
+        });
+      });
+    });
+  });
+  return { env, envUnknown };
+}
+
+/** What the checks and the summary need from a plan. */
+export function summarisePlan(plan: TerraformPlan): PlanSummary {
+  const changes: PlanSummary['changes'] = [];
+  const services: PlannedService[] = [];
+  const counts = { add: 0, change: 0, replace: 0, destroy: 0 };
+  for (const change of plan.resource_changes ?? []) {
+    if (change.mode === 'data') continue;
+    const kind = changeKind(change.change.actions);
+    changes.push({ address: change.address, type: change.type, kind });
+    if (kind === 'create') counts.add++;
+    else if (kind === 'update') counts.change++;
+    else if (kind === 'replace') counts.replace++;
+    else if (kind === 'delete') counts.destroy++;
+    if ((change.type === CLOUD_RUN_V2 || change.type === CLOUD_RUN_V1) && kind !== 'delete') {
+      services.push({ address: change.address, type: change.type, kind, ...serviceEnv(change) });
+    }
+  }
+  const outputsChange = Object.values(plan.output_changes ?? {}).some(
+    (output) => changeKind(output.actions) !== 'no-op',
+  );
+  const variables = Object.fromEntries(
+    Object.entries(plan.variables ?? {}).map(([name, variable]) => [name, variable.value]),
+  );
+  return {
+    services,
+    changes,
+    counts,
+    hasChanges: counts.add + counts.change + counts.replace + counts.destroy > 0 || outputsChange,
+    variables,
+  };
+}

@@ -1,0 +1,511 @@
+// actions/deploy as the runner runs it: the bundle started as a process, the terraform and
+// gcloud stand-ins first on PATH, answering from scenario files and recording every call.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot, runAction } from '../harness/local-runner.mjs';
+import {
+  gcloudCalls,
+  platformPlan,
+  referenceBypass,
+  serviceOutputs,
+  servicePlan,
+  stackDirs,
+  standinsDir,
+  terraformCalls,
+  terraformSignals,
+  writeGcloudScenario,
+  writeTerraformScenario,
+  type Environment,
+  type GcloudScenario,
+  type TerraformScenario,
+} from './fixtures.js';
+
+const IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
+const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** A private copy of a fixture stack, so that a test can add *.auto.tfvars or var files. */
+function stackCopy(stack: 'service' | 'platform'): string {
+  const dir = mkdtempSync(join(tmpdir(), `stack-${stack}-`));
+  cpSync(stackDirs[stack], dir, { recursive: true });
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function enabledSecrets(
+  environment: Environment,
+  names: string[] = ['database-url', 'clerk-secret-key', 'admin-api-key'],
+): GcloudScenario['secrets'] {
+  return Object.fromEntries(
+    names.map((name) => [
+      `${name}-${environment}`,
+      {
+        project: `acme-${environment}`,
+        versions: [
+          { version: 2, state: 'ENABLED' as const },
+          { version: 1, state: 'DISABLED' as const },
+        ],
+      },
+    ]),
+  );
+}
+
+interface DeployCase {
+  environment?: Environment;
+  terraform: TerraformScenario;
+  gcloud?: GcloudScenario;
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  stack?: string;
+  secrets?: string[];
+  cancel?: Parameters<typeof runAction>[0]['cancel'];
+}
+
+async function deploy(test: DeployCase) {
+  const environment = test.environment ?? 'dev';
+  const terraform = writeTerraformScenario(test.terraform);
+  const gcloud = writeGcloudScenario(test.gcloud ?? { secrets: enabledSecrets(environment) });
+  cleanups.push(() => rmSync(terraform.dir, { recursive: true, force: true }));
+  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+  const result = await runAction({
+    stage: 'deploy',
+    pathPrepend: [standinsDir],
+    inputs: {
+      'working-directory': test.stack ?? stackDirs.service,
+      environment,
+      image: IMAGE,
+      contract: CONTRACT,
+      project: `acme-${environment}`,
+      ...test.inputs,
+    },
+    env: { ...terraform.env, ...gcloud.env, TF_CLI_CONFIG_FILE: '/dev/null', ...test.env },
+    secrets: test.secrets ?? [],
+    ...(test.cancel ? { cancel: test.cancel, timeoutMs: 30_000 } : {}),
+  });
+  cleanups.push(result.cleanup);
+  const calls = terraformCalls(terraform.log);
+  return {
+    result,
+    calls,
+    commands: calls.map((call) => call.argv.find((arg) => !arg.startsWith('-')) ?? ''),
+    gcloud: gcloudCalls(gcloud.log),
+    signals: terraformSignals(terraform.log),
+  };
+}
+
+const serviceScenario = (
+  environment: Environment = 'dev',
+  extra: Partial<NonNullable<TerraformScenario['plan']>> = {},
+  options: Parameters<typeof servicePlan>[0] = {},
+): TerraformScenario => ({
+  plan: {
+    document: servicePlan({ environment, ...options }),
+    requiredVariables: ['image'],
+    bypass: referenceBypass(environment),
+    ...extra,
+  },
+  output: serviceOutputs(),
+});
+
+describe('deploy bundle: the happy paths', () => {
+  it('applies the saved plan of a clean dev service deploy, with the exact Terraform and gcloud calls', async () => {
+    const scenario = serviceScenario('dev');
+    const sensitive = 'sensitive-output-value-71c2';
+    scenario.output = {
+      ...scenario.output,
+      db_password: { value: sensitive, type: 'string', sensitive: true },
+    };
+    const { result, calls, commands, gcloud } = await deploy({ terraform: scenario, secrets: [sensitive] });
+    expect(result.code, result.log).toBe(0);
+    expect(commands).toEqual(['init', 'plan', 'show', 'apply', 'output']);
+    const planFile = calls[1]?.argv.find((arg) => arg.startsWith('-out='))?.slice('-out='.length) ?? '';
+    expect(planFile).toMatch(/deploy-plan-[^/]+\/tfplan$/);
+    expect(calls.map((call) => call.argv)).toEqual([
+      ['init', '-input=false', '-no-color'],
+      [
+        'plan',
+        '-input=false',
+        '-no-color',
+        '-detailed-exitcode',
+        '-lock-timeout=300s',
+        `-out=${planFile}`,
+        '-var',
+        `image=${IMAGE}`,
+        '-var',
+        'allow_dev_auth_bypass=false',
+      ],
+      ['show', '-json', '-no-color', planFile],
+      ['apply', '-input=false', '-no-color', '-lock-timeout=300s', planFile],
+      ['output', '-json', '-no-color'],
+    ]);
+    expect(calls.every((call) => call.cwd === stackDirs.service)).toBe(true);
+    expect(gcloud.map((call) => call.argv[3]).sort()).toEqual([
+      'admin-api-key-dev',
+      'clerk-secret-key-dev',
+      'database-url-dev',
+    ]);
+    expect(gcloud[0]?.argv).toEqual([
+      'secrets',
+      'versions',
+      'list',
+      gcloud[0]?.argv[3],
+      '--project=acme-dev',
+      '--filter=state:ENABLED',
+      '--format=json',
+      '--quiet',
+    ]);
+    expect(result.outputs).toMatchObject({
+      'has-changes': 'true',
+      url: 'https://api-q7h2kq3zaa-ew.a.run.app',
+      revision: 'api-00042-xyz',
+    });
+    // Only the non-sensitive outputs; the sensitive one appears nowhere (the leak check).
+    expect(JSON.parse(result.outputs['outputs'] ?? '')).toEqual({
+      url: 'https://api-q7h2kq3zaa-ew.a.run.app',
+      revision: 'api-00042-xyz',
+    });
+    expect(result.summary).toContain(
+      '### ✅ deploy: applied (0 to add, 1 to change, 0 to replace, 0 to destroy)',
+    );
+    expect(result.summary).toContain('| DATABASE_URL | secret database-url-dev:latest |');
+    expect(result.summary).toContain('| ENV | plain |');
+    expect(result.summary).toContain('| database-url-dev | latest | ✅ enabled (2) |');
+  });
+
+  it('applies a clean prod deploy with prod secrets', async () => {
+    const { result, commands } = await deploy({ environment: 'prod', terraform: serviceScenario('prod') });
+    expect(result.code, result.log).toBe(0);
+    expect(commands).toEqual(['init', 'plan', 'show', 'apply', 'output']);
+    expect(result.summary).toContain('| Environment | prod (production) |');
+  });
+
+  it('applies the dev bypass when the flag is true: the stack injects both dev-only variables', async () => {
+    const { result, calls } = await deploy({
+      terraform: serviceScenario('dev'),
+      gcloud: { secrets: { ...enabledSecrets('dev'), ...enabledSecrets('dev', ['dev-bypass-secret']) } },
+      inputs: { 'allow-dev-auth-bypass': 'TRUE' },
+    });
+    expect(result.code, result.log).toBe(0);
+    expect(calls[1]?.argv).toContain('allow_dev_auth_bypass=true');
+    expect(result.summary).toContain('| ALLOW_DEV_AUTH_BYPASS | plain |');
+    expect(result.summary).toContain('| DEV_BYPASS_SECRET | secret dev-bypass-secret-dev:latest |');
+  });
+
+  it('does not apply a plan without changes, and still reads the outputs', async () => {
+    const { result, commands } = await deploy({
+      terraform: serviceScenario('dev', {}, { action: 'no-op', image: IMAGE }),
+    });
+    expect(result.code, result.log).toBe(0);
+    expect(commands).toEqual(['init', 'plan', 'show', 'output']);
+    expect(result.outputs['has-changes']).toBe('false');
+    expect(result.summary).toContain('### ✅ deploy: no changes');
+  });
+
+  it('plans the platform stack (no image variable) and applies it', async () => {
+    const { result, calls } = await deploy({
+      stack: stackDirs.platform,
+      terraform: { plan: { document: platformPlan({ action: 'create' }) }, output: {} },
+      inputs: { image: '' },
+    });
+    expect(result.code, result.log).toBe(0);
+    expect(calls[1]?.argv.filter((arg) => arg.startsWith('image='))).toEqual([]);
+  });
+
+  it('plan-only plans and checks without applying', async () => {
+    const { result, commands } = await deploy({
+      terraform: serviceScenario('dev'),
+      inputs: { 'plan-only': 'true' },
+    });
+    expect(result.code, result.log).toBe(0);
+    expect(commands).toEqual(['init', 'plan', 'show']);
+    expect(result.outputs['has-changes']).toBe('true');
+  });
+});
+
+describe('deploy bundle: the dev auth bypass never reaches prod', () => {
+  it.each([
+    [
+      'the input',
+      { inputs: { 'allow-dev-auth-bypass': 'true' } },
+      'input "allow-dev-auth-bypass" is "true" in a production environment',
+    ],
+    [
+      'a vars line',
+      { inputs: { vars: 'allow_dev_auth_bypass=true' } },
+      'input "vars" sets allow_dev_auth_bypass=true in a production environment',
+    ],
+    [
+      'TF_VAR_',
+      { env: { TF_VAR_allow_dev_auth_bypass: 'true' } },
+      'TF_VAR_allow_dev_auth_bypass is "true" in a production environment',
+    ],
+    [
+      'a non-boolean input',
+      { inputs: { 'allow-dev-auth-bypass': 'yes' } },
+      'input "allow-dev-auth-bypass" is "yes" in a production environment',
+    ],
+  ])('fails before terraform init when %s sets it', async (_route, extra, message) => {
+    const { result, calls } = await deploy({
+      environment: 'prod',
+      terraform: serviceScenario('prod'),
+      ...extra,
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`::error::deploy: invalid configuration: ${message}`);
+    expect(calls).toEqual([]);
+  });
+
+  it('fails before apply when a var file turns it on behind the input', async () => {
+    const stack = stackCopy('service');
+    writeFileSync(join(stack, 'prod.tfvars'), 'allow_dev_auth_bypass = true\n');
+    const { result, commands } = await deploy({
+      environment: 'prod',
+      stack,
+      terraform: serviceScenario('prod'),
+      inputs: { 'var-files': 'prod.tfvars' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'the dev-only variable ALLOW_DEV_AUTH_BYPASS (a plain value) is planned for prod',
+    );
+    expect(result.log).toContain(
+      'the dev-only variable DEV_BYPASS_SECRET (secret dev-bypass-secret-prod:latest) is planned for prod',
+    );
+    expect(result.log).toContain('the plan sets variable allow_dev_auth_bypass = true for prod');
+    expect(commands).not.toContain('apply');
+  });
+
+  it('fails before apply when the stack injects the dev-only variables unconditionally', async () => {
+    const { result, commands } = await deploy({
+      environment: 'prod',
+      terraform: serviceScenario(
+        'prod',
+        {},
+        { plainEnv: { ENV: 'prod', BASE_URL: 'https://api.example.com', ALLOW_DEV_AUTH_BYPASS: 'false' } },
+      ),
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'the dev-only variable ALLOW_DEV_AUTH_BYPASS (a plain value) is planned for prod',
+    );
+    expect(commands).not.toContain('apply');
+  });
+});
+
+describe('deploy bundle: plans that break the contract stop before apply', () => {
+  it('dev with the flag true but no bypass env in the plan', async () => {
+    const scenario = serviceScenario('dev');
+    delete scenario.plan?.bypass;
+    const { result, commands } = await deploy({
+      terraform: scenario,
+      inputs: { 'allow-dev-auth-bypass': 'true' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'allow-dev-auth-bypass is true but the plan injects no ALLOW_DEV_AUTH_BYPASS',
+    );
+    expect(commands).not.toContain('apply');
+  });
+
+  it('dev with the flag false but the bypass env in the plan', async () => {
+    const { result, commands } = await deploy({
+      terraform: serviceScenario(
+        'dev',
+        {},
+        { plainEnv: { ENV: 'dev', BASE_URL: 'x', ALLOW_DEV_AUTH_BYPASS: 'true' } },
+      ),
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('ALLOW_DEV_AUTH_BYPASS is planned although allow-dev-auth-bypass is false');
+    expect(commands).not.toContain('apply');
+  });
+
+  it('a required secret given as a plain value, whose value never shows', async () => {
+    const password = 'pl41n-S3cret/with+chars';
+    const url = `postgresql+psycopg2://api:${password}@/api?host=/cloudsql/acme-dev:europe-west1:db`;
+    const { result, commands } = await deploy({
+      terraform: serviceScenario(
+        'dev',
+        {},
+        {
+          plainEnv: { ENV: 'dev', BASE_URL: 'x', DATABASE_URL: url },
+          secretEnv: {
+            CLERK_SECRET_KEY: { secret: 'clerk-secret-key-dev', version: 'latest' },
+            ADMIN_API_KEY: { secret: 'admin-api-key-dev', version: 'latest' },
+          },
+        },
+      ),
+      secrets: [password, url],
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('DATABASE_URL is a secret but the plan sets it as a plain value');
+    expect(commands).not.toContain('apply');
+  });
+
+  it('a -dev secret in a prod plan', async () => {
+    const { result, commands } = await deploy({
+      environment: 'prod',
+      terraform: serviceScenario(
+        'prod',
+        {},
+        {
+          secretEnv: {
+            DATABASE_URL: { secret: 'database-url-dev', version: 'latest' },
+            CLERK_SECRET_KEY: { secret: 'clerk-secret-key-prod', version: 'latest' },
+            ADMIN_API_KEY: { secret: 'admin-api-key-prod', version: 'latest' },
+          },
+        },
+      ),
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'DATABASE_URL reads secret database-url-dev, but in prod it must be database-url-prod',
+    );
+    expect(commands).not.toContain('apply');
+  });
+
+  it('a secret without an enabled version: names it, the command to add one, and the platform stack first', async () => {
+    const secrets = enabledSecrets('dev');
+    secrets!['clerk-secret-key-dev'] = { project: 'acme-dev', versions: [{ version: 1, state: 'DISABLED' }] };
+    delete secrets!['admin-api-key-dev'];
+    const { result, commands, gcloud } = await deploy({
+      terraform: serviceScenario('dev'),
+      gcloud: { secrets },
+    });
+    expect(result.code).toBe(1);
+    expect(gcloud).toHaveLength(3);
+    expect(result.log).toContain(
+      'secret clerk-secret-key-dev has no enabled version; store one with: printf \'%s\' "$VALUE" | gcloud secrets versions add clerk-secret-key-dev --project=acme-dev --data-file=-. The platform stack creates the secrets and must be applied before the service stack.',
+    );
+    expect(result.log).toContain(
+      'secret admin-api-key-dev does not exist in project acme-dev. The platform stack creates the secrets and must be applied before the service stack.',
+    );
+    expect(result.log).toContain(
+      '::error::deploy: 2 secrets not ready: admin-api-key-dev, clerk-secret-key-dev; nothing was applied',
+    );
+    expect(commands).not.toContain('apply');
+  });
+
+  it('a plan that replaces the service, unless allow-destroy', async () => {
+    const refused = await deploy({ terraform: serviceScenario('dev', {}, { action: 'replace' }) });
+    expect(refused.result.code).toBe(1);
+    expect(refused.result.log).toContain(
+      'google_cloud_run_v2_service.api would be replaced (destroyed, then created): refused unless input allow-destroy is true',
+    );
+    expect(refused.commands).not.toContain('apply');
+    const allowed = await deploy({
+      terraform: serviceScenario('dev', {}, { action: 'replace' }),
+      inputs: { 'allow-destroy': 'true' },
+    });
+    expect(allowed.result.code, allowed.result.log).toBe(0);
+    expect(allowed.commands).toContain('apply');
+  });
+});
+
+describe('deploy bundle: Terraform failures', () => {
+  it('a locked state names the lock id and how to release it', async () => {
+    const lock = {
+      id: '8d6c1f4e-3b2a-4c5d-9e8f-0a1b2c3d4e5f',
+      who: 'runner@fv-az123-456',
+      operation: 'OperationTypeApply',
+      created: '2026-11-28 10:00:00.000000000 +0000 UTC',
+    };
+    const { result, commands } = await deploy({
+      terraform: serviceScenario('dev', { lock }),
+      inputs: { 'lock-timeout': '1s' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'terraform plan: the state is locked (lock ID 8d6c1f4e-3b2a-4c5d-9e8f-0a1b2c3d4e5f, held by runner@fv-az123-456',
+    );
+    expect(result.log).toContain('terraform force-unlock 8d6c1f4e-3b2a-4c5d-9e8f-0a1b2c3d4e5f');
+    expect(commands).toEqual(['init', 'plan']);
+  });
+
+  it('a missing required variable is named with both ways to pass it', async () => {
+    const scenario = serviceScenario('dev', { requiredVariables: ['image', 'region'] });
+    const { result, commands } = await deploy({ terraform: scenario });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'variable region has no value: pass it in input vars (region=…) or set TF_VAR_region',
+    );
+    expect(commands).toEqual(['init', 'plan']);
+  });
+
+  it('a stale saved plan applies nothing and says to re-run', async () => {
+    const { result } = await deploy({ terraform: { ...serviceScenario('dev'), apply: { stale: true } } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('terraform apply: the saved plan is stale');
+  });
+
+  it('an init failure points at providers and backend', async () => {
+    const { result, commands } = await deploy({
+      terraform: {
+        ...serviceScenario('dev'),
+        init: { exitCode: 1, stderr: 'Error: Failed to query available provider packages' },
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('terraform init failed (providers or backend)');
+    expect(commands).toEqual(['init']);
+  });
+
+  it('a cancelled apply forwards exactly one SIGINT to Terraform, even when SIGTERM follows', async () => {
+    const terraform = { ...serviceScenario('dev'), apply: { delayMs: 20_000 } };
+    const files = writeTerraformScenario(terraform);
+    const gcloud = writeGcloudScenario({ secrets: enabledSecrets('dev') });
+    const result = await runAction({
+      stage: 'deploy',
+      pathPrepend: [standinsDir],
+      inputs: {
+        'working-directory': stackDirs.service,
+        environment: 'dev',
+        image: IMAGE,
+        contract: CONTRACT,
+        project: 'acme-dev',
+      },
+      env: { ...files.env, ...gcloud.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+      cancel: {
+        when: () => terraformCalls(files.log).some((call) => call.argv[0] === 'apply'),
+        signal: 'SIGINT',
+        secondSignalAfterMs: 100,
+      },
+      timeoutMs: 30_000,
+    });
+    cleanups.push(result.cleanup);
+    expect(result.code).toBe(1);
+    expect(terraformSignals(files.log).map((s) => s.signal)).toEqual(['SIGINT']);
+    expect(result.log).toContain('Releasing state lock');
+    expect(result.durationMs).toBeLessThan(15_000);
+  });
+});
+
+describe('deploy bundle: bad inputs change nothing', () => {
+  it.each([
+    [
+      { image: 'europe-west1-docker.pkg.dev/acme/services/api:sha-3f2a9c8' },
+      'input "image" is "europe-west1-docker.pkg.dev/acme/services/api:sha-3f2a9c8": a tag is refused',
+    ],
+    [{ image: '' }, 'input "image" is required: the stack in'],
+    [{ environment: 'staging' }, 'input "environment" is "staging": use one of dev, prod'],
+    [{ 'allow-dev-auth-bypass': 'maybe' }, 'input "allow-dev-auth-bypass" is "maybe": use true or false'],
+    [{ 'lock-timeout': 'soon' }, 'input "lock-timeout" is "soon": not a duration'],
+    [{ vars: 'image=other' }, 'input "vars" sets image: pass the image in input "image"'],
+    [
+      { 'working-directory': 'no/such/stack' },
+      'input "working-directory" is "no/such/stack", which is not a folder',
+    ],
+    [{ contract: 'missing-contract.yml' }, 'missing-contract.yml'],
+  ])('%j', async (inputs, message) => {
+    const { result, calls, gcloud } = await deploy({ terraform: serviceScenario('dev'), inputs });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(message);
+    expect(calls).toEqual([]);
+    expect(gcloud).toEqual([]);
+  });
+});
