@@ -3,7 +3,8 @@
 //     @actions/core alone), median of alternating runs, each process with a clean environment
 //     (this machine's NODE_EXTRA_CA_CERTS alone adds ~90 ms to every Node start);
 //  2. bundle sizes;
-//  3. health-check detection latency: from the server turning healthy to the action's exit.
+//  3. health-check detection latency: from the server turning healthy to the action's exit;
+//  4. deploy: its own overhead above Terraform for a 5 MB plan JSON, and its peak memory.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -136,4 +137,9 @@ if (stages.includes('health-check')) {
   console.log(
     `| fixed 3 s interval (modelled on the same moments) | ${median(peer).toFixed(0)} | ${Math.max(...peer).toFixed(0)} |`,
   );
+}
+
+if (stages.includes('deploy')) {
+  const { benchDeploy } = await import('./deploy.mjs');
+  await benchDeploy(Number(process.env.BENCH_DEPLOY_RUNS ?? 9));
 }

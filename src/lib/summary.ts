@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { appendFile } from 'node:fs/promises';
 import { redact } from './secrets.js';
 
 export type Row = readonly [string, string];
@@ -24,14 +24,27 @@ export interface Table {
   rows: readonly (readonly string[])[];
 }
 
+/** Rows shown per table: a job summary is capped at 1 MiB per step, and nobody reads row 2,000. */
+export const MAX_TABLE_ROWS = 50;
+
 function renderTable(table: Table): string[] {
   if (table.rows.length === 0) return [];
+  const shown = table.rows.slice(0, MAX_TABLE_ROWS);
+  const hidden = table.rows.length - shown.length;
   return [
     `**${cell(table.title)}**`,
     '',
     `| ${table.header.map(cell).join(' | ')} |`,
     `| ${table.header.map(() => '---').join(' | ')} |`,
-    ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+    ...shown.map((row) => `| ${row.map(cell).join(' | ')} |`),
+    ...(hidden > 0
+      ? [
+          `| … and ${hidden} more | ${table.header
+            .slice(1)
+            .map(() => '')
+            .join(' | ')} |`,
+        ]
+      : []),
     '',
   ];
 }
@@ -44,7 +57,8 @@ export async function writeSummarySection(section: {
   tables?: readonly Table[];
   notes?: readonly string[];
 }): Promise<void> {
-  if (process.env['GITHUB_STEP_SUMMARY'] === undefined || process.env['GITHUB_STEP_SUMMARY'] === '') return;
+  const file = process.env['GITHUB_STEP_SUMMARY'];
+  if (file === undefined || file === '') return;
   const lines = [
     `### ${section.ok ? '✅' : '❌'} ${section.stage}: ${cell(section.headline)}`,
     '',
@@ -56,5 +70,6 @@ export async function writeSummarySection(section: {
     ...(section.notes ?? []).map((note) => `> ${cell(note)}`),
     '',
   ];
-  await core.summary.addRaw(lines.join('\n')).write();
+  // Appended directly: core.summary caches the file path of its first use.
+  await appendFile(file, lines.join('\n'), 'utf8');
 }

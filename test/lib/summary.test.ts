@@ -70,3 +70,31 @@ describe('writeSummarySection', () => {
     expect(readFileSync(file, 'utf8')).toBe('');
   });
 });
+
+describe('writeSummarySection tables', () => {
+  const saved = process.env['GITHUB_STEP_SUMMARY'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['GITHUB_STEP_SUMMARY'];
+    else process.env['GITHUB_STEP_SUMMARY'] = saved;
+  });
+
+  it('renders a titled table and caps long ones with a count of the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'summary-'));
+    const file = join(dir, 'summary.md');
+    writeFileSync(file, '');
+    process.env['GITHUB_STEP_SUMMARY'] = file;
+    const rows = Array.from({ length: 52 }, (_, i) => [`r${i}`, 'update']);
+    await writeSummarySection({
+      stage: 'deploy',
+      ok: true,
+      headline: 'applied',
+      rows: [],
+      tables: [{ title: 'Resource changes', header: ['Address', 'Action'], rows }],
+    });
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('**Resource changes**\n\n| Address | Action |\n| --- | --- |\n| r0 | update |');
+    expect(text).toContain('| r49 | update |\n| … and 2 more |  |');
+    expect(text).not.toContain('| r50 |');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
