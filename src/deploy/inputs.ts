@@ -163,7 +163,14 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
 
   const rawImage = get(Inputs.Image);
   const image = rawImage === '' ? '' : parseImage(rawImage);
-  if (image === '' && declaresVariable(workingDirectory, imageVariable)) {
+  const declaresImage = declaresVariable(workingDirectory, imageVariable);
+  if (image !== '' && !declaresImage) {
+    // Terraform refuses a -var for an undeclared variable; say so before running it.
+    throw new ConfigurationError(
+      `input "${Inputs.Image}" is set but the stack in ${rawDirectory} declares no variable "${imageVariable}": pass the image only to the service stack, or set input "${Inputs.ImageVariable}"`,
+    );
+  }
+  if (image === '' && declaresImage) {
     throw new ConfigurationError(
       `input "${Inputs.Image}" is required: the stack in ${rawDirectory} declares variable "${imageVariable}"; pass build-push's image output (REGISTRY/PATH@sha256:…)`,
     );

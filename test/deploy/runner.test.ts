@@ -501,6 +501,7 @@ describe('deploy bundle: bad inputs change nothing', () => {
       'input "working-directory" is "no/such/stack", which is not a folder',
     ],
     [{ contract: 'missing-contract.yml' }, 'missing-contract.yml'],
+    [{ 'working-directory': stackDirs.platform }, 'input "image" is set but the stack in'],
   ])('%j', async (inputs, message) => {
     const { result, calls, gcloud } = await deploy({ terraform: serviceScenario('dev'), inputs });
     expect(result.code).toBe(1);
