@@ -4,7 +4,8 @@
 //     (this machine's NODE_EXTRA_CA_CERTS alone adds ~90 ms to every Node start);
 //  2. bundle sizes;
 //  3. health-check detection latency: from the server turning healthy to the action's exit;
-//  4. deploy: its own overhead above Terraform for a 5 MB plan JSON, and its peak memory.
+//  4. deploy: its own overhead above Terraform for a 5 MB plan JSON, and its peak memory;
+//  5. test: three 1 s commands in parallel and in sequence; the import guard on 10k/20k files.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -142,4 +143,9 @@ if (stages.includes('health-check')) {
 if (stages.includes('deploy')) {
   const { benchDeploy } = await import('./deploy.mjs');
   await benchDeploy(Number(process.env.BENCH_DEPLOY_RUNS ?? 9));
+}
+
+if (stages.includes('test')) {
+  const { benchTestStage } = await import('./test-stage.mjs');
+  await benchTestStage(Number(process.env.BENCH_TEST_RUNS ?? 3));
 }
