@@ -10,9 +10,9 @@ import {
   isProduction,
   knownEnvironment,
   loadContract,
-  parseContract,
   secretIdFor,
 } from '../../src/lib/contract.js';
+import { parseContract } from '../../src/lib/contract-parse.js';
 import type { RuntimeContract } from '../../src/lib/contract.js';
 import { ConfigurationError } from '../../src/lib/errors.js';
 
