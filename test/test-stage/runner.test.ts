@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAction } from '../harness/local-runner.mjs';
+import { repoRoot, runAction } from '../harness/local-runner.mjs';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -162,5 +162,61 @@ describe('test bundle: bad inputs run nothing', () => {
     expect(result.code).toBe(1);
     expect(result.log).toContain(message);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
+  });
+});
+
+describe('test bundle: the import guard', () => {
+  const fixture = join(repoRoot, 'test', 'fixtures', 'import-guard');
+
+  it('annotates every forbidden import with file, line and the rule reason, beside passing commands', async () => {
+    const result = await runAction({
+      stage: 'test',
+      inputs: { contract: 'runtime-contract.yml', lint: 'true' },
+      cwd: fixture,
+    });
+    cleanups.push(result.cleanup);
+    expect(result.code).toBe(1);
+    expect(result.outputs).toEqual({ failed: 'import-guard' });
+    const annotations = [
+      ...result.log.matchAll(
+        /^::error title=Runtime contract: forbidden import,file=([^,]+),line=(\d+)::(\S+) must not be imported here: (.*) \(runtime contract rule at runtime-contract\.yml:(\d+)\)$/gm,
+      ),
+    ].map((m) => `${m[1]}:${m[2]} ${m[3]} (rule line ${m[5]})`);
+    expect(annotations).toEqual([
+      'src/application/checkout.py:7 google.auth.credentials (rule line 20)',
+      'src/application/checkout.py:11 google.cloud.iam (rule line 20)',
+      'src/application/checkout.py:17 google.cloud.secretmanager_v1 (rule line 17)',
+      'src/domain/pricing.py:3 google.oauth2 (rule line 20)',
+      'src/domain/types.pyi:1 google.auth.credentials (rule line 20)',
+      'src/env/settings.py:3 google.cloud.secretmanager (rule line 17)',
+      'src/infrastructure/secrets.py:5 google.cloud.secretmanager (rule line 17)',
+    ]);
+    expect(result.summary).toContain('| import-guard | ❌ 7 forbidden imports in');
+    expect(result.summary).toContain(
+      '| src/infrastructure/secrets.py:5 | google.cloud.secretmanager | secrets arrive as environment variables |',
+    );
+    expect(result.summary).toContain('| lint | ✅ passed in');
+  });
+
+  it('passes a tree without forbidden imports', async () => {
+    const dir = workspace();
+    mkdirSync(join(dir, 'src', 'domain'), { recursive: true });
+    writeFileSync(
+      join(dir, 'src', 'domain', 'model.py'),
+      '"""import google.auth is only words here."""\nfrom dataclasses import dataclass\n# from google.cloud import secretmanager\n',
+    );
+    writeFileSync(join(dir, 'runtime-contract.yml'), readFileSync(join(fixture, 'runtime-contract.yml')));
+    const result = await testStage({ contract: 'runtime-contract.yml' }, dir);
+    expect(result.code, result.log).toBe(0);
+    expect(result.outputs).toEqual({ failed: '' });
+    expect(result.log).toContain('import-guard: 0 forbidden imports (2 rules)');
+  });
+
+  it('fails on a malformed contract with the key and line', async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, 'runtime-contract.yml'), 'version: 1\nimports:\n  forbiden: []\n');
+    const result = await testStage({ contract: 'runtime-contract.yml' }, dir);
+    expect(result.code).toBe(1);
+    expect(result.log).toMatch(/runtime-contract\.yml:3: .*forbiden/);
   });
 });
