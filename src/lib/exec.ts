@@ -135,6 +135,20 @@ export async function stopAllTools(reason: 'failure' | 'cancel'): Promise<void> 
   );
 }
 
+/**
+ * Tracks a long-lived process started elsewhere (a proxy), so that failure and cancellation
+ * stop it like any tool; returns the function that stops tracking it.
+ */
+export function trackProcess(child: ChildProcess, onCancel: 'kill' | 'interrupt' = 'kill'): () => void {
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const tracked: Tracked = { child, onCancel, exited };
+  live.add(tracked);
+  return () => live.delete(tracked);
+}
+
 /** Number of tools this process is running (for tests of the cleanup). */
 export function liveToolCount(): number {
   return live.size;

@@ -77,3 +77,52 @@ export function parseChoice<T extends string>(
   }
   return found;
 }
+
+/**
+ * Splits a command line into an argument array the way a POSIX shell splits words (single and
+ * double quotes, backslash escapes), without running a shell: no expansion, no redirection.
+ */
+export function splitCommand(name: string, raw: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < raw.length; i++) {
+    const char = raw.charAt(i);
+    if (quote === "'") {
+      if (char === "'") quote = undefined;
+      else word += char;
+    } else if (quote === '"') {
+      if (char === '$' || char === '`') {
+        throw new ConfigurationError(
+          `input "${name}" uses ${char} inside double quotes, but nothing is expanded without a shell: pass the value through env, or use single quotes for a literal`,
+        );
+      }
+      if (char === '"') quote = undefined;
+      else if (char === '\\' && i + 1 < raw.length && '"\\$`'.includes(raw.charAt(i + 1))) word += raw.charAt(++i);
+      else word += char;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      inWord = true;
+    } else if (char === '\\' && i + 1 < raw.length) {
+      word += raw.charAt(++i);
+      inWord = true;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      if ('|&;<>()$`'.includes(char)) {
+        throw new ConfigurationError(
+          `input "${name}" uses the shell character ${char}, but it is run without a shell: give one command with its arguments, or a script file`,
+        );
+      }
+      word += char;
+      inWord = true;
+    }
+  }
+  if (quote !== undefined) throw new ConfigurationError(`input "${name}" has an unclosed ${quote} quote`);
+  if (inWord) words.push(word);
+  if (words.length === 0) throw new ConfigurationError(`input "${name}" is empty: give a command, e.g. alembic upgrade head`);
+  return words;
+}

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../../src/lib/errors.js';
 import {
   parseBoolean,
   parseChoice,
+  splitCommand,
   parseDuration,
   parseInteger,
   parseKeyValueLines,
@@ -214,5 +215,28 @@ describe('parseChoice', () => {
     expect(configurationErrorOf(() => parseChoice('builder', ' Kaniko ', builders, 'docker'))).toBe(
       'input "builder" is "Kaniko": use one of docker, buildah, podman',
     );
+  });
+});
+
+describe('splitCommand', () => {
+  it.each([
+    ['alembic upgrade head', ['alembic', 'upgrade', 'head']],
+    ['  /usr/bin/python3 -m alembic  -c "my config.ini" upgrade head ', ['/usr/bin/python3', '-m', 'alembic', '-c', 'my config.ini', 'upgrade', 'head']],
+    ["alembic -x 'tenant=a b' upgrade +1", ['alembic', '-x', 'tenant=a b', 'upgrade', '+1']],
+    ['python manage.py migrate --db\\ name', ['python', 'manage.py', 'migrate', '--db name']],
+    ['echo "a \\"quoted\\" word" \'\'', ['echo', 'a "quoted" word', '']],
+  ])('%s', (raw, words) => {
+    expect(splitCommand('command', raw)).toEqual(words);
+  });
+
+  it.each([
+    ['alembic upgrade head && rm -rf /', 'input "command" uses the shell character &, but it is run without a shell'],
+    ['alembic upgrade head | tee log', 'uses the shell character |'],
+    ['echo $HOME', 'uses the shell character $'],
+    ['alembic -x "db=$DB" upgrade head', 'uses $ inside double quotes, but nothing is expanded without a shell'],
+    ['alembic "upgrade', 'input "command" has an unclosed " quote'],
+    ['   ', 'input "command" is empty'],
+  ])('refuses %s', (raw, message) => {
+    expect(() => splitCommand('command', raw)).toThrow(message);
   });
 });
