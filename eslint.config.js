@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -22,25 +23,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', 'test/standins/bin/{gcloud,terraform,cloud-sql-proxy}'],
     languageOptions: {
-      globals: Object.fromEntries(
-        [
-          'process',
-          'console',
-          'Buffer',
-          'URL',
-          'performance',
-          'setTimeout',
-          'clearTimeout',
-          'setInterval',
-          'clearInterval',
-        ].map((name) => [name, 'readonly']),
-      ),
+      globals: globals.node,
     },
   },
   {
-    files: ['test/standins/**'],
+    // The stand-ins are executables without an extension: lint them as the ES modules they are.
+    files: ['test/standins/bin/{gcloud,terraform,cloud-sql-proxy}', 'test/standins/**'],
     languageOptions: { sourceType: 'module' },
   },
 );

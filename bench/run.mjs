@@ -5,7 +5,8 @@
 //  2. bundle sizes;
 //  3. health-check detection latency: from the server turning healthy to the action's exit;
 //  4. deploy: its own overhead above Terraform for a 5 MB plan JSON, and its peak memory;
-//  5. test: three 1 s commands in parallel and in sequence; the import guard on 10k/20k files.
+//  5. test: three 1 s commands in parallel and in sequence; the import guard on 10k/20k files;
+//  6. migrate: from the proxy turning ready to the migration command starting.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -153,4 +154,9 @@ if (stages.includes('deploy')) {
 if (stages.includes('test')) {
   const { benchTestStage } = await import('./test-stage.mjs');
   await benchTestStage(Number(process.env.BENCH_TEST_RUNS ?? 3));
+}
+
+if (stages.includes('migrate')) {
+  const { benchMigrate } = await import('./migrate.mjs');
+  await benchMigrate(Number(process.env.BENCH_MIGRATE_RUNS ?? 11));
 }

@@ -99,8 +99,9 @@ export function splitCommand(name: string, raw: string): string[] {
         );
       }
       if (char === '"') quote = undefined;
-      else if (char === '\\' && i + 1 < raw.length && '"\\$`'.includes(raw.charAt(i + 1))) word += raw.charAt(++i);
-      else word += char;
+      else if (char === '\\' && i + 1 < raw.length && '"\\$`'.includes(raw.charAt(i + 1))) {
+        word += raw.charAt(++i);
+      } else word += char;
     } else if (char === "'" || char === '"') {
       quote = char;
       inWord = true;
@@ -123,6 +124,8 @@ export function splitCommand(name: string, raw: string): string[] {
   }
   if (quote !== undefined) throw new ConfigurationError(`input "${name}" has an unclosed ${quote} quote`);
   if (inWord) words.push(word);
-  if (words.length === 0) throw new ConfigurationError(`input "${name}" is empty: give a command, e.g. alembic upgrade head`);
+  if (words.length === 0) {
+    throw new ConfigurationError(`input "${name}" is empty: give a command, e.g. alembic upgrade head`);
+  }
   return words;
 }

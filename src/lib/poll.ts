@@ -31,6 +31,8 @@ export interface PollOptions {
   backoff?: Backoff;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Stops the polling (between attempts and during a wait) with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface PollInfo {
@@ -48,6 +50,23 @@ export function backoffDelay(n: number, backoff: Backoff, random: () => number =
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A wait that ends early, with a rejection, when the signal aborts. */
+function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    void wait.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
 
 export interface PollResult<T> {
   value: T;
@@ -75,6 +94,7 @@ export async function poll<T>(
       `gave up waiting for ${options.what} after ${formatMs(Date.now() - started)} and ${attempts} attempt${attempts === 1 ? '' : 's'}; last: ${lastReason}`,
     );
   for (let n = 1; ; n++) {
+    options.signal?.throwIfAborted();
     const remainingMs = options.deadline - Date.now();
     if (remainingMs < MIN_ATTEMPT_MS) throw giveUp(n - 1);
     const result = await attempt({ attempt: n, remainingMs });
@@ -89,6 +109,6 @@ export async function poll<T>(
     }
     if (room <= 0) throw giveUp(n);
     const wait = Math.max(backoffDelay(n, backoff, random), result.retryAfterMs ?? 0);
-    await sleep(Math.min(wait, room));
+    await abortable(sleep(Math.min(wait, room)), options.signal);
   }
 }

@@ -221,7 +221,10 @@ describe('parseChoice', () => {
 describe('splitCommand', () => {
   it.each([
     ['alembic upgrade head', ['alembic', 'upgrade', 'head']],
-    ['  /usr/bin/python3 -m alembic  -c "my config.ini" upgrade head ', ['/usr/bin/python3', '-m', 'alembic', '-c', 'my config.ini', 'upgrade', 'head']],
+    [
+      '  /usr/bin/python3 -m alembic  -c "my config.ini" upgrade head ',
+      ['/usr/bin/python3', '-m', 'alembic', '-c', 'my config.ini', 'upgrade', 'head'],
+    ],
     ["alembic -x 'tenant=a b' upgrade +1", ['alembic', '-x', 'tenant=a b', 'upgrade', '+1']],
     ['python manage.py migrate --db\\ name', ['python', 'manage.py', 'migrate', '--db name']],
     ['echo "a \\"quoted\\" word" \'\'', ['echo', 'a "quoted" word', '']],
@@ -230,10 +233,16 @@ describe('splitCommand', () => {
   });
 
   it.each([
-    ['alembic upgrade head && rm -rf /', 'input "command" uses the shell character &, but it is run without a shell'],
+    [
+      'alembic upgrade head && rm -rf /',
+      'input "command" uses the shell character &, but it is run without a shell',
+    ],
     ['alembic upgrade head | tee log', 'uses the shell character |'],
     ['echo $HOME', 'uses the shell character $'],
-    ['alembic -x "db=$DB" upgrade head', 'uses $ inside double quotes, but nothing is expanded without a shell'],
+    [
+      'alembic -x "db=$DB" upgrade head',
+      'uses $ inside double quotes, but nothing is expanded without a shell',
+    ],
     ['alembic "upgrade', 'input "command" has an unclosed " quote'],
     ['   ', 'input "command" is empty'],
   ])('refuses %s', (raw, message) => {

@@ -1,0 +1,273 @@
+// actions/migrate as the runner runs it: the bundle (main and post:) started as a process, a real
+// PostgreSQL cluster, real Alembic (Debian's python3-alembic) and the proxy stand-in, which
+// forwards TCP to that PostgreSQL.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runAction } from '../harness/local-runner.mjs';
+import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startServer } from '../helpers/servers.js';
+
+const INSTANCE = 'acme-dev:europe-west1:main';
+const STANDIN = join(repoRoot, 'test', 'standins', 'bin', 'cloud-sql-proxy');
+const PYTHON_ALEMBIC = '/usr/bin/python3 -m alembic';
+const fixtures = join(repoRoot, 'test', 'fixtures', 'migrate');
+
+let db: TestPostgres;
+beforeAll(async () => {
+  db = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await db.stop();
+});
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await db.query('DROP TABLE IF EXISTS customers, invoices, audit_log, alembic_version CASCADE');
+});
+
+/** A free port for the proxy: each test gets its own, so that tests never collide. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const alive = (pid: number): boolean =>
+  existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+
+function proxyStarts(log: string): { pid: number; argv: string[] }[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { pid: number; argv: string[] });
+}
+
+interface MigrateCase {
+  inputs?: Record<string, string>;
+  scenario?: string;
+  env?: Record<string, string | undefined>;
+  project?: string;
+  cancel?: Parameters<typeof runAction>[0]['cancel'];
+}
+
+async function migrate(test: MigrateCase = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-test-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, 'proxy.jsonl');
+  const port = await freePort();
+  const url = db.socketUrl(INSTANCE);
+  const result = await runAction({
+    stage: 'migrate',
+    inputs: {
+      'database-url': url,
+      'proxy-path': STANDIN,
+      port: String(port),
+      command: `${PYTHON_ALEMBIC} upgrade head`,
+      'working-directory': join(fixtures, test.project ?? 'service'),
+      'proxy-timeout': '20s',
+      ...test.inputs,
+    },
+    env: {
+      CLOUD_SQL_PROXY_STANDIN_TARGET: `127.0.0.1:${db.port}`,
+      CLOUD_SQL_PROXY_STANDIN_LOG: log,
+      CLOUD_SQL_PROXY_STANDIN_SCENARIO: test.scenario ?? 'ready',
+      ...test.env,
+    },
+    // The password in every form, and both URLs, must never show.
+    secrets: [SPECIAL_PASSWORD, url, db.url('postgresql+psycopg2').replace(`:${db.port}/`, `:${port}/`)],
+    timeoutMs: 90_000,
+    ...(test.cancel ? { cancel: test.cancel } : {}),
+  });
+  cleanups.push(result.cleanup);
+  const starts = proxyStarts(log);
+  return { result, starts, port, log };
+}
+
+describe('migrate bundle: Alembic through the proxy', () => {
+  it('applies the migrations for real and stops the proxy', async () => {
+    const { result, starts, port } = await migrate();
+    expect(result.code, result.log).toBe(0);
+    expect(await db.query("SELECT to_regclass('public.customers') IS NOT NULL")).toBe('t');
+    expect(
+      await db.query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'display_name'",
+      ),
+    ).toBe('display_name');
+    expect(result.outputs).toEqual({ 'revision-before': '', 'revision-after': '9f2c4d5e6a7b' });
+    expect(result.summary).toContain('### ✅ migrate: (empty database) → 9f2c…');
+    expect(starts).toHaveLength(1);
+    expect(starts[0]?.argv).toEqual([
+      '--address',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--health-check',
+      '--http-address',
+      '127.0.0.1',
+      '--http-port',
+      expect.stringMatching(/^\d+$/) as string,
+      INSTANCE,
+    ]);
+    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(result.log).toContain('Running upgrade 3a1b2c3d4e5f -> 9f2c4d5e6a7b');
+  });
+
+  it('says "already at head" when there is nothing to do', async () => {
+    expect((await migrate()).result.code).toBe(0);
+    const { result, starts } = await migrate();
+    expect(result.code, result.log).toBe(0);
+    expect(result.outputs).toEqual({ 'revision-before': '9f2c4d5e6a7b', 'revision-after': '9f2c4d5e6a7b' });
+    expect(result.summary).toContain('### ✅ migrate: already at head (9f2c…)');
+    expect(alive(starts[0]!.pid)).toBe(false);
+  });
+
+  it('fails on a failing migration: non-zero exit, nothing after it applied, proxy stopped', async () => {
+    const { result, starts } = await migrate({ project: 'failing' });
+    expect(result.code).toBe(1);
+    expect(result.log).toMatch(
+      /::error::migrate: \/usr\/bin\/python3 -m alembic upgrade head failed with exit code 1/,
+    );
+    expect(
+      await db.query(
+        "SELECT to_regclass('public.audit_log') IS NULL AND to_regclass('public.invoices') IS NULL",
+      ),
+    ).toBe('t');
+    expect(result.outputs).toEqual({});
+    expect(alive(starts[0]!.pid)).toBe(false);
+  });
+
+  it('waits for a slow proxy by polling its readiness', async () => {
+    const { result } = await migrate({ scenario: 'slow', env: { CLOUD_SQL_PROXY_STANDIN_DELAY_MS: '1200' } });
+    expect(result.code, result.log).toBe(0);
+    expect(result.log).toMatch(/the proxy is ready after (1\.\d|2\.\d)s/);
+  });
+});
+
+describe('migrate bundle: the proxy fails', () => {
+  it('never ready: fails at proxy-timeout with the proxy own last log lines, and stops it', async () => {
+    const { result, starts } = await migrate({ scenario: 'never-ready', inputs: { 'proxy-timeout': '2s' } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('gave up waiting for the Cloud SQL Auth Proxy to be ready');
+    expect(result.log).toContain("The proxy's last log lines:");
+    expect(result.log).toMatch(/failed to get instance metadata/);
+    expect(result.durationMs).toBeLessThan(15_000);
+    expect(alive(starts[0]!.pid)).toBe(false);
+  });
+
+  it('exits at start: fails at once with its stderr', async () => {
+    const { result, starts } = await migrate({ scenario: 'exit-at-start' });
+    expect(result.code).toBe(1);
+    expect(result.log).toMatch(
+      /the Cloud SQL Auth Proxy exited \(code 1\) before it was ready:\n.*could not find default credentials/s,
+    );
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(alive(starts[0]!.pid)).toBe(false);
+  });
+
+  it('port taken: fails before starting the proxy, naming the input', async () => {
+    const blocker: Server = await new Promise((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => resolve(server));
+    });
+    cleanups.push(() => new Promise((resolve) => blocker.close(resolve)));
+    const address = blocker.address();
+    const port = String(typeof address === 'object' && address ? address.port : 0);
+    const { result, starts } = await migrate({ inputs: { port } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`port ${port} is already in use on 127.0.0.1`);
+    expect(result.log).toContain('set input "port" to a free port');
+    expect(starts).toEqual([]);
+  });
+
+  it('the post: step stops a proxy the main step left running when it was killed', async () => {
+    const { result, starts } = await migrate({
+      inputs: { command: 'sleep 30' },
+      cancel: { whenLog: /the proxy is ready after/, signal: 'SIGKILL' },
+    });
+    expect(result.signal).toBe('SIGKILL');
+    expect(result.state['proxy-pid']).toBe(String(starts[0]?.pid));
+    expect(result.post?.code).toBe(0);
+    expect(result.log).toContain(`stopping the Cloud SQL Auth Proxy left running (pid ${starts[0]?.pid})`);
+    expect(alive(starts[0]!.pid)).toBe(false);
+  });
+
+  it('a cancelled run stops the command and the proxy', async () => {
+    const { result, starts } = await migrate({
+      inputs: { command: 'sleep 30' },
+      cancel: { whenLog: /::group::sleep 30/, signal: 'SIGINT' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('migrate: cancelled (SIGINT)');
+    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(result.durationMs).toBeLessThan(15_000);
+  });
+});
+
+describe('migrate bundle: the proxy download', () => {
+  it('downloads the release through the tool cache, checks its SHA-256, and reuses the cache', async () => {
+    const binary = readFileSync(STANDIN);
+    const sha256 = createHash('sha256').update(binary).digest('hex');
+    const bucket = await startServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(binary),
+    );
+    cleanups.push(() => bucket.close());
+    const toolCache = mkdtempSync(join(tmpdir(), 'tool-cache-'));
+    cleanups.push(() => rmSync(toolCache, { recursive: true, force: true }));
+    const env = { CLOUD_RUN_ACTIONS_TEST_PROXY_BASE_URL: bucket.url, RUNNER_TOOL_CACHE: toolCache };
+    const inputs = { 'proxy-path': '', 'proxy-version': 'v2.99.0', 'proxy-sha256': sha256 };
+    const first = await migrate({ inputs, env });
+    expect(first.result.code, first.result.log).toBe(0);
+    expect(bucket.requests.map((r) => r.url)).toEqual(['/v2.99.0/cloud-sql-proxy.linux.amd64']);
+    expect(first.result.summary).toContain('| Proxy | downloaded v2.99.0, SHA-256 verified |');
+    const second = await migrate({ inputs, env });
+    expect(second.result.code, second.result.log).toBe(0);
+    expect(bucket.requests).toHaveLength(1);
+    expect(second.result.summary).toContain('| Proxy | tool cache (v2.99.0) |');
+  });
+
+  it('refuses and deletes a download whose SHA-256 does not match', async () => {
+    const bucket = await startServer((_req, res) => res.writeHead(200).end('not the proxy'));
+    cleanups.push(() => bucket.close());
+    const { result, starts } = await migrate({
+      inputs: { 'proxy-path': '', 'proxy-version': 'v2.99.0', 'proxy-sha256': 'a'.repeat(64) },
+      env: { CLOUD_RUN_ACTIONS_TEST_PROXY_BASE_URL: bucket.url },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      `has SHA-256 ${createHash('sha256').update('not the proxy').digest('hex')}, not the expected ${'a'.repeat(64)}; the file was deleted`,
+    );
+    expect(starts).toEqual([]);
+  });
+});
+
+describe('migrate bundle: bad inputs change nothing', () => {
+  it.each([
+    [
+      { 'database-url': 'postgresql+psycopg2://api:pw@/api' },
+      'no Cloud SQL instance: the database URL has no host=/cloudsql/PROJECT:REGION:INSTANCE; set input "instance"',
+    ],
+    [
+      { instance: 'other:europe-west1:db' },
+      `input "instance" is other:europe-west1:db, but the database URL's host names ${INSTANCE}`,
+    ],
+    [{ command: 'alembic upgrade head && echo done' }, 'input "command" uses the shell character &'],
+    [{ 'proxy-path': '', 'proxy-version': 'v2.1.0' }, 'input "proxy-version" is v2.1.0, not the pinned'],
+    [{ port: '99999' }, 'input "port" is "99999": use a whole number from 1 to 65535'],
+    [{ 'proxy-timeout': 'soon' }, 'input "proxy-timeout" is "soon": not a duration'],
+  ])('%j', async (inputs, message) => {
+    const { result, starts } = await migrate({ inputs });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(message);
+    expect(starts).toEqual([]);
+    expect(await db.query("SELECT to_regclass('public.customers') IS NULL")).toBe('t');
+  });
+});
