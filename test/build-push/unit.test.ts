@@ -1,0 +1,254 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/build-push/builders.js';
+import { parseImageName } from '../../src/build-push/inputs.js';
+import { filesSentMatching, isIgnored, parseDockerignore } from '../../src/lib/dockerignore.js';
+import { isLoopback, parseChallenge } from '../../src/lib/registry.js';
+
+const AR = 'europe-west1-docker.pkg.dev/acme/services/api';
+const base = {
+  imageName: AR,
+  image: { registry: 'europe-west1-docker.pkg.dev', repository: 'acme/services/api' },
+  context: '/w/app',
+  file: '/w/app/Dockerfile',
+  buildArgs: [] as [string, string][],
+  target: '',
+  platform: 'linux/amd64',
+  tag: 'sha-3f2a9c8',
+  tags: [] as string[],
+  push: true,
+  provenance: false,
+  builder: 'docker' as const,
+  cacheFrom: [] as string[],
+  cacheTo: [] as string[],
+};
+const files = { metadata: '/t/metadata.json', digest: (tag: string) => `/t/digest-${tag}` };
+
+describe('buildPlan', () => {
+  it('docker: buildx with provenance off, metadata file and push', () => {
+    expect(buildPlan(base, files)).toEqual({
+      command: 'docker',
+      build: [
+        'buildx',
+        'build',
+        '--file',
+        '/w/app/Dockerfile',
+        '--platform',
+        'linux/amd64',
+        '--tag',
+        `${AR}:sha-3f2a9c8`,
+        '--provenance=false',
+        '--metadata-file',
+        '/t/metadata.json',
+        '--push',
+        '/w/app',
+      ],
+      pushes: [],
+    });
+  });
+
+  it('docker: build args, target, extra tags, both caches, no push', () => {
+    const plan = buildPlan(
+      {
+        ...base,
+        buildArgs: [
+          ['BASE_IMAGE', 'python:3.12-slim'],
+          ['NOTE', 'a=b c'],
+        ],
+        target: 'runtime',
+        tags: ['dev'],
+        push: false,
+        cacheFrom: ['type=gha'],
+        cacheTo: ['type=gha,mode=max'],
+      },
+      files,
+    );
+    expect(plan.build).toEqual([
+      'buildx',
+      'build',
+      '--file',
+      '/w/app/Dockerfile',
+      '--platform',
+      'linux/amd64',
+      '--tag',
+      `${AR}:sha-3f2a9c8`,
+      '--tag',
+      `${AR}:dev`,
+      '--build-arg',
+      'BASE_IMAGE=python:3.12-slim',
+      '--build-arg',
+      'NOTE=a=b c',
+      '--target',
+      'runtime',
+      '--provenance=false',
+      '--cache-from',
+      'type=gha',
+      '--cache-to',
+      'type=gha,mode=max',
+      '--metadata-file',
+      '/t/metadata.json',
+      '/w/app',
+    ]);
+  });
+
+  it('buildah: --layers, registry cache, one push per tag with a digest file', () => {
+    const plan = buildPlan(
+      { ...base, builder: 'buildah', tags: ['dev'], cacheFrom: [`${AR}-cache`], cacheTo: [`${AR}-cache`] },
+      files,
+    );
+    expect(plan.command).toBe('buildah');
+    expect(plan.build).toEqual([
+      'build',
+      '--file',
+      '/w/app/Dockerfile',
+      '--platform',
+      'linux/amd64',
+      '--tag',
+      `${AR}:sha-3f2a9c8`,
+      '--tag',
+      `${AR}:dev`,
+      '--layers',
+      '--cache-from',
+      `${AR}-cache`,
+      '--cache-to',
+      `${AR}-cache`,
+      '/w/app',
+    ]);
+    expect(plan.pushes).toEqual([
+      {
+        tag: 'sha-3f2a9c8',
+        args: [
+          'push',
+          '--digestfile',
+          '/t/digest-sha-3f2a9c8',
+          `${AR}:sha-3f2a9c8`,
+          `docker://${AR}:sha-3f2a9c8`,
+        ],
+      },
+      { tag: 'dev', args: ['push', '--digestfile', '/t/digest-dev', `${AR}:dev`, `docker://${AR}:dev`] },
+    ]);
+  });
+
+  it('podman to a loopback registry: plain HTTP allowed there only; a Dockerfile outside the context', () => {
+    const local = {
+      ...base,
+      builder: 'podman' as const,
+      imageName: '127.0.0.1:5000/svc/api',
+      image: { registry: '127.0.0.1:5000', repository: 'svc/api' },
+      file: '/w/docker/api.Dockerfile',
+    };
+    const plan = buildPlan(local, files);
+    expect(plan.build).toEqual([
+      'build',
+      '--file',
+      '/w/docker/api.Dockerfile',
+      '--platform',
+      'linux/amd64',
+      '--tag',
+      '127.0.0.1:5000/svc/api:sha-3f2a9c8',
+      '--layers',
+      '--tls-verify=false',
+      '/w/app',
+    ]);
+    expect(plan.pushes[0]?.args).toEqual([
+      'push',
+      '--digestfile',
+      '/t/digest-sha-3f2a9c8',
+      '--tls-verify=false',
+      '127.0.0.1:5000/svc/api:sha-3f2a9c8',
+      'docker://127.0.0.1:5000/svc/api:sha-3f2a9c8',
+    ]);
+  });
+});
+
+describe('parseImageName', () => {
+  it.each([
+    [AR, { registry: 'europe-west1-docker.pkg.dev', repository: 'acme/services/api' }],
+    ['127.0.0.1:5000/svc/api', { registry: '127.0.0.1:5000', repository: 'svc/api' }],
+    ['localhost/team/api-v2', { registry: 'localhost', repository: 'team/api-v2' }],
+    ['ghcr.io/acme/my_service.web', { registry: 'ghcr.io', repository: 'acme/my_service.web' }],
+  ])('%s', (raw, expected) => {
+    expect(parseImageName(raw)).toEqual(expected);
+  });
+
+  it.each([
+    [`${AR}:latest`, 'input "image" has a tag'],
+    [`${AR}@sha256:${'a'.repeat(64)}`, 'input "image" has a digest'],
+    ['Europe-west1-docker.pkg.dev/acme/api', 'input "image" has upper-case letters'],
+    ['acme/api', 'input "image" has the registry host "acme", which is not a host name'],
+    ['api', 'input "image" is "api": no registry host'],
+    ['bad_host.example/api', 'which is not a host name'],
+    ['ghcr.io/acme/-api', 'input "image" has an invalid path "acme/-api"'],
+  ])('refuses %s', (raw, message) => {
+    expect(() => parseImageName(raw)).toThrow(message);
+  });
+});
+
+describe('.dockerignore', () => {
+  it.each([
+    [['gha-creds-*.json'], 'gha-creds-abc.json', true],
+    [['gha-creds-*.json'], 'sub/gha-creds-abc.json', false],
+    [['**/gha-creds-*.json'], 'sub/gha-creds-abc.json', true],
+    [['*'], 'gha-creds-abc.json', true],
+    [['*', '!src'], 'src/app.py', false],
+    [['*.json', '!gha-creds-keep.json'], 'gha-creds-keep.json', false],
+    [['secrets/'], 'secrets/gha-creds-a.json', true],
+    [['/gha-creds-*.json'], 'gha-creds-a.json', true],
+    [['# comment', ''], 'gha-creds-a.json', false],
+  ])('%j: %s ignored = %s', (lines, path, ignored) => {
+    expect(isIgnored(parseDockerignore(lines.join('\n')), path)).toBe(ignored);
+  });
+
+  it('finds credential files that the context would send', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'context-'));
+    try {
+      mkdirSync(join(dir, 'nested'));
+      writeFileSync(join(dir, 'gha-creds-1a2b.json'), '{}');
+      writeFileSync(join(dir, 'nested', 'gha-creds-3c4d.json'), '{}');
+      writeFileSync(join(dir, 'app.py'), '');
+      expect(await filesSentMatching(dir, /^gha-creds-.*\.json$/)).toEqual([
+        'gha-creds-1a2b.json',
+        'nested/gha-creds-3c4d.json',
+      ]);
+      writeFileSync(join(dir, '.dockerignore'), 'gha-creds-*.json\n');
+      expect(await filesSentMatching(dir, /^gha-creds-.*\.json$/)).toEqual(['nested/gha-creds-3c4d.json']);
+      writeFileSync(join(dir, '.dockerignore'), '**/gha-creds-*.json\n');
+      expect(await filesSentMatching(dir, /^gha-creds-.*\.json$/)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('registry helpers', () => {
+  it('parses a Bearer challenge', () => {
+    expect(
+      parseChallenge(
+        'Bearer realm="https://europe-west1-docker.pkg.dev/v2/token",service="europe-west1-docker.pkg.dev",scope="repository:acme/services/api:pull"',
+      ),
+    ).toEqual({
+      scheme: 'bearer',
+      params: {
+        realm: 'https://europe-west1-docker.pkg.dev/v2/token',
+        service: 'europe-west1-docker.pkg.dev',
+        scope: 'repository:acme/services/api:pull',
+      },
+    });
+    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({
+      scheme: 'basic',
+      params: { realm: 'Registry Realm' },
+    });
+  });
+
+  it.each([
+    ['127.0.0.1:5000', true],
+    ['localhost', true],
+    ['[::1]:5000', true],
+    ['127.0.0.1.example.com', false],
+    ['europe-west1-docker.pkg.dev', false],
+  ])('isLoopback(%s) = %s', (host, loopback) => {
+    expect(isLoopback(host)).toBe(loopback);
+  });
+});
