@@ -6,7 +6,8 @@
 //  3. health-check detection latency: from the server turning healthy to the action's exit;
 //  4. deploy: its own overhead above Terraform for a 5 MB plan JSON, and its peak memory;
 //  5. test: three 1 s commands in parallel and in sequence; the import guard on 10k/20k files;
-//  6. migrate: from the proxy turning ready to the migration command starting.
+//  6. migrate: from the proxy turning ready to the migration command starting;
+//  7. build-push: its overhead above buildah's own build and push.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -159,4 +160,9 @@ if (stages.includes('test')) {
 if (stages.includes('migrate')) {
   const { benchMigrate } = await import('./migrate.mjs');
   await benchMigrate(Number(process.env.BENCH_MIGRATE_RUNS ?? 11));
+}
+
+if (stages.includes('build-push')) {
+  const { benchBuildPush } = await import('./build-push.mjs');
+  await benchBuildPush(Number(process.env.BENCH_BUILD_RUNS ?? 9));
 }

@@ -1,0 +1,169 @@
+// actions/build-push as the runner runs it: the bundle started as a process, real builds with
+// buildah and podman (vfs storage, isolated per test), the docker stand-in that builds through
+// buildah, and a real OCI registry (Debian's docker-registry) on 127.0.0.1.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../harness/local-runner.mjs';
+import {
+  buildContext,
+  containersEnv,
+  startFlakyProxy,
+  startRegistry,
+  startSilentServer,
+  STANDINS_BIN,
+  type ContainersEnv,
+  type TestRegistry,
+} from '../helpers/registry.js';
+
+const SHA = '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9';
+let registry: TestRegistry;
+let containers: ContainersEnv;
+beforeAll(async () => {
+  registry = await startRegistry();
+  containers = containersEnv();
+}, 60_000);
+afterAll(async () => {
+  await registry.stop();
+  await containers.cleanup();
+});
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function context(files: Record<string, string | null> = {}): string {
+  const dir = buildContext(files);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function buildPush(
+  inputs: Record<string, string>,
+  options: { env?: ContainersEnv; secrets?: string[] } = {},
+) {
+  const env = options.env ?? containers;
+  const result = await runAction({
+    stage: 'build-push',
+    inputs: { sha: SHA, context: inputs['context'] ?? context(), ...inputs },
+    env: { ...env.vars, PATH: `${STANDINS_BIN}:${process.env.PATH ?? ''}`, NODE_EXTRA_CA_CERTS: undefined },
+    pathPrepend: [STANDINS_BIN],
+    secrets: options.secrets ?? [],
+    timeoutMs: 120_000,
+  });
+  cleanups.push(result.cleanup);
+  return result;
+}
+
+describe.each(['buildah', 'podman', 'docker'] as const)('build-push bundle with %s', (builder) => {
+  it('pushes sha-<7> and outputs the digest the registry holds (= skopeo = the builder report)', async () => {
+    const repo = `svc/${builder}-api`;
+    const result = await buildPush({ image: `${registry.host}/${repo}`, builder, tags: 'dev' });
+    expect(result.code, result.log).toBe(0);
+    const digest = await registry.manifestDigest(repo, 'sha-3f2a9c8');
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await registry.skopeoDigest(repo, 'sha-3f2a9c8')).toBe(digest);
+    expect(await registry.manifestDigest(repo, 'dev')).toBe(digest);
+    expect(result.outputs).toEqual({
+      digest,
+      image: `${registry.host}/${repo}@${digest}`,
+      tag: 'sha-3f2a9c8',
+      'tagged-image': `${registry.host}/${repo}:sha-3f2a9c8`,
+    });
+    expect(result.summary).toContain(`| Digest | ${digest} |`);
+    expect(result.summary).toContain(`| Builder | ${builder} (linux/amd64) |`);
+    expect(result.log).not.toContain('reported no digest');
+  });
+});
+
+describe('build-push bundle: the registry', () => {
+  it('answers the token handshake with the credentials the builder pushed with', async () => {
+    const secured = await startRegistry({ auth: 'token' });
+    cleanups.push(() => secured.stop());
+    const env = containersEnv();
+    cleanups.push(() => env.cleanup());
+    env.addCredentials(secured.host, secured.username, secured.password);
+    const result = await buildPush(
+      { image: `${secured.host}/svc/api`, builder: 'buildah' },
+      { env, secrets: [secured.password] },
+    );
+    expect(result.code, result.log).toBe(0);
+    expect(result.outputs['digest']).toBe(await secured.manifestDigest('svc/api', 'sha-3f2a9c8'));
+    // Ours asks for pull only (the builder's push asks for push too), with the pushing credentials.
+    expect(
+      secured.tokenRequests.some(
+        (request) => request.scopes.includes('repository:svc/api:pull') && request.credentials === 'valid',
+      ),
+    ).toBe(true);
+  });
+
+  it('still gets the right digest from a registry that answers 503 twice', async () => {
+    const flaky = await startFlakyProxy(registry, {
+      failFirst: 2,
+      match: /^\/v2\/svc\/flaky\/manifests\/sha-/,
+    });
+    cleanups.push(() => flaky.stop());
+    // The builder pushes to the registry; the action reads through the proxy, which fails first.
+    const result = await buildPush({ image: `${flaky.host}/svc/flaky`, builder: 'buildah' });
+    expect(result.code, result.log).toBe(0);
+    expect(flaky.failures).toBe(2);
+    expect(result.outputs['digest']).toBe(await registry.manifestDigest('svc/flaky', 'sha-3f2a9c8'));
+  });
+
+  it('fails within the deadline, clearly, when the registry never answers the manifest request', async () => {
+    const silent = await startSilentServer();
+    cleanups.push(() => silent.stop());
+    const flaky = await startFlakyProxy(registry, {
+      failFirst: 1000,
+      status: 503,
+      match: /^\/v2\/svc\/down\/manifests\//,
+    });
+    cleanups.push(() => flaky.stop());
+    const result = await buildPush({ image: `${flaky.host}/svc/down`, builder: 'buildah', timeout: '8s' });
+    expect(result.code).toBe(1);
+    expect(result.log).toMatch(
+      /gave up waiting for 127\.0\.0\.1:\d+ to serve the manifest of svc\/down:sha-3f2a9c8 after [\d.]+s and \d+ attempts; last: 503/,
+    );
+    expect(result.durationMs).toBeLessThan(30_000);
+  });
+});
+
+describe('build-push bundle: guards change nothing', () => {
+  it('refuses a context that would carry gha-creds-*.json, before building', async () => {
+    const dir = context({ 'gha-creds-7f3a.json': '{"type":"external_account"}' });
+    const result = await buildPush({
+      image: `${registry.host}/svc/guarded`,
+      builder: 'buildah',
+      context: dir,
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'the build context would carry cloud credentials (gha-creds-7f3a.json): add "gha-creds-*.json" to',
+    );
+    expect(result.log).not.toContain('::group::');
+    writeFileSync(join(dir, '.dockerignore'), 'gha-creds-*.json\n');
+    const allowed = await buildPush({
+      image: `${registry.host}/svc/guarded`,
+      builder: 'buildah',
+      context: dir,
+    });
+    expect(allowed.code, allowed.log).toBe(0);
+  });
+
+  it.each([
+    [{ image: 'REGISTRY.example/svc/api' }, 'input "image" has upper-case letters'],
+    [{ image: '127.0.0.1:5000/svc/api:latest' }, 'input "image" has a tag'],
+    [{ image: 'svc/api' }, 'input "image" has the registry host "svc"'],
+    [{ sha: 'abc12' }, 'input "sha" is "abc12": it needs at least 7 hex characters'],
+    [{ builder: 'kaniko' }, 'input "builder" is "kaniko": use one of docker, buildah, podman'],
+    [{ tags: 'not a tag' }, 'input "tags": "not a tag" is not a valid tag'],
+    [{ platform: 'amd64' }, 'input "platform" is "amd64"'],
+  ])('%j', async (inputs, message) => {
+    const repo = `svc/refused-${Math.random().toString(36).slice(2, 8)}`;
+    const result = await buildPush({ image: `${registry.host}/${repo}`, builder: 'buildah', ...inputs });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(message);
+    expect(existsSync(join(registry.storage, 'docker', 'registry', 'v2', 'repositories', repo))).toBe(false);
+  });
+});
