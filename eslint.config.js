@@ -23,14 +23,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs', 'test/standins/bin/{gcloud,terraform,cloud-sql-proxy}'],
+    files: ['**/*.js', '**/*.mjs', 'test/standins/bin/{gcloud,terraform,cloud-sql-proxy,docker}'],
     languageOptions: {
       globals: globals.node,
     },
   },
   {
     // The stand-ins are executables without an extension: lint them as the ES modules they are.
-    files: ['test/standins/bin/{gcloud,terraform,cloud-sql-proxy}', 'test/standins/**'],
+    files: ['test/standins/bin/{gcloud,terraform,cloud-sql-proxy,docker}', 'test/standins/**'],
     languageOptions: { sourceType: 'module' },
   },
 );
