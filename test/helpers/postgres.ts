@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -9,9 +8,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, run as runTool } from './process.js';
 
 /**
  * A throwaway PostgreSQL cluster on 127.0.0.1 (Debian's postgresql-15 binaries), with a role
@@ -57,57 +56,16 @@ export function postgresBinDir(): string {
   return join(root, versions[0]!, 'bin');
 }
 
-interface RunResult {
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a tool with an argument array and a deadline; a failure carries the tool's stderr. */
-function run(
-  file: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      {
-        env: options.env ?? process.env,
-        timeout: options.timeoutMs ?? STEP_TIMEOUT_MS,
-        killSignal: 'SIGKILL',
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          const reason = error.killed
-            ? `timed out after ${options.timeoutMs ?? STEP_TIMEOUT_MS} ms`
-            : error.message;
-          reject(new Error(`${[file, ...args].join(' ')}: ${reason}\n${stderr}`));
-          return;
-        }
-        resolve({ stdout, stderr });
-      },
-    );
-  });
-}
-
 /** The postgres account's uid and gid, from the passwd database. */
 async function postgresAccount(): Promise<{ uid: number; gid: number }> {
-  const [uid, gid] = await Promise.all([run('id', ['-u', SUPERUSER]), run('id', ['-g', SUPERUSER])]);
+  const [uid, gid] = await Promise.all([
+    runWithDefault('id', ['-u', SUPERUSER]),
+    runWithDefault('id', ['-g', SUPERUSER]),
+  ]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 const encode = (value: string) => encodeURIComponent(value);
 const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -126,7 +84,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   const asRoot = process.getuid?.() === 0;
   // As root every server tool runs as postgres through runuser (no shell involved).
   const tool = (name: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', SUPERUSER, '--', join(bin, name), ...args]) : run(join(bin, name), args);
+    asRoot
+      ? runWithDefault('runuser', ['-u', SUPERUSER, '--', join(bin, name), ...args])
+      : runWithDefault(join(bin, name), args);
 
   let stopped = false;
   let started = false;
@@ -197,7 +157,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   async function finish(port: number): Promise<TestPostgres> {
     const psql = async (database: string, sql: string) =>
       (
-        await run(join(bin, 'psql'), [
+        await runWithDefault(join(bin, 'psql'), [
           '-X',
           '-q',
           '-A',
@@ -232,4 +192,13 @@ export async function startPostgres(): Promise<TestPostgres> {
       stop,
     };
   }
+}
+
+/** The shared tool runner with this helper's deadline. */
+function runWithDefault(
+  file: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+) {
+  return runTool(file, args, { timeoutMs: STEP_TIMEOUT_MS, ...options });
 }

@@ -3,14 +3,14 @@
 // htpasswd; a proxy that fails the first N requests; a server that never answers; an isolated
 // environment for buildah, podman and skopeo (vfs storage in a temporary directory, never
 // /var/lib/containers); and small build contexts from test/fixtures/build-push/contexts.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, sign } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './postgres.js';
+import { freePort, run as runTool } from './process.js';
 
 /** The folder of the CLI stand-ins (docker, gcloud, terraform, cloud-sql-proxy): put it first on PATH. */
 export const STANDINS_BIN = join(import.meta.dirname, '..', 'standins', 'bin');
@@ -30,35 +30,6 @@ const TOOL_TIMEOUT_MS = 30_000;
 const HTTP_TIMEOUT_MS = 10_000;
 
 // --- Processes and HTTP ------------------------------------------------------------------------
-
-interface RunResult {
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a tool with an argument array and a deadline; a failure carries the tool's stderr. */
-function run(
-  file: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<RunResult> {
-  const timeoutMs = options.timeoutMs ?? TOOL_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    execFile(
-      file,
-      args,
-      { env: options.env ?? process.env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const reason = error.killed ? `timed out after ${timeoutMs} ms` : error.message;
-          reject(new Error(`${[file, ...args].join(' ')}: ${reason}\n${stderr}`));
-          return;
-        }
-        resolve({ stdout, stderr });
-      },
-    );
-  });
-}
 
 export interface HttpResponse {
   status: number;
@@ -175,7 +146,7 @@ interface TokenSigner {
 async function tokenSigner(dir: string): Promise<TokenSigner> {
   const keyFile = join(dir, 'token-key.pem');
   const certFile = join(dir, 'token-cert.pem');
-  await run('openssl', [
+  await runWithDefault('openssl', [
     'req',
     '-x509',
     '-newkey',
@@ -333,13 +304,13 @@ async function startTokenServer(
 async function bcryptLine(username: string, password: string): Promise<string> {
   for (const dir of (process.env.PATH ?? '').split(':')) {
     if (dir && existsSync(join(dir, 'htpasswd'))) {
-      return (await run(join(dir, 'htpasswd'), ['-nbBC', '4', username, password])).stdout.trim();
+      return (await runWithDefault(join(dir, 'htpasswd'), ['-nbBC', '4', username, password])).stdout.trim();
     }
   }
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const script =
     'import crypt, sys\nprint(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))';
-  const { stdout } = await run(python, ['-W', 'ignore', '-c', script, password]);
+  const { stdout } = await runWithDefault(python, ['-W', 'ignore', '-c', script, password]);
   const hash = stdout.trim();
   if (!/^\$2[aby]\$04\$/.test(hash)) {
     throw new Error(
@@ -581,7 +552,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       fetchManifest: (repo, reference) => manifestRequest('GET', repo, reference),
       skopeoDigest: async (repo, reference) => {
         const separator = reference.startsWith('sha256:') ? '@' : ':';
-        const { stdout } = await run('skopeo', [
+        const { stdout } = await runWithDefault('skopeo', [
           'inspect',
           '--tls-verify=false',
           ...(auth === 'none' ? ['--no-creds'] : ['--creds', `${USERNAME}:${PASSWORD}`]),
@@ -868,7 +839,7 @@ export function containersEnv(parent: string = tmpdir()): ContainersEnv {
         rmSync(dir, { recursive: true, force: true });
       } catch {
         // A container left mounted by a failed build: let buildah undo it, then try again.
-        await run('buildah', ['rm', '--all'], { env }).catch(() => undefined);
+        await runWithDefault('buildah', ['rm', '--all'], { env }).catch(() => undefined);
         rmSync(dir, { recursive: true, force: true });
       }
     },
@@ -900,4 +871,13 @@ export function buildContext(
     }
   }
   return dir;
+}
+
+/** The shared tool runner with this helper's deadline. */
+function runWithDefault(
+  file: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+) {
+  return runTool(file, args, { timeoutMs: TOOL_TIMEOUT_MS, ...options });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../harness/local-runner.mjs';
 import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { freePort } from '../helpers/process.js';
 import { startServer } from '../helpers/servers.js';
 
 const INSTANCE = 'acme-dev:europe-west1:main';
@@ -29,16 +30,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await db.query('DROP TABLE IF EXISTS customers, invoices, audit_log, alembic_version CASCADE');
 });
-
-/** A free port for the proxy: each test gets its own, so that tests never collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const alive = (pid: number): boolean =>
   existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
