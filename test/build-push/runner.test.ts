@@ -128,6 +128,29 @@ describe('build-push bundle: the registry', () => {
   });
 });
 
+describe('build-push bundle: a registry that never answers', () => {
+  it('fails within the deadline with a clear message', async () => {
+    const silent = await startFlakyProxy(registry, {
+      failFirst: 1000,
+      hang: true,
+      match: /^\/v2\/svc\/silent\/manifests\//,
+      userAgent: /^cloud-run-deploy-actions/,
+    });
+    cleanups.push(() => silent.stop());
+    const result = await buildPush({
+      image: `${silent.host}/svc/silent`,
+      builder: 'buildah',
+      timeout: '10s',
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toMatch(
+      /gave up waiting for 127\.0\.0\.1:\d+ to serve the manifest of svc\/silent:sha-3f2a9c8 after [\d.]+s and \d+ attempts?; last: ETIMEDOUT/,
+    );
+    expect(result.durationMs).toBeLessThan(30_000);
+    expect(result.outputs).toEqual({});
+  });
+});
+
 describe('build-push bundle: guards change nothing', () => {
   it('refuses a context that would carry gha-creds-*.json, before building', async () => {
     const dir = context({ 'gha-creds-7f3a.json': '{"type":"external_account"}' });

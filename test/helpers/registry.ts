@@ -613,6 +613,8 @@ export interface FlakyProxyOptions {
   status?: number;
   /** Which request paths may fail (default: manifest requests, `/v2/<name>/manifests/<reference>`). */
   match?: RegExp;
+  /** Fail by never answering instead of answering `status`. */
+  hang?: boolean;
   /** Which methods may fail (default: all). */
   methods?: readonly string[];
   /** Which clients may fail, by User-Agent (default: all): lets a builder's push through and fails one reader. */
@@ -648,6 +650,8 @@ export async function startFlakyProxy(
       entry.failed = true;
       entry.status = status;
       req.resume();
+      // A registry that never answers: the connection stays open, silent, until the client gives up.
+      if (options.hang === true) return;
       res.writeHead(status, {
         'content-type': 'application/json; charset=utf-8',
         'docker-distribution-api-version': 'registry/2.0',
