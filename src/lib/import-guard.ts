@@ -159,6 +159,3 @@ function pathMatcher(rule: ForbiddenImportRule, contractFile: string): RegExp {
   });
   return new RegExp(sources.map((source) => `(?:${source})`).join('|'));
 }
-
-// The glob matcher moved to glob.ts (shared with .dockerignore); kept here for its callers.
-export { globToRegExp };
