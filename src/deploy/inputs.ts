@@ -22,6 +22,8 @@ export interface DeployInputs {
   readonly imageVariable: string;
   readonly allowDevAuthBypass: boolean;
   readonly bypassVariable: string;
+  /** Whether the stack declares the bypass variable (Terraform refuses a -var for one it does not). */
+  readonly declaresBypass: boolean;
   readonly vars: readonly (readonly [string, string])[];
   readonly varFiles: readonly string[];
   readonly backendConfig: readonly string[];
@@ -52,12 +54,17 @@ export function parseImage(raw: string): string {
   );
 }
 
-/** Whether any top-level .tf file of the stack declares `variable "<name>"`. */
-export function declaresVariable(directory: string, name: string): boolean {
-  const pattern = new RegExp(`^\\s*variable\\s+"${name.replace(/[^\w-]/g, '')}"\\s*\\{`, 'm');
-  return readdirSync(directory)
-    .filter((file) => file.endsWith('.tf'))
-    .some((file) => pattern.test(readFileSync(join(directory, file), 'utf8')));
+/** The names of the variables the stack's top-level .tf files declare (`variable "<name>" {`). */
+export function declaredVariables(directory: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of readdirSync(directory).filter((name) => name.endsWith('.tf'))) {
+    for (const match of readFileSync(join(directory, file), 'utf8').matchAll(
+      /^\s*variable\s+"([\w-]+)"\s*\{/gm,
+    )) {
+      names.add(match[1] ?? '');
+    }
+  }
+  return names;
 }
 
 /**
@@ -163,7 +170,9 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
 
   const rawImage = get(Inputs.Image);
   const image = rawImage === '' ? '' : parseImage(rawImage);
-  const declaresImage = declaresVariable(workingDirectory, imageVariable);
+  // Read once: which of the two variables this action passes the stack declares.
+  const declared = declaredVariables(workingDirectory);
+  const declaresImage = declared.has(imageVariable);
   if (image !== '' && !declaresImage) {
     // Terraform refuses a -var for an undeclared variable; say so before running it.
     throw new ConfigurationError(
@@ -195,6 +204,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     imageVariable,
     allowDevAuthBypass,
     bypassVariable,
+    declaresBypass: declared.has(bypassVariable),
     vars,
     varFiles,
     backendConfig: parseList(core.getInput(Inputs.BackendConfig)),

@@ -10,7 +10,7 @@ import { writeSummarySection, type Row, type Table } from '../lib/summary.js';
 import { parsePlan, summarisePlan, type PlanSummary } from '../lib/terraform-plan.js';
 import { checkPlan, type Finding } from './checks.js';
 import { Outputs, STAGE } from './constants.js';
-import { declaresVariable, readInputs, type DeployInputs } from './inputs.js';
+import { readInputs, type DeployInputs } from './inputs.js';
 import { preflightSecrets, secretReferences, type PreflightResult } from './preflight.js';
 import {
   applyArgs,
@@ -96,8 +96,7 @@ export async function run(): Promise<void> {
       core.startGroup('terraform plan');
       let planExit: number;
       try {
-        const declaresBypass = declaresVariable(inputs.workingDirectory, inputs.bypassVariable);
-        const result = await tf.run('plan', planArgs(inputs, planFile, declaresBypass), {
+        const result = await tf.run('plan', planArgs(inputs, planFile, inputs.declaresBypass), {
           okCodes: [PLAN_HAS_CHANGES],
         });
         planExit = result.code;
