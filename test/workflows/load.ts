@@ -1,0 +1,90 @@
+// Reads this repository's workflows as plain data for the structural and behavioural tests.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from '../harness/local-runner.mjs';
+
+export interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  if?: string;
+  'working-directory'?: string;
+}
+
+export interface Job {
+  name?: string;
+  needs?: string | string[];
+  'runs-on'?: string;
+  'timeout-minutes'?: number;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean | string };
+  environment?: string | { name: string; url?: string };
+  outputs?: Record<string, string>;
+  steps?: Step[];
+  uses?: string;
+  with?: Record<string, unknown>;
+  secrets?: Record<string, string> | 'inherit';
+}
+
+export interface WorkflowInput {
+  description?: string;
+  type: string;
+  required?: boolean;
+  default?: unknown;
+}
+
+export interface Workflow {
+  name: string;
+  on: Record<string, unknown> & {
+    workflow_call?: {
+      inputs?: Record<string, WorkflowInput>;
+      secrets?: Record<string, { description?: string; required?: boolean }>;
+      outputs?: Record<string, { description?: string; value: string }>;
+    };
+  };
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean | string };
+  jobs: Record<string, Job>;
+}
+
+export const workflowsDir = join(repoRoot, '.github', 'workflows');
+export const exampleWorkflowsDir = join(repoRoot, 'examples', 'fastapi-service', '.github', 'workflows');
+
+export function workflowText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** A workflow of this repository by file name (`pipeline.yml`), or by a path. */
+export function loadWorkflow(nameOrPath: string): Workflow {
+  const path = nameOrPath.includes('/') ? nameOrPath : join(workflowsDir, nameOrPath);
+  return parse(workflowText(path)) as Workflow;
+}
+
+export const needsOf = (job: Job): string[] =>
+  job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+
+/** The step of a job with this id or name; throws when there is none, so a rename fails loudly. */
+export function stepOf(job: Job, idOrName: string): Step {
+  const step = job.steps?.find((s) => s.id === idOrName || s.name === idOrName);
+  if (!step) throw new Error(`no step "${idOrName}" in job "${job.name ?? '?'}"`);
+  return step;
+}
+
+/** The steps of a job that use one of this repository's stage actions, by stage. */
+export function stageSteps(job: Job): { stage: string; step: Step }[] {
+  return (job.steps ?? []).flatMap((step) => {
+    const match = /^\.\/(?:.+\/)?actions\/([^/]+)$/.exec(step.uses ?? '');
+    return match?.[1] ? [{ stage: match[1], step }] : [];
+  });
+}
+
+/** Every job of every workflow file in the folder, as [file, jobId, job]. */
+export function everyJob(files: readonly string[]): [string, string, Job][] {
+  return files.flatMap((file) =>
+    Object.entries(loadWorkflow(file).jobs).map(([id, job]): [string, string, Job] => [file, id, job]),
+  );
+}

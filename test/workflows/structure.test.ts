@@ -1,0 +1,407 @@
+// Holds the workflows to DESIGN.md ("Workflows"): the job graph, the one read of the bypass
+// variable, permissions, concurrency, pins, and the stage actions' inputs. Behaviour of the
+// workflows' own shell is in config-scripts.test.ts; GitHub's schema in parser.test.ts.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readActionYml } from '../harness/local-runner.mjs';
+import {
+  everyJob,
+  exampleWorkflowsDir,
+  loadWorkflow,
+  needsOf,
+  stageSteps,
+  stepOf,
+  workflowsDir,
+  workflowText,
+  type Job,
+  type Step,
+} from './load.js';
+
+const ownFiles = readdirSync(workflowsDir)
+  .filter((name) => name.endsWith('.yml'))
+  .map((name) => join(workflowsDir, name));
+const exampleFiles = readdirSync(exampleWorkflowsDir).map((name) => join(exampleWorkflowsDir, name));
+const allFiles = [...ownFiles, ...exampleFiles];
+
+const pipeline = loadWorkflow('pipeline.yml');
+const dev = loadWorkflow('deploy-dev.yml');
+const prod = loadWorkflow('deploy-prod.yml');
+const job = (id: string): Job => {
+  const found = pipeline.jobs[id];
+  if (!found) throw new Error(`pipeline.yml has no job "${id}"`);
+  return found;
+};
+const onlyStage = (jobId: string, stage: string): Step => {
+  const steps = stageSteps(job(jobId)).filter((s) => s.stage === stage);
+  expect(steps, `${jobId} uses actions/${stage} once`).toHaveLength(1);
+  return (steps[0] as { step: Step }).step;
+};
+const usesOf = (jobId: string): string[] => (job(jobId).steps ?? []).flatMap((s) => (s.uses ? [s.uses] : []));
+
+describe('the job graph', () => {
+  it('is config → test ∥ build ∥ platform → migrate → deploy → health, with no other edge', () => {
+    const graph = Object.fromEntries(
+      Object.entries(pipeline.jobs).map(([id, j]) => [id, needsOf(j).sort()]),
+    );
+    expect(graph).toEqual({
+      config: [],
+      test: ['config'],
+      build: ['config'],
+      platform: ['config'],
+      migrate: ['build', 'config', 'platform', 'test'],
+      deploy: ['build', 'config', 'migrate'],
+      health: ['config', 'deploy'],
+    });
+  });
+
+  it('gives each job exactly the stage action its name says', () => {
+    const stages = Object.fromEntries(
+      Object.keys(pipeline.jobs).map((id) => [id, stageSteps(job(id)).map((s) => s.stage)]),
+    );
+    expect(stages).toEqual({
+      config: [],
+      test: ['test'],
+      build: ['build-push'],
+      platform: ['deploy'],
+      migrate: ['migrate'],
+      deploy: ['deploy'],
+      health: ['health-check'],
+    });
+  });
+
+  it('deploys the stacks the inputs name: platform first, then the service with the built digest', () => {
+    expect(onlyStage('platform', 'deploy').with?.['working-directory']).toBe(
+      'service/${{ inputs.working-directory }}/${{ inputs.platform-stack }}',
+    );
+    const service = onlyStage('deploy', 'deploy');
+    expect(service.with?.['working-directory']).toBe(
+      'service/${{ inputs.working-directory }}/${{ inputs.service-stack }}',
+    );
+    expect(service.with?.['image']).toBe('${{ needs.build.outputs.image }}');
+    expect(job('build').outputs?.['image']).toBe('${{ steps.build.outputs.image }}');
+    expect(stepOf(job('build'), 'build').uses).toMatch(/actions\/build-push$/);
+    // The readable tag is the commit's; the digest is what deploy gets.
+    expect(stepOf(job('build'), 'build').with?.['sha']).toBe('${{ github.sha }}');
+    // The commit label the stale-commit guard reads, and the guard's inputs.
+    expect(String(service.with?.['vars'])).toMatch(/^commit_sha=\$\{\{ github\.sha \}\}$/m);
+    expect(service.with?.['on-stale']).toBe('${{ inputs.on-stale }}');
+    expect(service.with?.['github-token']).toBe('${{ github.token }}');
+  });
+
+  it('migrates with the URL read from Secret Manager by the suffixed id', () => {
+    const secrets = stepOf(job('migrate'), 'secrets');
+    expect(secrets.uses).toMatch(/^google-github-actions\/get-secretmanager-secrets@/);
+    expect(secrets.with?.['secrets']).toBe(
+      'database-url:${{ inputs.project }}/${{ needs.config.outputs.database-url-secret }}',
+    );
+    expect(onlyStage('migrate', 'migrate').with?.['database-url']).toBe('${{ steps.secrets.outputs.database-url }}');
+    expect(job('config').outputs?.['database-url-secret']).toBe('${{ steps.inputs.outputs.database-url-secret }}');
+  });
+
+  it('checks the revision deploy reports, at the URL deploy reports, and publishes what passed', () => {
+    const health = onlyStage('health', 'health-check');
+    expect(health.with).toMatchObject({
+      revision: '${{ needs.deploy.outputs.revision }}',
+      url: '${{ needs.deploy.outputs.url }}',
+      'custom-domain': '${{ inputs.custom-domain }}',
+      'bearer-token': '${{ secrets.health-check-bearer-token }}',
+    });
+    expect(job('deploy').outputs).toEqual({
+      url: '${{ steps.deploy.outputs.url }}',
+      revision: '${{ steps.deploy.outputs.revision }}',
+    });
+    const outputs = pipeline.on.workflow_call?.outputs ?? {};
+    expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]))).toEqual({
+      image: '${{ jobs.build.outputs.image }}',
+      revision: '${{ jobs.health.outputs.revision }}',
+      url: '${{ jobs.health.outputs.url }}',
+    });
+  });
+});
+
+describe('ALLOW_DEV_AUTH_BYPASS', () => {
+  it('is read in exactly one place of all workflows: the config job', () => {
+    const reads = allFiles.flatMap((file) =>
+      [...workflowText(file).matchAll(/vars\s*\.\s*ALLOW_DEV_AUTH_BYPASS|vars\s*\[\s*'ALLOW_DEV_AUTH_BYPASS'/gi)].map(
+        () => file,
+      ),
+    );
+    expect(reads).toEqual([join(workflowsDir, 'pipeline.yml')]);
+    expect(stepOf(job('config'), 'bypass').env?.['ALLOW_DEV_AUTH_BYPASS']).toBe('${{ vars.ALLOW_DEV_AUTH_BYPASS }}');
+  });
+
+  it('reaches platform and deploy only as the config output', () => {
+    expect(job('config').outputs?.['allow-dev-auth-bypass']).toBe(
+      '${{ steps.bypass.outputs.allow-dev-auth-bypass }}',
+    );
+    for (const id of ['platform', 'deploy']) {
+      expect(onlyStage(id, 'deploy').with?.['allow-dev-auth-bypass'], id).toBe(
+        '${{ needs.config.outputs.allow-dev-auth-bypass }}',
+      );
+    }
+    // No other way in: no TF_VAR_ and no variable of that name in any env: but the one read.
+    const envNames = everyJob(allFiles).flatMap(([file, id, j]) =>
+      (j.steps ?? []).flatMap((step) =>
+        Object.keys(step.env ?? {}).map((name) => `${file.replace(/.*\//, '')}:${id}:${step.id ?? ''}:${name}`),
+      ),
+    );
+    expect(envNames.filter((name) => /:(TF_VAR_\w+|ALLOW_DEV_AUTH_BYPASS)$/i.test(name))).toEqual([
+      'pipeline.yml:config:bypass:ALLOW_DEV_AUTH_BYPASS',
+    ]);
+    expect(allFiles.filter((file) => /TF_VAR_/.test(workflowText(file)))).toEqual([]);
+  });
+});
+
+describe('every workflow', () => {
+  it.each(allFiles.map((f) => [f.replace(/.*\/(examples\/)?/, '$1')]))(
+    '%s keeps ${{ }} of inputs, github.event and github.head_ref out of run: scripts',
+    (name) => {
+      const file = allFiles.find((f) => f.endsWith(name)) as string;
+      for (const [, id, j] of everyJob([file])) {
+        for (const step of j.steps ?? []) {
+          if (step.run === undefined) continue;
+          expect(step.run, `${id}: ${step.name ?? step.run}`).not.toMatch(/\$\{\{/);
+        }
+      }
+    },
+  );
+
+  it('pins every third-party action and workflow by a full SHA with its version comment', () => {
+    const pins = new Map<string, string>();
+    for (const file of allFiles) {
+      for (const line of workflowText(file).split('\n')) {
+        const match = /^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/.exec(line);
+        if (!match) continue;
+        const [, uses = '', rest = ''] = match;
+        if (uses.startsWith('./')) continue;
+        if (uses.startsWith('example-org/cloud-run-deploy-actions/')) {
+          // This repository, called by the examples through its major tag.
+          expect(uses, file).toMatch(/@v\d+$/);
+          continue;
+        }
+        expect(uses, file).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        expect(rest, `${uses} in ${file}`).toMatch(/^\s+#\s*v\d+\.\d+\.\d+\s*$/);
+        // One action, one version, everywhere.
+        const [action = '', sha = ''] = uses.split('@');
+        expect(pins.get(action) ?? sha, action).toBe(sha);
+        pins.set(action, sha);
+      }
+    }
+    expect(pins.size).toBeGreaterThanOrEqual(9);
+  });
+
+  it.each(everyJob(allFiles).map(([file, id, j]) => [file.replace(/.*\//, ''), id, j] as const))(
+    '%s: job %s has a timeout (jobs that call a workflow inherit the callee’s)',
+    (_file, _id, j) => {
+      if (j.uses) {
+        expect(j['timeout-minutes']).toBeUndefined();
+        return;
+      }
+      expect(j['timeout-minutes']).toBeGreaterThan(0);
+      expect(j['timeout-minutes']).toBeLessThanOrEqual(60);
+    },
+  );
+
+  it('asks for no permission at the top, and per job for no more than it uses', () => {
+    for (const file of allFiles) {
+      const workflow = loadWorkflow(file);
+      const isRelease = file.endsWith('release.yml');
+      if (!isRelease) expect(workflow.permissions, file).toEqual(file.endsWith('ci.yml') ? { contents: 'read' } : {});
+    }
+    const expected: Record<string, Record<string, string>> = {
+      config: {},
+      test: { contents: 'read' },
+      build: { contents: 'read', 'id-token': 'write' },
+      platform: { contents: 'read', 'id-token': 'write' },
+      migrate: { contents: 'read', 'id-token': 'write' },
+      deploy: { contents: 'read', 'id-token': 'write' },
+      health: { contents: 'read', 'id-token': 'write' },
+    };
+    for (const [id, j] of Object.entries(pipeline.jobs)) {
+      expect(j.permissions, id).toEqual(expected[id]);
+      // id-token exactly where Google is called, through Workload Identity Federation.
+      const auth = (j.steps ?? []).filter((s) => s.uses?.startsWith('google-github-actions/auth@'));
+      expect(auth.length > 0, id).toBe(j.permissions?.['id-token'] === 'write');
+      for (const step of auth) {
+        expect(Object.keys(step.with ?? {}), id).toEqual(
+          expect.arrayContaining(['workload_identity_provider', 'service_account']),
+        );
+        expect(step.with, id).not.toHaveProperty('credentials_json');
+      }
+    }
+    for (const wrapper of [dev, prod]) {
+      expect(wrapper.jobs['pipeline']?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    }
+  });
+
+  it('runs Terraform without the setup-terraform wrapper, with the provider cache keyed on the lock file', () => {
+    for (const id of ['platform', 'deploy']) {
+      const setup = (job(id).steps ?? []).find((s) => s.uses?.startsWith('hashicorp/setup-terraform@'));
+      expect(setup?.with?.['terraform_wrapper'], id).toBe(false);
+      const cache = (job(id).steps ?? []).find((s) => s.uses?.startsWith('actions/cache@'));
+      expect(String(cache?.with?.['key']), id).toContain('.terraform.lock.hcl');
+      expect(cache?.with?.['path'], id).toBe('${{ runner.tool_cache }}/terraform-plugins');
+      const dir = stepOf(job(id), 'Use the provider cache').run ?? '';
+      expect(dir, id).toContain('TF_PLUGIN_CACHE_DIR=$RUNNER_TOOL_CACHE/terraform-plugins');
+    }
+    const build = stepOf(job('build'), 'build').with ?? {};
+    expect(build['cache-from']).toMatch(/^type=gha,/);
+    expect(build['cache-to']).toMatch(/^type=gha,mode=max,/);
+    const python = (job('test').steps ?? []).find((s) => s.uses?.startsWith('actions/setup-python@'));
+    expect(python?.with?.['cache']).toBe('pip');
+  });
+});
+
+describe('stage action calls', () => {
+  const calls = everyJob(allFiles).flatMap(([file, id, j]) =>
+    stageSteps(j).map(({ stage, step }) => [file.replace(/.*\//, ''), id, stage, step] as const),
+  );
+
+  it('exist for all five stages', () => {
+    expect(new Set(calls.map(([, , stage]) => stage))).toEqual(
+      new Set(['test', 'build-push', 'migrate', 'deploy', 'health-check']),
+    );
+  });
+
+  it.each(calls)('%s: %s → actions/%s names only declared inputs and every required one', (_f, _id, stage, step) => {
+    const declared = readActionYml(stage).inputs ?? {};
+    for (const name of Object.keys(step.with ?? {})) expect(Object.keys(declared), name).toContain(name);
+    for (const [name, spec] of Object.entries(declared)) {
+      if (spec.required && spec.default === undefined) expect(Object.keys(step.with ?? {}), name).toContain(name);
+    }
+  });
+
+  it('run this repository’s actions from a checkout at the config job’s ref, never the caller’s', () => {
+    for (const id of Object.keys(pipeline.jobs).filter((j) => j !== 'config')) {
+      const checkout = (job(id).steps ?? []).find((s) => s.with?.['path'] === '.cloud-run-actions');
+      expect(checkout?.with, id).toMatchObject({
+        repository: '${{ needs.config.outputs.actions-repository }}',
+        ref: '${{ needs.config.outputs.actions-ref }}',
+        'persist-credentials': false,
+      });
+      for (const { step } of stageSteps(job(id))) expect(step.uses, id).toMatch(/^\.\/\.cloud-run-actions\/actions\//);
+    }
+  });
+});
+
+describe('concurrency', () => {
+  const group = (id: string) => job(id).concurrency;
+
+  it('names every group literally with the environment and repository, never github.workflow or a ref', () => {
+    const groups = allFiles.flatMap((file) => {
+      const w = loadWorkflow(file);
+      return [w.concurrency, ...Object.values(w.jobs).map((j) => j.concurrency)].flatMap((c) =>
+        c ? [[file, c.group] as const] : [],
+      );
+    });
+    for (const [file, name] of groups) {
+      expect(name, file).not.toMatch(/github\.workflow|github\.job\b|github\.run_id/);
+    }
+    const deployGroups = groups.filter(([file]) => !/(ci|release)\.yml$/.test(file)).map(([, name]) => name);
+    for (const name of deployGroups) expect(name).toMatch(/^cloud-run-(\$\{\{ inputs\.environment \}\}|prod)-.*\$\{\{ github\.repository \}\}$/);
+    expect(new Set(deployGroups).size).toBe(deployGroups.length);
+  });
+
+  it('lets a newer dev run cancel only test and build; platform, migrate and deploy are never cancelled halfway', () => {
+    for (const id of ['test', 'build']) {
+      expect(group(id), id).toEqual({
+        group: `cloud-run-\${{ inputs.environment }}-${id}-\${{ github.repository }}`,
+        'cancel-in-progress': '${{ inputs.cancel-superseded }}',
+      });
+    }
+    for (const id of ['platform', 'migrate', 'deploy']) {
+      expect(group(id), id).toEqual({
+        group: `cloud-run-\${{ inputs.environment }}-${id}-\${{ github.repository }}`,
+        'cancel-in-progress': false,
+      });
+    }
+    expect(group('config')).toBeUndefined();
+    expect(group('health')).toBeUndefined();
+    expect(dev.jobs['pipeline']?.with?.['cancel-superseded']).toBe(true);
+    expect(dev.jobs['pipeline']?.concurrency).toBeUndefined();
+  });
+
+  it('never cancels prod: nothing is cancelled in progress, and whole prod runs take turns', () => {
+    expect(prod.jobs['pipeline']?.with?.['cancel-superseded']).toBe(false);
+    expect(prod.jobs['pipeline']?.concurrency).toEqual({
+      group: 'cloud-run-prod-${{ github.repository }}',
+      'cancel-in-progress': false,
+    });
+  });
+});
+
+describe('deploy-dev and deploy-prod', () => {
+  const call = (w: typeof dev) => w.jobs['pipeline'] as Job;
+
+  it('both call the one pipeline and nothing else', () => {
+    for (const w of [dev, prod]) {
+      expect(Object.keys(w.jobs)).toEqual(['pipeline']);
+      expect(call(w).uses).toBe('./.github/workflows/pipeline.yml');
+      expect(Object.keys(w.on)).toEqual(['workflow_call']);
+    }
+  });
+
+  it('differ only where DESIGN.md’s table says', () => {
+    const table = { environment: ['dev', 'prod'], branch: ['dev', 'main'], 'cancel-superseded': [true, false] };
+    for (const [name, [devValue, prodValue]] of Object.entries(table)) {
+      expect(call(dev).with?.[name], name).toBe(devValue);
+      expect(call(prod).with?.[name], name).toBe(prodValue);
+    }
+    // Health check: dev the service URL only; prod then the custom domain (warning only).
+    expect(call(dev).with?.['custom-domain']).toBe('');
+    expect(call(prod).with?.['custom-domain']).toBe('${{ inputs.custom-domain }}');
+    expect(Object.keys(prod.on.workflow_call?.inputs ?? {})).toContain('custom-domain');
+
+    const devInputs = dev.on.workflow_call?.inputs ?? {};
+    const prodInputs = { ...prod.on.workflow_call?.inputs };
+    delete prodInputs['custom-domain'];
+    expect(devInputs).toEqual(prodInputs);
+    const tableInputs = new Set([...Object.keys(table), 'custom-domain']);
+    const passed = (w: typeof dev) =>
+      Object.fromEntries(Object.entries(call(w).with ?? {}).filter(([name]) => !tableInputs.has(name)));
+    expect(passed(dev)).toEqual(passed(prod));
+    expect(dev.on.workflow_call?.secrets).toEqual(prod.on.workflow_call?.secrets);
+    expect(call(dev).secrets).toEqual(call(prod).secrets);
+  });
+
+  it('pass every pipeline input through unchanged, with the same type, default and description', () => {
+    const pipelineInputs = pipeline.on.workflow_call?.inputs ?? {};
+    const devInputs = dev.on.workflow_call?.inputs ?? {};
+    for (const [name, spec] of Object.entries(pipelineInputs)) {
+      if (['environment', 'branch', 'cancel-superseded', 'custom-domain'].includes(name)) {
+        expect(devInputs, name).not.toHaveProperty(name);
+        continue;
+      }
+      expect(devInputs[name], name).toEqual(spec);
+      expect(call(dev).with?.[name], name).toBe(`\${{ inputs.${name} }}`);
+    }
+    for (const [name, spec] of Object.entries(pipelineInputs)) {
+      expect(spec.description, name).toMatch(/^.{10,}$/);
+      expect(spec.required === true || spec.default !== undefined, name).toBe(true);
+    }
+    expect(call(dev).secrets).toEqual({
+      'health-check-bearer-token': '${{ secrets.health-check-bearer-token }}',
+    });
+  });
+
+  it('publish image, revision and url from the pipeline', () => {
+    for (const w of [dev, prod]) {
+      const outputs = w.on.workflow_call?.outputs ?? {};
+      expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]))).toEqual({
+        image: '${{ jobs.pipeline.outputs.image }}',
+        revision: '${{ jobs.pipeline.outputs.revision }}',
+        url: '${{ jobs.pipeline.outputs.url }}',
+      });
+    }
+  });
+
+  it('are called by the example service on push to dev and to main', () => {
+    const devCaller = loadWorkflow(join(exampleWorkflowsDir, 'deploy-dev.yml'));
+    const prodCaller = loadWorkflow(join(exampleWorkflowsDir, 'deploy-prod.yml'));
+    expect(devCaller.on).toEqual({ push: { branches: ['dev'] } });
+    expect(prodCaller.on).toEqual({ push: { branches: ['main'] } });
+    expect(devCaller.jobs['deploy']?.uses).toMatch(/\/\.github\/workflows\/deploy-dev\.yml@/);
+    expect(prodCaller.jobs['deploy']?.uses).toMatch(/\/\.github\/workflows\/deploy-prod\.yml@/);
+  });
+});
