@@ -120,7 +120,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('npm run actionlint', () => {
   it('exits 1 when anything is found, and counts the files', () => {
     expect(code).toBe(1);
-    expect(output).toMatch(new RegExp(`actionlint: ${Object.keys(cases).length} workflow files, \\d+ findings`));
+    expect(output).toMatch(
+      new RegExp(`actionlint: ${Object.keys(cases).length} workflow files, \\d+ findings`),
+    );
   });
 
   it.each(Object.entries(cases))('%s', (name, { findings }) => {

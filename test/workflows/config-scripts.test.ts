@@ -50,7 +50,7 @@ function evaluateEnv(step: Step, context: Context): Record<string, string> {
   return Object.fromEntries(
     Object.entries(step.env ?? {}).map(([name, value]) => [
       name,
-      String(value).replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_m, expression: string) => resolve(expression)),
+      value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_m, expression: string) => resolve(expression)),
     ]),
   );
 }
@@ -112,7 +112,10 @@ describe('config: Check the branch', () => {
       expect(run.stdout).toContain(`to ${environment}`);
     } else {
       expect(run.stdout).toMatch(
-        new RegExp(`^::error title=Wrong branch::${environment} deploys only from branch ${branch}; this run is for ${ref || 'an unknown ref'}\\. Nothing was changed\\.`, 'm'),
+        new RegExp(
+          `^::error title=Wrong branch::${environment} deploys only from branch ${branch}; this run is for ${ref || 'an unknown ref'}\\. Nothing was changed\\.`,
+          'm',
+        ),
       );
     }
     expect(run.rawOutput).toBe('');
@@ -177,7 +180,10 @@ describe('config: Read ALLOW_DEV_AUTH_BYPASS', () => {
   });
 
   it('never shows a prod value, which may be a secret pasted into the wrong place', () => {
-    const run = runStep('bypass', { inputs: { environment: 'prod' }, vars: { ALLOW_DEV_AUTH_BYPASS: 's3cr3t-value' } });
+    const run = runStep('bypass', {
+      inputs: { environment: 'prod' },
+      vars: { ALLOW_DEV_AUTH_BYPASS: 's3cr3t-value' },
+    });
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).not.toContain('s3cr3t-value');
   });
@@ -196,18 +202,30 @@ describe('config: Check the inputs', () => {
     const custom = runStep('inputs', {
       inputs: { image: 'localhost:5000/team/api', 'database-url-secret': 'orders_db-url' },
     });
-    expect(custom.outputs).toEqual({ registry: 'localhost:5000', 'database-url-secret': 'orders_db-url-dev' });
+    expect(custom.outputs).toEqual({
+      registry: 'localhost:5000',
+      'database-url-secret': 'orders_db-url-dev',
+    });
   });
 
   it.each([
     [{ environment: 'staging' }, 'input "environment" must be dev or prod'],
     [{ environment: 'Prod' }, 'input "environment" must be dev or prod'],
-    [{ image: 'europe-west1-docker.pkg.dev/p/r/api:latest' }, 'input "image" must be a repository without tag or digest'],
-    [{ image: `europe-west1-docker.pkg.dev/p/r/api@sha256:${'a'.repeat(64)}` }, 'input "image" must be a repository'],
+    [
+      { image: 'europe-west1-docker.pkg.dev/p/r/api:latest' },
+      'input "image" must be a repository without tag or digest',
+    ],
+    [
+      { image: `europe-west1-docker.pkg.dev/p/r/api@sha256:${'a'.repeat(64)}` },
+      'input "image" must be a repository',
+    ],
     [{ image: 'api' }, 'input "image" must be a repository'],
     [{ image: 'Europe/API' }, 'input "image" must be a repository'],
     [{ image: '' }, 'input "image" must be a repository'],
-    [{ 'database-url-secret': 'database-url-dev/versions/1' }, 'input "database-url-secret" must be a Secret Manager secret id'],
+    [
+      { 'database-url-secret': 'database-url-dev/versions/1' },
+      'input "database-url-secret" must be a Secret Manager secret id',
+    ],
     [{ 'database-url-secret': '' }, 'input "database-url-secret"'],
     [{ 'on-stale': 'ignore' }, 'input "on-stale" must be fail or skip'],
   ])('refuses %j', (inputs, message) => {
@@ -221,7 +239,11 @@ describe('config: Check the inputs', () => {
 
 describe('config: Resolve the stage actions’ ref', () => {
   const sha = 'fedcba9876543210fedcba9876543210fedcba98';
-  const job = { status: 'success', workflow_repository: 'example-org/cloud-run-deploy-actions', workflow_sha: sha };
+  const job = {
+    status: 'success',
+    workflow_repository: 'example-org/cloud-run-deploy-actions',
+    workflow_sha: sha,
+  };
 
   it('uses the commit of the workflow file by default', () => {
     const run = runStep('actions', { job });

@@ -60,21 +60,31 @@ describe('GitHub’s workflow parser', () => {
     expect(template?.jobs.length).toBeGreaterThan(0);
   });
 
-  it.each(['deploy-dev.yml', 'deploy-prod.yml'])('accepts the example’s call of %s and loads it', async (name) => {
-    const path = relative(repoRoot, join(exampleWorkflowsDir, name));
-    const provider = fileProvider();
-    const { errors, template } = await validate(path, readFileSync(join(repoRoot, path), 'utf8'), provider);
-    expect(errors).toEqual([]);
-    expect(provider.fetched).toEqual([`.github/workflows/${name}`]);
-    const job = template?.jobs[0];
-    expect(job?.type).toBe('reusableWorkflowJob');
-    // The called workflow was loaded: its one job is the pipeline call.
-    expect(job && 'jobs' in job ? job.jobs?.map((j) => j.id.value) : []).toEqual(['pipeline']);
-  });
+  it.each(['deploy-dev.yml', 'deploy-prod.yml'])(
+    'accepts the example’s call of %s and loads it',
+    async (name) => {
+      const path = relative(repoRoot, join(exampleWorkflowsDir, name));
+      const provider = fileProvider();
+      const { errors, template } = await validate(path, readFileSync(join(repoRoot, path), 'utf8'), provider);
+      expect(errors).toEqual([]);
+      expect(provider.fetched).toEqual([`.github/workflows/${name}`]);
+      const job = template?.jobs[0];
+      expect(job?.type).toBe('reusableWorkflowJob');
+      // The called workflow was loaded: its one job is the pipeline call.
+      expect(job && 'jobs' in job ? job.jobs?.map((j) => j.id.value) : []).toEqual(['pipeline']);
+    },
+  );
 
   const example = readFileSync(join(exampleWorkflowsDir, 'deploy-dev.yml'), 'utf8');
   it.each([
-    ['an input the workflow does not declare', example.replace('      service: fastapi-service\n', '      service: fastapi-service\n      servise: typo\n'), /servise/],
+    [
+      'an input the workflow does not declare',
+      example.replace(
+        '      service: fastapi-service\n',
+        '      service: fastapi-service\n      servise: typo\n',
+      ),
+      /servise/,
+    ],
     ['a missing required input', example.replace(/^ {6}project: .*\n/m, ''), /project/],
     ['(deploy-dev.yml → pipeline.yml) a required input left out', null, /branch/],
   ])('rejects a call with %s', async (_what, content, message) => {

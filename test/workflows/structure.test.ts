@@ -37,13 +37,10 @@ const onlyStage = (jobId: string, stage: string): Step => {
   expect(steps, `${jobId} uses actions/${stage} once`).toHaveLength(1);
   return (steps[0] as { step: Step }).step;
 };
-const usesOf = (jobId: string): string[] => (job(jobId).steps ?? []).flatMap((s) => (s.uses ? [s.uses] : []));
 
 describe('the job graph', () => {
   it('is config → test ∥ build ∥ platform → migrate → deploy → health, with no other edge', () => {
-    const graph = Object.fromEntries(
-      Object.entries(pipeline.jobs).map(([id, j]) => [id, needsOf(j).sort()]),
-    );
+    const graph = Object.fromEntries(Object.entries(pipeline.jobs).map(([id, j]) => [id, needsOf(j).sort()]));
     expect(graph).toEqual({
       config: [],
       test: ['config'],
@@ -95,8 +92,12 @@ describe('the job graph', () => {
     expect(secrets.with?.['secrets']).toBe(
       'database-url:${{ inputs.project }}/${{ needs.config.outputs.database-url-secret }}',
     );
-    expect(onlyStage('migrate', 'migrate').with?.['database-url']).toBe('${{ steps.secrets.outputs.database-url }}');
-    expect(job('config').outputs?.['database-url-secret']).toBe('${{ steps.inputs.outputs.database-url-secret }}');
+    expect(onlyStage('migrate', 'migrate').with?.['database-url']).toBe(
+      '${{ steps.secrets.outputs.database-url }}',
+    );
+    expect(job('config').outputs?.['database-url-secret']).toBe(
+      '${{ steps.inputs.outputs.database-url-secret }}',
+    );
   });
 
   it('checks the revision deploy reports, at the URL deploy reports, and publishes what passed', () => {
@@ -123,12 +124,16 @@ describe('the job graph', () => {
 describe('ALLOW_DEV_AUTH_BYPASS', () => {
   it('is read in exactly one place of all workflows: the config job', () => {
     const reads = allFiles.flatMap((file) =>
-      [...workflowText(file).matchAll(/vars\s*\.\s*ALLOW_DEV_AUTH_BYPASS|vars\s*\[\s*'ALLOW_DEV_AUTH_BYPASS'/gi)].map(
-        () => file,
-      ),
+      [
+        ...workflowText(file).matchAll(
+          /vars\s*\.\s*ALLOW_DEV_AUTH_BYPASS|vars\s*\[\s*'ALLOW_DEV_AUTH_BYPASS'/gi,
+        ),
+      ].map(() => file),
     );
     expect(reads).toEqual([join(workflowsDir, 'pipeline.yml')]);
-    expect(stepOf(job('config'), 'bypass').env?.['ALLOW_DEV_AUTH_BYPASS']).toBe('${{ vars.ALLOW_DEV_AUTH_BYPASS }}');
+    expect(stepOf(job('config'), 'bypass').env?.['ALLOW_DEV_AUTH_BYPASS']).toBe(
+      '${{ vars.ALLOW_DEV_AUTH_BYPASS }}',
+    );
   });
 
   it('reaches platform and deploy only as the config output', () => {
@@ -143,7 +148,9 @@ describe('ALLOW_DEV_AUTH_BYPASS', () => {
     // No other way in: no TF_VAR_ and no variable of that name in any env: but the one read.
     const envNames = everyJob(allFiles).flatMap(([file, id, j]) =>
       (j.steps ?? []).flatMap((step) =>
-        Object.keys(step.env ?? {}).map((name) => `${file.replace(/.*\//, '')}:${id}:${step.id ?? ''}:${name}`),
+        Object.keys(step.env ?? {}).map(
+          (name) => `${file.replace(/.*\//, '')}:${id}:${step.id ?? ''}:${name}`,
+        ),
       ),
     );
     expect(envNames.filter((name) => /:(TF_VAR_\w+|ALLOW_DEV_AUTH_BYPASS)$/i.test(name))).toEqual([
@@ -207,7 +214,9 @@ describe('every workflow', () => {
     for (const file of allFiles) {
       const workflow = loadWorkflow(file);
       const isRelease = file.endsWith('release.yml');
-      if (!isRelease) expect(workflow.permissions, file).toEqual(file.endsWith('ci.yml') ? { contents: 'read' } : {});
+      if (!isRelease) {
+        expect(workflow.permissions, file).toEqual(file.endsWith('ci.yml') ? { contents: 'read' } : {});
+      }
     }
     const expected: Record<string, Record<string, string>> = {
       config: {},
@@ -264,13 +273,18 @@ describe('stage action calls', () => {
     );
   });
 
-  it.each(calls)('%s: %s → actions/%s names only declared inputs and every required one', (_f, _id, stage, step) => {
-    const declared = readActionYml(stage).inputs ?? {};
-    for (const name of Object.keys(step.with ?? {})) expect(Object.keys(declared), name).toContain(name);
-    for (const [name, spec] of Object.entries(declared)) {
-      if (spec.required && spec.default === undefined) expect(Object.keys(step.with ?? {}), name).toContain(name);
-    }
-  });
+  it.each(calls)(
+    '%s: %s → actions/%s names only declared inputs and every required one',
+    (_f, _id, stage, step) => {
+      const declared = readActionYml(stage).inputs ?? {};
+      for (const name of Object.keys(step.with ?? {})) expect(Object.keys(declared), name).toContain(name);
+      for (const [name, spec] of Object.entries(declared)) {
+        if (spec.required && spec.default === undefined) {
+          expect(Object.keys(step.with ?? {}), name).toContain(name);
+        }
+      }
+    },
+  );
 
   it('run this repository’s actions from a checkout at the config job’s ref, never the caller’s', () => {
     for (const id of Object.keys(pipeline.jobs).filter((j) => j !== 'config')) {
@@ -280,7 +294,9 @@ describe('stage action calls', () => {
         ref: '${{ needs.config.outputs.actions-ref }}',
         'persist-credentials': false,
       });
-      for (const { step } of stageSteps(job(id))) expect(step.uses, id).toMatch(/^\.\/\.cloud-run-actions\/actions\//);
+      for (const { step } of stageSteps(job(id))) {
+        expect(step.uses, id).toMatch(/^\.\/\.cloud-run-actions\/actions\//);
+      }
     }
   });
 });
@@ -299,7 +315,11 @@ describe('concurrency', () => {
       expect(name, file).not.toMatch(/github\.workflow|github\.job\b|github\.run_id/);
     }
     const deployGroups = groups.filter(([file]) => !/(ci|release)\.yml$/.test(file)).map(([, name]) => name);
-    for (const name of deployGroups) expect(name).toMatch(/^cloud-run-(\$\{\{ inputs\.environment \}\}|prod)-.*\$\{\{ github\.repository \}\}$/);
+    for (const name of deployGroups) {
+      expect(name).toMatch(
+        /^cloud-run-(\$\{\{ inputs\.environment \}\}|prod)-.*\$\{\{ github\.repository \}\}$/,
+      );
+    }
     expect(new Set(deployGroups).size).toBe(deployGroups.length);
   });
 
@@ -343,7 +363,11 @@ describe('deploy-dev and deploy-prod', () => {
   });
 
   it('differ only where DESIGN.md’s table says', () => {
-    const table = { environment: ['dev', 'prod'], branch: ['dev', 'main'], 'cancel-superseded': [true, false] };
+    const table = {
+      environment: ['dev', 'prod'],
+      branch: ['dev', 'main'],
+      'cancel-superseded': [true, false],
+    };
     for (const [name, [devValue, prodValue]] of Object.entries(table)) {
       expect(call(dev).with?.[name], name).toBe(devValue);
       expect(call(prod).with?.[name], name).toBe(prodValue);
