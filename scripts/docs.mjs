@@ -1,6 +1,6 @@
 // Regenerates the inputs and outputs tables of every actions/<stage>/README.md from its
-// action.yml, between the marker comments, so that the documented interface cannot drift from
-// the declared one. Everything outside the markers is written by hand and left alone.
+// action.yml, and those of docs/workflows.md from deploy-prod.yml, between the marker comments,
+// so that the documented interface cannot drift from the declared one. Everything outside the markers is written by hand and left alone.
 //
 //   node scripts/docs.mjs           write the READMEs (creates a minimal one where none exists)
 //   node scripts/docs.mjs --check   write nothing; exit 1 naming each README that is out of date
@@ -103,18 +103,70 @@ async function expectedReadme(stage, file) {
   return prettier.format(text, { ...options, filepath: file });
 }
 
+/**
+ * The tables of docs/workflows.md, from deploy-prod.yml (deploy-dev.yml declares the same
+ * inputs but `custom-domain`; a test holds the two to that).
+ * @param {string} file
+ */
+async function expectedWorkflowsDoc(file) {
+  const { parse } = await import('yaml');
+  /** @type {{ on: { workflow_call: { inputs: Record<string, { description?: string, type: string, required?: boolean, default?: unknown }>, secrets: Record<string, { description?: string, required?: boolean }>, outputs: Record<string, { description?: string }> } } }} */
+  const prod = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'deploy-prod.yml'), 'utf8'));
+  const call = prod.on.workflow_call;
+  const inputs = [
+    '| Name | Type | Required | Default | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...Object.entries(call.inputs).map(([name, input]) => {
+      const fallback = input.default === undefined ? '' : String(input.default);
+      const description =
+        name === 'custom-domain' ? `(deploy-prod only) ${input.description ?? ''}` : input.description;
+      return `| ${code(name)} | ${input.type} | ${input.required === true ? 'yes' : 'no'} | ${fallback === '' ? '' : cell(code(fallback))} | ${cell(description)} |`;
+    }),
+  ].join('\n');
+  const secrets = [
+    '| Name | Required | Description |',
+    '| --- | --- | --- |',
+    ...Object.entries(call.secrets).map(
+      ([name, secret]) =>
+        `| ${code(name)} | ${secret.required === true ? 'yes' : 'no'} | ${cell(secret.description)} |`,
+    ),
+  ].join('\n');
+  const outputs = [
+    '| Name | Description |',
+    '| --- | --- |',
+    ...Object.entries(call.outputs).map(
+      ([name, output]) => `| ${code(name)} | ${cell(output.description)} |`,
+    ),
+  ].join('\n');
+  let text = readFileSync(file, 'utf8');
+  text = replaceSection(text, 'workflow-inputs', inputs, file);
+  text = replaceSection(text, 'workflow-secrets', secrets, file);
+  text = replaceSection(text, 'workflow-outputs', outputs, file);
+  const options = await prettier.resolveConfig(file);
+  return prettier.format(text, { ...options, filepath: file });
+}
+
 const check = process.argv.includes('--check');
 const stages = readdirSync(join(repoRoot, 'actions'))
   .filter((name) => existsSync(join(repoRoot, 'actions', name, 'action.yml')))
   .sort();
 
+/** @type {{ file: string, expected: (file: string) => Promise<string>, source: string }[]} */
+const documents = [
+  ...stages.map((stage) => ({
+    file: join(repoRoot, 'actions', stage, 'README.md'),
+    expected: (/** @type {string} */ file) => expectedReadme(stage, file),
+    source: 'action.yml',
+  })),
+  { file: join(repoRoot, 'docs', 'workflows.md'), expected: expectedWorkflowsDoc, source: 'deploy-prod.yml' },
+];
+
 let changed = 0;
-for (const stage of stages) {
-  const file = join(repoRoot, 'actions', stage, 'README.md');
+for (const { file, expected: expectedOf, source } of documents) {
   const name = relative(repoRoot, file);
   let expected;
   try {
-    expected = await expectedReadme(stage, file);
+    expected = await expectedOf(file);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
@@ -123,11 +175,13 @@ for (const stage of stages) {
   if (current === expected) continue;
   changed++;
   if (check) {
-    console.error(`${name} is out of date with action.yml: run npm run docs and commit it`);
+    console.error(`${name} is out of date with ${source}: run npm run docs and commit it`);
   } else {
     writeFileSync(file, expected);
     console.log(`${current === undefined ? 'created' : 'updated'} ${name}`);
   }
 }
 if (check && changed > 0) process.exit(1);
-console.log(`docs: ${stages.length} action README(s), ${changed} ${check ? 'out of date' : 'updated'}`);
+console.log(
+  `docs: ${stages.length} action README(s) and docs/workflows.md, ${changed} ${check ? 'out of date' : 'updated'}`,
+);
