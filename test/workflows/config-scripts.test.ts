@@ -147,7 +147,7 @@ describe('config: Read ALLOW_DEV_AUTH_BYPASS', () => {
     ['prod', 'yes', 1, undefined],
     ['prod', '0', 1, undefined],
   ] as const)('%s with the variable %j → exit %i, output %s', (environment, value, code, output) => {
-    const vars = value === undefined ? {} : { ALLOW_DEV_AUTH_BYPASS: value };
+    const vars: Record<string, string> = value === undefined ? {} : { ALLOW_DEV_AUTH_BYPASS: value };
     const run = runStep('bypass', { inputs: { environment }, vars });
     expect(run.code).toBe(code);
     if (output !== undefined) {

@@ -1,0 +1,923 @@
+// .github/workflows/release.yml, run as the runner runs it: each `run:` script of the publish and
+// rollback jobs goes to bash (`shell: bash`: --noprofile --norc -eo pipefail) with the job's and
+// the step's `env:` evaluated against the github, inputs and steps contexts, fresh
+// $GITHUB_OUTPUT per step, and `gh`/`git` replaced on PATH by stand-ins. The gh stand-in keeps
+// GitHub's state (releases, refs, annotated tag objects) in a JSON file and prints what gh prints
+// when its stdout is no terminal: `--json` as one compact line (keys in order), `gh api` the
+// response body on stdout and `gh: <message> (HTTP <status>)` on stderr for an error status.
+// Then the structure: triggers, permissions, timeouts, the CI call, concurrency.
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from '@actions/workflow-parser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseFileCommands, repoRoot } from '../harness/local-runner.mjs';
+
+// ---------------------------------------------------------------------------------------------
+// The workflow file
+
+type EnvValue = string | number | boolean;
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  run?: string;
+  env?: Record<string, EnvValue>;
+  if?: string;
+}
+
+interface Job {
+  name?: string;
+  if?: string;
+  needs?: string | string[];
+  uses?: string;
+  'runs-on'?: string;
+  'timeout-minutes'?: number;
+  permissions?: Record<string, string>;
+  env?: Record<string, EnvValue>;
+  steps?: Step[];
+}
+
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  defaults?: { run?: { shell?: string } };
+  env?: Record<string, EnvValue>;
+  jobs: Record<string, Job>;
+}
+
+const workflowsDir = join(repoRoot, '.github', 'workflows');
+const readWorkflow = (name: string) => parseYaml(readFileSync(join(workflowsDir, name), 'utf8')) as Workflow;
+const release = readWorkflow('release.yml');
+
+// ---------------------------------------------------------------------------------------------
+// GitHub as the gh stand-in sees it
+
+const REPO = 'acme/cloud-run-actions';
+const sha = (char: string) => char.repeat(40);
+const OLD = sha('1');
+const NEW = sha('2');
+const OTHER = sha('3');
+const TAG_OBJECT = sha('4');
+
+interface GitHubState {
+  repo: string;
+  /** `tags/v1` → what the ref points at. */
+  refs: Record<string, { type: 'commit' | 'tag'; sha: string }>;
+  /** Annotated tag objects by their sha. */
+  tagObjects: Record<string, { tag: string; object: { type: 'commit' | 'tag'; sha: string } }>;
+  /** Releases in creation order. */
+  releases: Record<
+    string,
+    { isDraft: boolean; isPrerelease: boolean; name?: string; body?: string; latest?: string | null }
+  >;
+  /** `METHOD path` → an error answer instead of the normal one. */
+  failures?: Record<string, { status: number; message: string }>;
+}
+
+const published = { isDraft: false, isPrerelease: false };
+
+// The stand-ins are plain ES modules: they run outside vitest, with the runner's environment.
+const GH_STANDIN = String.raw`#!/usr/bin/env node
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const statePath = process.env.GH_STANDIN_STATE;
+const state = JSON.parse(readFileSync(statePath, 'utf8'));
+const call = { args, repo: process.env.GH_REPO ?? null };
+const noteIndex = args.indexOf('--notes-file');
+if (noteIndex >= 0) call.notes = readFileSync(args[noteIndex + 1], 'utf8');
+appendFileSync(process.env.GH_STANDIN_CALLS, JSON.stringify(call) + '\n');
+
+function exit(code, stdout = '', stderr = '') {
+  writeFileSync(statePath, JSON.stringify(state, null, 2));
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  process.exit(code);
+}
+const unsupported = () => exit(99, '', 'gh stand-in: unsupported command: ' + JSON.stringify(args) + '\n');
+
+if (!process.env.GH_TOKEN) {
+  exit(4, '', 'gh: To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN environment variable. Example:\n  env:\n    GH_TOKEN: $' + '{{ github.token }}\n');
+}
+// Without GH_REPO (or -R) gh asks the git remotes of the working directory: the jobs never rely on that.
+if (process.env.GH_REPO !== state.repo) exit(99, '', 'gh stand-in: GH_REPO is ' + process.env.GH_REPO + ', not ' + state.repo + '\n');
+
+/** Options of one command: boolean flags, and flags with a value (--x v or --x=v). */
+function options(rest, valued, booleans) {
+  const found = { positional: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (valued.includes(flag)) {
+      const value = inline ?? rest[++i];
+      (found[flag] ??= []).push(value);
+    } else if (booleans.includes(flag)) {
+      found[flag] = inline ?? 'true';
+    } else if (arg.startsWith('-')) {
+      exit(1, '', 'unknown flag: ' + arg + '\n');
+    } else {
+      found.positional.push(arg);
+    }
+  }
+  return found;
+}
+
+const RELEASE_FIELDS = ['isDraft', 'isPrerelease', 'name', 'tagName', 'url'];
+function exportRelease(tag, fields) {
+  const release = state.releases[tag];
+  const all = { isDraft: release.isDraft, isPrerelease: release.isPrerelease, name: release.name ?? '', tagName: tag, url: 'https://github.com/' + state.repo + '/releases/tag/' + tag };
+  for (const field of fields) {
+    if (!RELEASE_FIELDS.includes(field)) {
+      exit(1, '', 'Unknown JSON field: "' + field + '"\nAvailable fields:\n  ' + RELEASE_FIELDS.join('\n  ') + '\n');
+    }
+  }
+  // gh builds a Go map: encoding/json writes its keys sorted.
+  return Object.fromEntries([...fields].sort().map((field) => [field, all[field]]));
+}
+const jsonFields = (found) => (found['--json'] ?? []).flatMap((value) => value.split(','));
+
+const [group, command, ...rest] = args;
+if (group === 'release' && command === 'view') {
+  const found = options(rest, ['--json'], []);
+  const tag = found.positional[0];
+  if (!found['--json'] || found.positional.length !== 1) unsupported();
+  if (!(tag in state.releases)) exit(1, '', 'release not found\n');
+  exit(0, JSON.stringify(exportRelease(tag, jsonFields(found))) + '\n');
+} else if (group === 'release' && command === 'list') {
+  const found = options(rest, ['--json', '--limit', '-L'], ['--exclude-drafts', '--exclude-pre-releases']);
+  if (!found['--json'] || found.positional.length !== 0) unsupported();
+  const limit = Number((found['--limit'] ?? found['-L'] ?? ['30'])[0]);
+  const tags = Object.keys(state.releases)
+    .reverse()
+    .filter((tag) => !(found['--exclude-drafts'] === 'true' && state.releases[tag].isDraft))
+    .filter((tag) => !(found['--exclude-pre-releases'] === 'true' && state.releases[tag].isPrerelease))
+    .slice(0, limit);
+  exit(0, JSON.stringify(tags.map((tag) => exportRelease(tag, jsonFields(found)))) + '\n');
+} else if (group === 'release' && command === 'create') {
+  const found = options(rest, ['--title', '-t', '--notes-file', '-F', '--target'], ['--verify-tag', '--prerelease', '-p', '--draft', '-d', '--latest']);
+  const tag = found.positional[0];
+  if (found.positional.length !== 1) unsupported();
+  if (found['--verify-tag'] === 'true' && !('tags/' + tag in state.refs)) {
+    exit(1, '', 'tag ' + tag + " doesn't exist in the repo " + state.repo + ', aborting due to --verify-tag flag\n');
+  }
+  if (tag in state.releases) {
+    exit(1, '', 'HTTP 422: Validation Failed (https://api.github.com/repos/' + state.repo + '/releases)\nRelease.tag_name already exists\n');
+  }
+  state.releases[tag] = {
+    isDraft: (found['--draft'] ?? found['-d']) === 'true',
+    isPrerelease: (found['--prerelease'] ?? found['-p']) === 'true',
+    name: (found['--title'] ?? found['-t'] ?? [''])[0],
+    body: readFileSync((found['--notes-file'] ?? found['-F'])[0], 'utf8'),
+    latest: found['--latest'] ?? null,
+  };
+  exit(0, 'https://github.com/' + state.repo + '/releases/tag/' + tag + '\n');
+} else if (group === 'api') {
+  const found = options([command, ...rest], ['--method', '-X', '-f', '--raw-field', '-F', '--field'], ['--silent']);
+  if (found.positional.length !== 1) unsupported();
+  const path = found.positional[0].replace(/^\//, '');
+  const fields = {};
+  for (const pair of [...(found['-f'] ?? []), ...(found['--raw-field'] ?? [])]) {
+    fields[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
+  }
+  for (const pair of [...(found['-F'] ?? []), ...(found['--field'] ?? [])]) {
+    const raw = pair.slice(pair.indexOf('=') + 1);
+    // -F converts true, false, null and integers to JSON values.
+    const typed = raw === 'true' ? true : raw === 'false' ? false : raw === 'null' ? null : /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    fields[pair.slice(0, pair.indexOf('='))] = typed;
+  }
+  const method = (found['--method'] ?? found['-X'] ?? [Object.keys(fields).length > 0 ? 'POST' : 'GET'])[0].toUpperCase();
+  const silent = found['--silent'] === 'true';
+  const api = 'https://api.github.com/repos/' + state.repo;
+  const docs = {
+    getRef: 'https://docs.github.com/rest/git/refs#get-a-reference',
+    updateRef: 'https://docs.github.com/rest/git/refs#update-a-reference',
+    createRef: 'https://docs.github.com/rest/git/refs#create-a-reference',
+    getTag: 'https://docs.github.com/rest/git/tags#get-a-tag',
+  };
+  const answer = (status, body) => exit(0, silent ? '' : JSON.stringify(body) + '\n');
+  const error = (status, message, documentation) =>
+    exit(1, silent ? '' : JSON.stringify({ message, documentation_url: documentation, status: String(status) }) + '\n', 'gh: ' + message + ' (HTTP ' + status + ')\n');
+  const refBody = (name) => {
+    const target = state.refs[name];
+    const kind = target.type === 'tag' ? 'tags' : 'commits';
+    return { ref: 'refs/' + name, node_id: 'REF_' + Buffer.from(name).toString('base64'), url: api + '/git/refs/' + name, object: { sha: target.sha, type: target.type, url: api + '/git/' + kind + '/' + target.sha } };
+  };
+  const failure = state.failures?.[method + ' ' + path];
+  if (failure) error(failure.status, failure.message, 'https://docs.github.com/rest');
+  const prefix = 'repos/' + state.repo + '/git/';
+  if (!path.startsWith(prefix)) unsupported();
+  const route = path.slice(prefix.length);
+  if (method === 'GET' && route.startsWith('ref/')) {
+    const name = route.slice('ref/'.length);
+    if (!(name in state.refs)) error(404, 'Not Found', docs.getRef);
+    answer(200, refBody(name));
+  } else if (method === 'GET' && route.startsWith('tags/')) {
+    const object = state.tagObjects[route.slice('tags/'.length)];
+    if (!object) error(404, 'Not Found', docs.getTag);
+    const tagSha = route.slice('tags/'.length);
+    answer(200, {
+      node_id: 'TAG_' + tagSha.slice(0, 8), sha: tagSha, url: api + '/git/tags/' + tagSha,
+      tagger: { name: 'Release Bot', email: 'release@example.com', date: '2025-02-14T10:00:00Z' },
+      object: { sha: object.object.sha, type: object.object.type, url: api + '/git/commits/' + object.object.sha },
+      tag: object.tag, message: 'Release ' + object.tag + '\n',
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+    });
+  } else if (method === 'PATCH' && route.startsWith('refs/')) {
+    const name = route.slice('refs/'.length);
+    if (!(name in state.refs)) error(422, 'Reference does not exist', docs.updateRef);
+    if (typeof fields.sha !== 'string' || !/^[0-9a-f]{40}$/.test(fields.sha)) error(422, 'Invalid request.', docs.updateRef);
+    if (fields.force !== true) error(422, 'Update is not a fast forward', docs.updateRef);
+    state.refs[name] = { type: 'commit', sha: fields.sha };
+    answer(200, refBody(name));
+  } else if (method === 'POST' && route === 'refs') {
+    const name = String(fields.ref ?? '').replace(/^refs\//, '');
+    if (!/^refs\/[^/]+\/./.test(String(fields.ref))) error(422, 'Reference name is not valid', docs.createRef);
+    if (name in state.refs) error(422, 'Reference already exists', docs.createRef);
+    if (typeof fields.sha !== 'string' || !/^[0-9a-f]{40}$/.test(fields.sha)) error(422, 'Invalid request.', docs.createRef);
+    state.refs[name] = { type: 'commit', sha: fields.sha };
+    answer(201, refBody(name));
+  } else {
+    unsupported();
+  }
+} else {
+  unsupported();
+}
+`;
+
+// The release jobs talk to GitHub through its API only: a git call is a mistake.
+const GIT_STANDIN = String.raw`#!/usr/bin/env node
+import { appendFileSync } from 'node:fs';
+appendFileSync(process.env.GIT_STANDIN_CALLS, JSON.stringify(process.argv.slice(2)) + '\n');
+process.stderr.write('git stand-in: the release jobs use the GitHub API, not git\n');
+process.exit(1);
+`;
+
+// ---------------------------------------------------------------------------------------------
+// A runner for one job of release.yml
+
+const CHANGELOG = `# Changelog
+
+## [Unreleased]
+
+- Work in progress.
+
+## [2.0.0-rc.1] - 2025-03-01
+
+- Release candidate of v2.
+
+## [1.2.3] - 2025-02-14
+
+### Fixed
+
+- \`actions/deploy\` names the held lock's id ([#42]).
+
+## [1.2.2] - 2025-01-10
+
+- Earlier.
+
+[unreleased]: https://github.com/acme/cloud-run-actions/compare/v1.2.3...HEAD
+[#42]: https://github.com/acme/cloud-run-actions/pull/42
+`;
+
+const cleanups: string[] = [];
+afterAll(() => {
+  for (const dir of cleanups) rmSync(dir, { recursive: true, force: true });
+});
+
+interface JobRun {
+  code: number;
+  /** Name of the step that failed, if one did. */
+  failedStep?: string;
+  /** Every step's stdout and stderr, in order. */
+  log: string;
+  outputs: Record<string, Record<string, string>>;
+  summary: string;
+  ghCalls: { args: string[]; repo: string | null; notes?: string }[];
+  gitCalls: string[][];
+  state: GitHubState;
+  runnerTemp: string;
+}
+
+interface JobOptions {
+  event: 'push' | 'workflow_dispatch';
+  /** github.ref_name: the pushed tag, or the branch of a manual run. */
+  refName: string;
+  /** github.sha: the commit of the tag. */
+  sha: string;
+  inputs?: Record<string, string>;
+  state: GitHubState;
+  packageVersion?: string;
+  changelog?: string;
+}
+
+/** Evaluates the `${{ path.to.value }}` expressions of an env value; anything else is refused. */
+function evaluate(value: string, context: Record<string, unknown>): string {
+  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_match, expression: string) => {
+    if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(expression)) {
+      throw new Error(`the test runner evaluates property paths only, not "${expression}"`);
+    }
+    let current: unknown = context;
+    for (const key of expression.split('.')) {
+      current =
+        typeof current === 'object' && current !== null
+          ? (current as Record<string, unknown>)[key]
+          : undefined;
+    }
+    // Like the runner: a missing value is the empty string.
+    if (current === undefined || current === null) return '';
+    if (typeof current === 'string' || typeof current === 'number' || typeof current === 'boolean') {
+      return String(current);
+    }
+    throw new Error(`"${expression}" is no scalar`);
+  });
+}
+
+function runJob(jobId: string, options: JobOptions): JobRun {
+  const job = release.jobs[jobId]!;
+  expect(release.defaults?.run?.shell).toBe('bash');
+  const home = mkdtempSync(join(tmpdir(), `release-${jobId}-`));
+  cleanups.push(home);
+  const workspace = join(home, 'workspace');
+  const runnerTemp = join(home, 'temp');
+  const bin = join(home, 'bin');
+  for (const dir of [workspace, join(workspace, 'scripts'), runnerTemp, bin]) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  // The checkout: the release scripts, and package.json and CHANGELOG.md of the tagged commit.
+  for (const name of readdirSync(join(repoRoot, 'scripts')).filter((file) => /^release.*\.mjs$/.test(file))) {
+    copyFileSync(join(repoRoot, 'scripts', name), join(workspace, 'scripts', name));
+  }
+  writeFileSync(
+    join(workspace, 'package.json'),
+    JSON.stringify({ version: options.packageVersion ?? '1.2.3' }),
+  );
+  writeFileSync(join(workspace, 'CHANGELOG.md'), options.changelog ?? CHANGELOG);
+
+  const statePath = join(home, 'github-state.json');
+  const ghCallsPath = join(home, 'gh-calls.jsonl');
+  const gitCallsPath = join(home, 'git-calls.jsonl');
+  writeFileSync(statePath, JSON.stringify(options.state));
+  writeFileSync(ghCallsPath, '');
+  writeFileSync(gitCallsPath, '');
+  writeFileSync(join(bin, 'gh.mjs'), GH_STANDIN);
+  writeFileSync(join(bin, 'git.mjs'), GIT_STANDIN);
+  for (const tool of ['gh', 'git']) {
+    writeFileSync(join(bin, tool), `#!/usr/bin/env bash\nexec node "$(dirname "$0")/${tool}.mjs" "$@"\n`);
+    chmodSync(join(bin, tool), 0o755);
+  }
+
+  const context = {
+    github: {
+      repository: REPO,
+      event_name: options.event,
+      ref_name: options.refName,
+      ref: options.event === 'push' ? `refs/tags/${options.refName}` : `refs/heads/${options.refName}`,
+      sha: options.sha,
+      token: 'ghs_standInToken',
+    },
+    inputs: options.inputs ?? {},
+    runner: { temp: runnerTemp },
+    steps: {} as Record<string, { outputs: Record<string, string> }>,
+  };
+  const base: Record<string, string> = {
+    PATH: [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+    HOME: home,
+    LANG: 'C.UTF-8',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_EVENT_NAME: options.event,
+    GITHUB_REF: context.github.ref,
+    GITHUB_REF_NAME: options.refName,
+    GITHUB_SHA: options.sha,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: runnerTemp,
+    GH_STANDIN_STATE: statePath,
+    GH_STANDIN_CALLS: ghCallsPath,
+    GIT_STANDIN_CALLS: gitCallsPath,
+  };
+  const evaluated = (env: Record<string, EnvValue> | undefined) =>
+    Object.fromEntries(
+      Object.entries(env ?? {}).map(([name, value]) => [name, evaluate(String(value), context)]),
+    );
+
+  let log = '';
+  let summary = '';
+  let code = 0;
+  let failedStep: string | undefined;
+  (job.steps ?? []).forEach((step, index) => {
+    if (code !== 0) return;
+    // A step `if:` would need the expression language; the jobs branch inside their scripts.
+    expect(step.if, `step ${index} of ${jobId} has an if:`).toBeUndefined();
+    if (step.uses !== undefined) return; // checkout and setup-node: the workspace and node are ready
+    const files = { output: join(home, `output-${index}`), summary: join(home, `summary-${index}`) };
+    writeFileSync(files.output, '');
+    writeFileSync(files.summary, '');
+    const script = join(runnerTemp, `step-${index}.sh`);
+    writeFileSync(script, step.run ?? '');
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      cwd: workspace,
+      env: {
+        ...base,
+        ...evaluated(release.env),
+        ...evaluated(job.env),
+        ...evaluated(step.env),
+        GITHUB_OUTPUT: files.output,
+        GITHUB_STEP_SUMMARY: files.summary,
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    log += result.stdout + result.stderr;
+    summary += readFileSync(files.summary, 'utf8');
+    if (step.id !== undefined) {
+      context.steps[step.id] = { outputs: parseFileCommands(readFileSync(files.output, 'utf8')) };
+    }
+    if (result.status !== 0) {
+      code = result.status ?? 1;
+      failedStep = step.name ?? step.run;
+    }
+  });
+  const lines = (path: string) =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown);
+  return {
+    code,
+    failedStep,
+    log,
+    outputs: Object.fromEntries(Object.entries(context.steps).map(([id, step]) => [id, step.outputs])),
+    summary,
+    ghCalls: lines(ghCallsPath) as JobRun['ghCalls'],
+    gitCalls: lines(gitCallsPath) as string[][],
+    state: JSON.parse(readFileSync(statePath, 'utf8')) as GitHubState,
+    runnerTemp,
+  };
+}
+
+const apiCalls = (run: JobRun) =>
+  run.ghCalls.filter((call) => call.args[0] === 'api').map((call) => call.args);
+const GET_MAJOR = (major: string) => ['api', `repos/${REPO}/git/ref/tags/${major}`, '--silent'];
+const PATCH_MAJOR = (major: string, target: string) => [
+  'api',
+  '--method',
+  'PATCH',
+  `repos/${REPO}/git/refs/tags/${major}`,
+  '-f',
+  `sha=${target}`,
+  '-F',
+  'force=true',
+  '--silent',
+];
+const POST_MAJOR = (major: string, target: string) => [
+  'api',
+  '--method',
+  'POST',
+  `repos/${REPO}/git/refs`,
+  '-f',
+  `ref=refs/tags/${major}`,
+  '-f',
+  `sha=${target}`,
+  '--silent',
+];
+
+/** A repository where v1.2.2 is the newest release and v1 points at it. */
+function v1Repository(): GitHubState {
+  return {
+    repo: REPO,
+    refs: {
+      'tags/v1': { type: 'commit', sha: OLD },
+      'tags/v1.2.2': { type: 'commit', sha: OLD },
+      'tags/v1.1.0': { type: 'commit', sha: OTHER },
+    },
+    tagObjects: {},
+    releases: { 'v1.1.0': { ...published }, 'v1.2.2': { ...published } },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
+  const push = (tag: string, state: GitHubState, more: Partial<JobOptions> = {}) =>
+    runJob('publish', { event: 'push', refName: tag, sha: NEW, state, ...more });
+
+  it('publishes the release with its CHANGELOG notes and moves v1 to the tagged commit', () => {
+    const state = v1Repository();
+    state.refs['tags/v1.2.3'] = { type: 'commit', sha: NEW };
+    const run = push('v1.2.3', state);
+
+    expect(run.code, run.log).toBe(0);
+    expect(run.outputs['tag']).toEqual({ major: 'v1', prerelease: 'false', version: '1.2.3' });
+    expect(run.outputs['rank']).toEqual({ latest: 'true', 'move-major': 'true', newer: '' });
+    const notesFile = join(run.runnerTemp, 'release-notes.md');
+    const notes =
+      "### Fixed\n\n- `actions/deploy` names the held lock's id ([#42]).\n\n[#42]: https://github.com/acme/cloud-run-actions/pull/42\n";
+    expect(run.ghCalls).toEqual([
+      {
+        args: [
+          'release',
+          'list',
+          '--exclude-drafts',
+          '--exclude-pre-releases',
+          '--limit',
+          '1000',
+          '--json',
+          'tagName',
+        ],
+        repo: REPO,
+      },
+      {
+        args: [
+          'release',
+          'create',
+          'v1.2.3',
+          '--verify-tag',
+          '--title',
+          'v1.2.3',
+          '--notes-file',
+          notesFile,
+          '--latest=true',
+        ],
+        repo: REPO,
+        notes,
+      },
+      { args: GET_MAJOR('v1'), repo: REPO },
+      { args: PATCH_MAJOR('v1', NEW), repo: REPO },
+    ]);
+    expect(run.state.releases['v1.2.3']).toEqual({
+      isDraft: false,
+      isPrerelease: false,
+      name: 'v1.2.3',
+      body: notes,
+      latest: 'true',
+    });
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: NEW });
+    expect(run.summary).toBe(
+      `Published [v1.2.3](https://github.com/${REPO}/releases/tag/v1.2.3)\nv1 → v1.2.3 (${NEW})\n`,
+    );
+    expect(run.gitCalls).toEqual([]);
+  });
+
+  it('creates the major tag on the first release of a major, from an annotated tag too', () => {
+    const state = v1Repository();
+    // An annotated tag: the ref names a tag object; github.sha is the commit it tags.
+    state.refs['tags/v2.0.0'] = { type: 'tag', sha: TAG_OBJECT };
+    state.tagObjects[TAG_OBJECT] = { tag: 'v2.0.0', object: { type: 'commit', sha: NEW } };
+    const changelog = CHANGELOG.replace('## [1.2.3] - 2025-02-14', '## [2.0.0] - 2025-04-01');
+    const run = push('v2.0.0', state, { packageVersion: '2.0.0', changelog });
+
+    expect(run.code, run.log).toBe(0);
+    expect(apiCalls(run)).toEqual([GET_MAJOR('v2'), POST_MAJOR('v2', NEW)]);
+    expect(run.state.refs['tags/v2']).toEqual({ type: 'commit', sha: NEW });
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+    expect(run.summary).toContain(`v2 → v2.0.0 (${NEW})`);
+  });
+
+  it('publishes a prerelease as one and leaves the major tag alone', () => {
+    const state = v1Repository();
+    state.refs['tags/v2.0.0-rc.1'] = { type: 'commit', sha: NEW };
+    const run = push('v2.0.0-rc.1', state, { packageVersion: '2.0.0-rc.1' });
+
+    expect(run.code, run.log).toBe(0);
+    expect(run.outputs['tag']).toEqual({ major: 'v2', prerelease: 'true', version: '2.0.0-rc.1' });
+    const create = run.ghCalls.find((call) => call.args[1] === 'create')!;
+    expect(create.args).toContain('--prerelease');
+    expect(create.args.some((arg) => arg.startsWith('--latest'))).toBe(false);
+    expect(create.notes).toBe('- Release candidate of v2.\n');
+    expect(apiCalls(run)).toEqual([]);
+    expect(run.state.releases['v2.0.0-rc.1']).toMatchObject({ isPrerelease: true, isDraft: false });
+    expect(Object.keys(run.state.refs).sort()).toEqual([
+      'tags/v1',
+      'tags/v1.1.0',
+      'tags/v1.2.2',
+      'tags/v2.0.0-rc.1',
+    ]);
+    expect(run.summary).toContain('v2.0.0-rc.1 is a prerelease: v2 stays where it is');
+  });
+
+  it('a patch of an older line takes neither "Latest" nor the major tag', () => {
+    const state = v1Repository();
+    state.refs['tags/v1.3.0'] = { type: 'commit', sha: OTHER };
+    state.releases['v1.3.0'] = { ...published };
+    state.refs['tags/v1'] = { type: 'commit', sha: OTHER };
+    state.refs['tags/v1.2.3'] = { type: 'commit', sha: NEW };
+    const run = push('v1.2.3', state);
+
+    expect(run.code, run.log).toBe(0);
+    expect(run.ghCalls.find((call) => call.args[1] === 'create')!.args).toContain('--latest=false');
+    expect(apiCalls(run)).toEqual([]);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OTHER });
+    expect(run.log).toContain('::notice::v1 stays: newer releases exist (v1.3.0)');
+    expect(run.summary).toContain('v1 stays where it is: newer releases exist (v1.3.0)');
+  });
+
+  it('the newest v1 moves v1 but does not take "Latest" from v2', () => {
+    const state = v1Repository();
+    state.refs['tags/v2.0.0'] = { type: 'commit', sha: OTHER };
+    state.releases['v2.0.0'] = { ...published };
+    state.refs['tags/v1.2.3'] = { type: 'commit', sha: NEW };
+    const run = push('v1.2.3', state);
+
+    expect(run.code, run.log).toBe(0);
+    expect(run.ghCalls.find((call) => call.args[1] === 'create')!.args).toContain('--latest=false');
+    expect(apiCalls(run)).toEqual([GET_MAJOR('v1'), PATCH_MAJOR('v1', NEW)]);
+  });
+
+  it('stops before any GitHub call when the tag does not match package.json', () => {
+    const state = v1Repository();
+    state.refs['tags/v1.2.4'] = { type: 'commit', sha: NEW };
+    const run = push('v1.2.4', state, { packageVersion: '1.2.3' });
+
+    expect(run.code).toBe(1);
+    expect(run.failedStep).toBe('Check the tag, package.json and CHANGELOG.md');
+    expect(run.log).toContain(
+      '::error::the tag v1.2.4 does not match package.json\'s version 1.2.3: tag v1.2.3, or set "version": "1.2.4" and tag again',
+    );
+    expect(run.ghCalls).toEqual([]);
+    expect(run.state).toEqual(state);
+  });
+
+  it('stops before any GitHub call when CHANGELOG.md has no section for the version', () => {
+    const state = v1Repository();
+    const run = push('v1.2.3', state, { changelog: '# Changelog\n\n## [Unreleased]\n\n- Everything.\n' });
+
+    expect(run.code).toBe(1);
+    expect(run.log).toContain(
+      '::error::CHANGELOG.md has no section for 1.2.3: add "## [1.2.3] - YYYY-MM-DD"',
+    );
+    expect(run.ghCalls).toEqual([]);
+  });
+
+  it('moves nothing when the release cannot be created', () => {
+    // The tag is gone from GitHub (deleted after the push): --verify-tag refuses.
+    const run = push('v1.2.3', v1Repository());
+
+    expect(run.code).toBe(1);
+    expect(run.failedStep).toBe('Publish the release');
+    expect(run.log).toContain(
+      `tag v1.2.3 doesn't exist in the repo ${REPO}, aborting due to --verify-tag flag`,
+    );
+    expect(apiCalls(run)).toEqual([]);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+  });
+
+  it('fails without touching the major tag when GitHub cannot say whether it exists', () => {
+    const state = v1Repository();
+    state.refs['tags/v1.2.3'] = { type: 'commit', sha: NEW };
+    state.failures = { [`GET repos/${REPO}/git/ref/tags/v1`]: { status: 502, message: 'Server Error' } };
+    const run = push('v1.2.3', state);
+
+    expect(run.code).toBe(1);
+    expect(run.failedStep).toBe('Move the major tag');
+    expect(run.log).toContain('gh: Server Error (HTTP 502)');
+    expect(apiCalls(run)).toEqual([GET_MAJOR('v1')]);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+  });
+});
+
+describe('release.yml rollback (manual run)', () => {
+  const dispatch = (version: string, state: GitHubState) =>
+    runJob('rollback', {
+      event: 'workflow_dispatch',
+      refName: 'main',
+      sha: OTHER,
+      inputs: { version },
+      state,
+    });
+
+  /** v1 points at v1.2.3 (NEW); v1.2.2 is the release to go back to. */
+  function repository(): GitHubState {
+    const state = v1Repository();
+    state.refs['tags/v1'] = { type: 'commit', sha: NEW };
+    state.refs['tags/v1.2.3'] = { type: 'commit', sha: NEW };
+    state.releases['v1.2.3'] = { ...published };
+    return state;
+  }
+
+  it('re-points v1 to the commit of an older release', () => {
+    const run = dispatch('v1.2.2', repository());
+
+    expect(run.code, run.log).toBe(0);
+    expect(run.outputs['target']).toEqual({ major: 'v1' });
+    expect(run.ghCalls.map((call) => call.args)).toEqual([
+      ['release', 'view', 'v1.2.2', '--json', 'isDraft,isPrerelease,tagName'],
+      ['api', `repos/${REPO}/git/ref/tags/v1.2.2`],
+      GET_MAJOR('v1'),
+      PATCH_MAJOR('v1', OLD),
+    ]);
+    expect(run.ghCalls.every((call) => call.repo === REPO)).toBe(true);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+    expect(run.summary).toBe(`v1 → v1.2.2 (${OLD})\n`);
+    expect(run.log).toContain(`::notice::v1 now points at v1.2.2 (${OLD})`);
+    expect(run.gitCalls).toEqual([]);
+  });
+
+  it('follows an annotated tag to its commit: the major tag never names a tag object', () => {
+    const state = repository();
+    state.refs['tags/v1.2.2'] = { type: 'tag', sha: TAG_OBJECT };
+    state.tagObjects[TAG_OBJECT] = { tag: 'v1.2.2', object: { type: 'commit', sha: OLD } };
+    const run = dispatch('v1.2.2', state);
+
+    expect(run.code, run.log).toBe(0);
+    expect(apiCalls(run)).toEqual([
+      ['api', `repos/${REPO}/git/ref/tags/v1.2.2`],
+      ['api', `repos/${REPO}/git/tags/${TAG_OBJECT}`],
+      GET_MAJOR('v1'),
+      PATCH_MAJOR('v1', OLD),
+    ]);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+    expect(run.summary).toBe(`v1 → v1.2.2 (${OLD})\n`);
+  });
+
+  it('creates the major tag when it does not exist', () => {
+    const state = repository();
+    delete state.refs['tags/v1'];
+    const run = dispatch('v1.2.2', state);
+
+    expect(run.code, run.log).toBe(0);
+    expect(apiCalls(run).slice(-2)).toEqual([GET_MAJOR('v1'), POST_MAJOR('v1', OLD)]);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+  });
+
+  it.each([
+    [
+      'a draft',
+      { isDraft: true, isPrerelease: false },
+      'v1.2.2 is a draft release: publish it first, or roll back to a published release',
+    ],
+    [
+      'a prerelease',
+      { isDraft: false, isPrerelease: true },
+      'v1.2.2 is a prerelease: v1 points only at full releases',
+    ],
+  ])('refuses %s release and leaves v1 alone', (_kind, flags, message) => {
+    const state = repository();
+    state.releases['v1.2.2'] = flags;
+    const run = dispatch('v1.2.2', state);
+
+    expect(run.code).toBe(1);
+    expect(run.failedStep).toBe('Check that it is a published full release');
+    expect(run.log).toContain(`::error::${message}`);
+    expect(apiCalls(run)).toEqual([]);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: NEW });
+    expect(run.summary).toBe('');
+  });
+
+  it('refuses a version without a release', () => {
+    const state = repository();
+    state.refs['tags/v1.0.0'] = { type: 'commit', sha: OTHER };
+    const run = dispatch('v1.0.0', state);
+
+    expect(run.code).toBe(1);
+    expect(run.log).toContain('release not found');
+    expect(run.log).toContain(
+      `::error::v1.0.0 has no release in ${REPO}: roll back only to a published release`,
+    );
+    expect(apiCalls(run)).toEqual([]);
+  });
+
+  it.each(['1.2.2', 'v1.2', 'v1', 'latest', ' v1.2.2', 'v1.2.2"; touch pwned; "', '$(touch pwned)', ''])(
+    'refuses the malformed version %j before any GitHub call',
+    (version) => {
+      const run = dispatch(version, repository());
+
+      expect(run.code).toBe(1);
+      expect(run.failedStep).toBe('Check the version');
+      expect(run.log).toContain(
+        `::error::${JSON.stringify(version)} is not a release tag: write v<major>.<minor>.<patch>`,
+      );
+      expect(run.ghCalls).toEqual([]);
+      expect(readdirSync(join(run.runnerTemp, '..', 'workspace'))).not.toContain('pwned');
+    },
+  );
+
+  it('refuses a prerelease version before any GitHub call', () => {
+    const run = dispatch('v2.0.0-rc.1', repository());
+
+    expect(run.code).toBe(1);
+    expect(run.log).toContain('::error::v2.0.0-rc.1 is a prerelease: v2 points only at full releases');
+    expect(run.ghCalls).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('release.yml structure', () => {
+  const ci = readWorkflow('ci.yml');
+  const checkoutOf = (workflow: Workflow, job: string) =>
+    workflow.jobs[job]!.steps!.find((step) => step.uses?.startsWith('actions/checkout@'))!;
+
+  it('runs on release tags and on a manual run with a required version', () => {
+    expect(release.on).toEqual({
+      push: { tags: ['v[0-9]+.[0-9]+.[0-9]+', 'v[0-9]+.[0-9]+.[0-9]+-*'] },
+      workflow_dispatch: {
+        inputs: {
+          version: {
+            description: 'The vX.Y.Z release the major tag should point at: rollback',
+            required: true,
+            type: 'string',
+          },
+        },
+      },
+    });
+  });
+
+  it('grants nothing by default and each job the least it needs', () => {
+    expect(release.permissions).toEqual({});
+    expect(
+      Object.fromEntries(Object.entries(release.jobs).map(([id, job]) => [id, job.permissions])),
+    ).toEqual({
+      verify: { contents: 'read' },
+      publish: { contents: 'write' },
+      rollback: { contents: 'write' },
+    });
+  });
+
+  it('has a timeout on every job, those of the called CI workflow included', () => {
+    for (const [id, job] of Object.entries(release.jobs)) {
+      if (job.uses !== undefined) continue; // a job that calls a workflow cannot set one
+      expect(job['timeout-minutes'], id).toBeGreaterThan(0);
+      expect(job['timeout-minutes'], id).toBeLessThanOrEqual(15);
+    }
+    for (const [id, job] of Object.entries(ci.jobs)) {
+      expect(job['timeout-minutes'], `ci.yml ${id}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('verifies with ci.yml itself, and publishes only after it passed, on a push only', () => {
+    expect(release.jobs['verify']).toMatchObject({
+      uses: './.github/workflows/ci.yml',
+      if: "github.event_name == 'push'",
+    });
+    expect(ci.on).toHaveProperty('workflow_call');
+    expect(release.jobs['publish']).toMatchObject({ needs: 'verify', if: "github.event_name == 'push'" });
+    expect(release.jobs['rollback']!.needs).toBeUndefined();
+    expect(release.jobs['rollback']!.if).toBe("github.event_name == 'workflow_dispatch'");
+  });
+
+  it('runs one release operation at a time, never cancelling one', () => {
+    expect(release.concurrency).toEqual({
+      group: 'release-${{ github.repository }}',
+      'cancel-in-progress': false,
+    });
+  });
+
+  it('checks out as CI does, without keeping the token in the checkout', () => {
+    for (const job of ['publish', 'rollback']) {
+      const checkout = checkoutOf(release, job);
+      expect(checkout.uses).toBe(checkoutOf(ci, 'check').uses);
+      expect(checkout.with).toEqual({ 'persist-credentials': false });
+    }
+  });
+
+  it('hands the token and every value to scripts through env:, never inside run:', () => {
+    for (const job of ['publish', 'rollback']) {
+      expect(release.jobs[job]!.env).toMatchObject({
+        GH_TOKEN: '${{ github.token }}',
+        GH_REPO: '${{ github.repository }}',
+      });
+      for (const step of release.jobs[job]!.steps!) expect(step.run ?? '').not.toContain('${{');
+    }
+    expect(release.jobs['publish']!.env).toMatchObject({ TAG: '${{ github.ref_name }}' });
+    expect(release.jobs['rollback']!.env).toMatchObject({ VERSION: '${{ inputs.version }}' });
+  });
+
+  it('is a valid workflow whose call of ci.yml resolves (@actions/workflow-parser)', async () => {
+    const name = '.github/workflows/release.yml';
+    const trace = new NoOperationTraceWriter();
+    const parsed = parseWorkflow({ name, content: readFileSync(join(repoRoot, name), 'utf8') }, trace);
+    const fetched: string[] = [];
+    const template = await convertWorkflowTemplate(
+      parsed.context,
+      parsed.value!,
+      {
+        getFileContent: (reference) => {
+          const path = 'path' in reference ? reference.path : '';
+          fetched.push(path);
+          return Promise.resolve({ name: path, content: readFileSync(join(repoRoot, path), 'utf8') });
+        },
+      },
+      { fetchReusableWorkflowDepth: 1 },
+    );
+    expect(parsed.context.errors.getErrors().map((error) => error.message)).toEqual([]);
+    expect(fetched).toEqual(['.github/workflows/ci.yml']);
+    expect(template.jobs.map((job) => job.id.value)).toEqual(['verify', 'publish', 'rollback']);
+  });
+});
