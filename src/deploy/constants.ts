@@ -15,6 +15,8 @@ export const Inputs = {
   AllowDestroy: 'allow-destroy',
   LockTimeout: 'lock-timeout',
   Timeout: 'timeout',
+  GithubToken: 'github-token',
+  OnStale: 'on-stale',
 } as const;
 
 /** Output names of actions/deploy, as in its action.yml. */
@@ -23,6 +25,7 @@ export const Outputs = {
   Outputs: 'outputs',
   Url: 'url',
   Revision: 'revision',
+  Stale: 'stale',
 } as const;
 
 export const STAGE = 'deploy';

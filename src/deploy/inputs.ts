@@ -9,8 +9,10 @@ import {
   type RuntimeContract,
 } from '../lib/contract.js';
 import { ConfigurationError } from '../lib/errors.js';
-import { parseBoolean, parseDuration, parseKeyValueLines, parseList } from '../lib/parse.js';
+import { parseBoolean, parseChoice, parseDuration, parseKeyValueLines, parseList } from '../lib/parse.js';
+import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
+import { ON_STALE, type OnStale } from './stale.js';
 
 export interface DeployInputs {
   /** Absolute path of the Terraform root. */
@@ -33,6 +35,13 @@ export interface DeployInputs {
   readonly allowDestroy: boolean;
   readonly lockTimeout: string;
   readonly timeoutMs: number;
+  /** For the stale-commit guard's GitHub API request; registered as a secret. Empty: no guard. */
+  readonly githubToken: string;
+  readonly onStale: OnStale;
+  /** This run's commit (GITHUB_SHA), the repository (GITHUB_REPOSITORY, owner/name) and the API's URL. */
+  readonly commit: string;
+  readonly repository: string;
+  readonly githubApiUrl: string;
 }
 
 const get = (name: string): string => core.getInput(name).trim();
@@ -100,6 +109,9 @@ function assertNoBypassRoute(
 }
 
 export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<DeployInputs> {
+  // Masked before anything else can print it.
+  const githubToken = core.getInput(Inputs.GithubToken).trim();
+  registerSecret(githubToken);
   const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
   const rawDirectory = get(Inputs.WorkingDirectory);
   if (rawDirectory === '') {
@@ -214,5 +226,10 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     allowDestroy: parseBoolean(Inputs.AllowDestroy, get(Inputs.AllowDestroy), false),
     lockTimeout: `${Math.ceil(lockTimeoutMs / 1000)}s`,
     timeoutMs: parseDuration(Inputs.Timeout, get(Inputs.Timeout) || '60m'),
+    githubToken,
+    onStale: parseChoice(Inputs.OnStale, get(Inputs.OnStale), ON_STALE, 'fail'),
+    commit: env['GITHUB_SHA']?.trim() ?? '',
+    repository: env['GITHUB_REPOSITORY']?.trim() ?? '',
+    githubApiUrl: env['GITHUB_API_URL']?.trim() || 'https://api.github.com',
   };
 }

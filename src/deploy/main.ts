@@ -12,6 +12,8 @@ import { checkPlan, type Finding } from './checks.js';
 import { Outputs, STAGE } from './constants.js';
 import { readInputs, type DeployInputs } from './inputs.js';
 import { preflightSecrets, secretReferences, type PreflightResult } from './preflight.js';
+import { runningCommits, type RunningCommit } from './running-commit.js';
+import { checkStaleCommit, describeRunning, type Decision } from './stale.js';
 import {
   applyArgs,
   initArgs,
@@ -27,13 +29,69 @@ interface TerraformOutput {
   sensitive?: boolean;
 }
 
+/** The GitHub API's whole budget, retries included (each Terraform command's deadline caps it). */
+const STALE_CHECK_DEADLINE_MS = 60_000;
+
 function describeInputs(inputs: DeployInputs): string {
-  const { contract, vars, ...rest } = inputs;
+  const { contract, vars, githubToken, ...rest } = inputs;
   return JSON.stringify({
     ...rest,
     contract: contract.file || '(default)',
     vars: vars.map(([name]) => `${name}=…`),
+    githubToken: githubToken === '' ? '(empty)' : '(set)',
   });
+}
+
+/**
+ * The stale-commit guard (see stale.ts) in its own log group; it adds the running commit and
+ * the result to the summary rows, also when it fails. A stack without a Cloud Run service (the
+ * platform stack) has nothing to guard.
+ */
+async function guardAgainstStaleCommit(
+  inputs: DeployInputs,
+  running: readonly RunningCommit[],
+  applying: boolean,
+  rows: Row[],
+): Promise<Decision> {
+  if (running.length === 0) return { outcome: 'apply', notes: [], result: '' };
+  rows.push(['Running commit', describeRunning(running)]);
+  let result = 'failed';
+  core.startGroup('Stale-commit guard');
+  try {
+    const deadline = Date.now() + Math.min(STALE_CHECK_DEADLINE_MS, inputs.timeoutMs);
+    const decision = await checkStaleCommit({
+      applying,
+      planOnly: inputs.planOnly,
+      running,
+      head: inputs.commit,
+      token: inputs.githubToken,
+      onStale: inputs.onStale,
+      repository: inputs.repository,
+      // The client and @actions/github load only when a comparison is needed: a lazy chunk.
+      compare: async (base, head, signal) => {
+        const { compareCommits } = await import('./github-compare.js');
+        return compareCommits(base, head, {
+          token: inputs.githubToken,
+          repository: inputs.repository,
+          apiUrl: inputs.githubApiUrl,
+          deadline,
+          signal,
+        });
+      },
+    });
+    for (const note of decision.notes) {
+      if (note.level === 'warning') core.warning(`${STAGE}: ${note.message}`);
+      else core.info(note.message);
+    }
+    if (decision.outcome === 'skip' && decision.message !== undefined) {
+      core.warning(`${STAGE}: ${decision.message}`);
+    }
+    result = decision.result;
+    return decision;
+  } finally {
+    core.endGroup();
+    rows.push(['Stale check', result]);
+  }
 }
 
 function changeLine(plan: PlanSummary): string {
@@ -108,7 +166,8 @@ export async function run(): Promise<void> {
       }
 
       const shown = await tf.run('show', showArgs(planFile));
-      const plan = summarisePlan(parsePlan(shown.stdout));
+      const planDocument = parsePlan(shown.stdout);
+      const plan = summarisePlan(planDocument);
       const hasChanges = planExit === PLAN_HAS_CHANGES && plan.hasChanges;
       rows.push(['Changes', hasChanges ? changeLine(plan) : 'none']);
       tables.push(...envTables(plan));
@@ -139,7 +198,20 @@ export async function run(): Promise<void> {
         );
       }
 
-      const references = secretReferences(plan);
+      // Never an older commit over a newer one: queued runs are not ordered.
+      const running = runningCommits(planDocument);
+      const stale = await guardAgainstStaleCommit(inputs, running, !inputs.planOnly && hasChanges, rows);
+      if (stale.outcome === 'fail') {
+        throw new Error(stale.message ?? 'the running service carries a newer commit');
+      }
+      if (stale.message !== undefined) notes.push(`warning: ${stale.message}`);
+      for (const note of stale.notes.filter((n) => n.level === 'warning')) {
+        notes.push(`warning: ${note.message}`);
+      }
+      const skipped = stale.outcome === 'skip';
+
+      // A stale run applies nothing: its secrets do not matter.
+      const references = skipped ? [] : secretReferences(plan);
       let preflight: PreflightResult[] = [];
       if (references.length > 0) {
         if (inputs.project === '') {
@@ -176,7 +248,9 @@ export async function run(): Promise<void> {
         }
       }
 
-      if (inputs.planOnly || !hasChanges) {
+      if (skipped) {
+        headline = 'not applied: the running service carries a newer commit (on-stale: skip)';
+      } else if (inputs.planOnly || !hasChanges) {
         headline = inputs.planOnly
           ? `planned (${hasChanges ? changeLine(plan) : 'no changes'}), not applied`
           : 'no changes';
@@ -207,6 +281,7 @@ export async function run(): Promise<void> {
         );
       }
       core.setOutput(Outputs.HasChanges, String(hasChanges));
+      core.setOutput(Outputs.Stale, String(skipped));
       core.setOutput(Outputs.Outputs, JSON.stringify(outputs));
       const text = (value: unknown): string => (typeof value === 'string' ? value : '');
       core.setOutput(Outputs.Url, text(outputs['url']));

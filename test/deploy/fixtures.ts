@@ -24,6 +24,13 @@ export const RUNTIME_ACCOUNT_ID = 'api-runtime';
 export const IMAGE_PLACEHOLDER = '${var.image}';
 export const PREVIOUS_IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'a1'.repeat(32)}`;
 
+/** This run's commit: the harness's GITHUB_SHA (test/harness/local-runner.mjs). */
+export const RUN_COMMIT = '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9';
+/** The commit the live service carries by default (its `commit-sha` label is the first 7). */
+export const PREVIOUS_COMMIT = '9d8e7f6c5b4a39281706f5e4d3c2b1a098765432';
+/** The repository the harness names in GITHUB_REPOSITORY. */
+export const REPOSITORY = 'example-org/fastapi-service';
+
 export type Environment = 'dev' | 'prod';
 /** Terraform's action lists by name; `replace` is ["delete", "create"]. */
 export type PlanAction =
@@ -286,8 +293,15 @@ export interface ServicePlanOptions {
   /** Default "${var.image}", which the stand-in fills from -var image=…. */
   image?: string;
   previousImage?: string;
+  /** This run's commit, which the stack labels the service with (`commit-sha`, from var.commit_sha). */
   commitSha?: string;
-  previousCommitSha?: string;
+  /**
+   * The `commit-sha` label of the live service (`before`), which the stale-commit guard reads:
+   * default 9d8e7f6 (the same as commitSha for no-op); null: the service carries no such label.
+   */
+  previousCommitSha?: string | null;
+  /** Where the live service carries the label (default `labels`, as the reference stack sets it). */
+  previousLabelPlace?: 'labels' | 'template';
   project?: string;
   region?: string;
   name?: string;
@@ -340,7 +354,8 @@ interface ServiceState {
   region: string;
   name: string;
   image: string;
-  commitSha: string;
+  commitSha: string | null;
+  labelPlace?: 'labels' | 'template';
   env: EnvEntry[];
   account: string;
   /** Planned (computed attributes unknown) or from the state (all known). */
@@ -350,8 +365,10 @@ interface ServiceState {
 
 function cloudRunV2(s: ServiceState): Planned {
   const computed = (value: Planned): Planned => (s.planned ? UNKNOWN : value);
-  const labels = { 'commit-sha': s.commitSha };
-  const withAttribution = { ...labels, 'goog-terraform-provisioned': 'true' };
+  const commitLabel: Record<string, string> = s.commitSha === null ? {} : { 'commit-sha': s.commitSha };
+  const onService = (s.labelPlace ?? 'labels') === 'labels';
+  const labels = onService && s.commitSha !== null ? commitLabel : null;
+  const withAttribution = { ...(onService ? commitLabel : {}), 'goog-terraform-provisioned': 'true' };
   const serviceName = `projects/${s.project}/locations/${s.region}/services/${s.name}`;
   return {
     annotations: null,
@@ -416,7 +433,7 @@ function cloudRunV2(s: ServiceState): Planned {
         ],
         encryption_key: null,
         execution_environment: null,
-        labels: null,
+        labels: onService || s.commitSha === null ? null : commitLabel,
         max_instance_request_concurrency: computed(80),
         node_selector: [],
         revision: null,
@@ -446,6 +463,9 @@ function cloudRunV2(s: ServiceState): Planned {
 
 function cloudRunV1(s: ServiceState): Planned {
   const computed = (value: Planned): Planned => (s.planned ? UNKNOWN : value);
+  const label: Record<string, string> = s.commitSha === null ? {} : { 'commit-sha': s.commitSha };
+  const onTemplate = s.labelPlace === 'template';
+  const commitLabel = onTemplate ? {} : label;
   return {
     autogenerate_revision_name: true,
     id: computed(`locations/${s.region}/namespaces/${s.project}/services/${s.name}`),
@@ -454,13 +474,13 @@ function cloudRunV1(s: ServiceState): Planned {
       {
         annotations: null,
         effective_annotations: computed({}),
-        effective_labels: { 'commit-sha': s.commitSha, 'goog-terraform-provisioned': 'true' },
+        effective_labels: { ...commitLabel, 'goog-terraform-provisioned': 'true' },
         generation: computed(42),
-        labels: { 'commit-sha': s.commitSha },
+        labels: s.commitSha === null || onTemplate ? null : commitLabel,
         namespace: computed(s.project),
         resource_version: computed('AAYkF3q8mQ4'),
         self_link: computed(`/apis/serving.knative.dev/v1/namespaces/${PROJECT_NUMBER}/services/${s.name}`),
-        terraform_labels: { 'commit-sha': s.commitSha, 'goog-terraform-provisioned': 'true' },
+        terraform_labels: { ...commitLabel, 'goog-terraform-provisioned': 'true' },
         uid: computed('0b5e6c1e-8d3f-4a7b-9c2d-1e2f3a4b5c6d'),
       },
     ],
@@ -478,7 +498,9 @@ function cloudRunV1(s: ServiceState): Planned {
     ]),
     template: [
       {
-        metadata: computed([{ annotations: {}, generation: 0, labels: {}, name: '', namespace: '' }]),
+        metadata: onTemplate
+          ? [{ annotations: {}, generation: 0, labels: label, name: '', namespace: '' }]
+          : computed([{ annotations: {}, generation: 0, labels: {}, name: '', namespace: '' }]),
         spec: [
           {
             container_concurrency: computed(80),
@@ -549,7 +571,12 @@ export function servicePlan(options: ServicePlanOptions = {}): JsonObject {
           ...base,
           image: options.previousImage ?? (action === 'no-op' ? image : PREVIOUS_IMAGE),
           commitSha:
-            options.previousCommitSha ?? (action === 'no-op' ? (options.commitSha ?? '3f2a9c8') : '9d8e7f6'),
+            options.previousCommitSha === undefined
+              ? action === 'no-op'
+                ? (options.commitSha ?? '3f2a9c8')
+                : '9d8e7f6'
+              : options.previousCommitSha,
+          ...(options.previousLabelPlace ? { labelPlace: options.previousLabelPlace } : {}),
           env: previousEnv,
           planned: false,
         });

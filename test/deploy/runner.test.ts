@@ -3,12 +3,16 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../harness/local-runner.mjs';
+import { startGitHubApi, type GitHubApi } from '../helpers/github-api.js';
 import {
   gcloudCalls,
   platformPlan,
+  PREVIOUS_COMMIT,
   referenceBypass,
+  REPOSITORY,
+  RUN_COMMIT,
   serviceOutputs,
   servicePlan,
   stackDirs,
@@ -28,6 +32,20 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
+
+// The stale-commit guard asks GitHub before every apply over a labelled service: a local compare
+// API where this run's commit is one newer than the one the fixtures' live service carries.
+// (test/deploy/stale-runner.test.ts tests the guard itself.)
+const GITHUB_TOKEN = 'ghs_RunnerTestToken4f1c9b2e7d0a5c8b3e6f';
+let githubApi: GitHubApi;
+beforeAll(async () => {
+  githubApi = await startGitHubApi({
+    repository: REPOSITORY,
+    graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
+    token: GITHUB_TOKEN,
+  });
+});
+afterAll(() => githubApi.close());
 
 /** A private copy of a fixture stack, so that a test can add *.auto.tfvars or var files. */
 function stackCopy(stack: 'service' | 'platform'): string {
@@ -81,10 +99,17 @@ async function deploy(test: DeployCase) {
       image: IMAGE,
       contract: CONTRACT,
       project: `acme-${environment}`,
+      'github-token': GITHUB_TOKEN,
       ...test.inputs,
     },
-    env: { ...terraform.env, ...gcloud.env, TF_CLI_CONFIG_FILE: '/dev/null', ...test.env },
-    secrets: test.secrets ?? [],
+    env: {
+      ...terraform.env,
+      ...gcloud.env,
+      TF_CLI_CONFIG_FILE: '/dev/null',
+      GITHUB_API_URL: githubApi.url,
+      ...test.env,
+    },
+    secrets: [GITHUB_TOKEN, ...(test.secrets ?? [])],
     ...(test.cancel ? { cancel: test.cancel, timeoutMs: 30_000 } : {}),
   });
   cleanups.push(result.cleanup);
@@ -468,8 +493,10 @@ describe('deploy bundle: Terraform failures', () => {
         image: IMAGE,
         contract: CONTRACT,
         project: 'acme-dev',
+        'github-token': GITHUB_TOKEN,
       },
-      env: { ...files.env, ...gcloud.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+      env: { ...files.env, ...gcloud.env, TF_CLI_CONFIG_FILE: '/dev/null', GITHUB_API_URL: githubApi.url },
+      secrets: [GITHUB_TOKEN],
       cancel: {
         when: () => terraformCalls(files.log).some((call) => call.argv[0] === 'apply'),
         signal: 'SIGINT',
