@@ -121,6 +121,31 @@ describe('the job graph', () => {
   });
 });
 
+describe('GitHub environments', () => {
+  it('are entered by the jobs that change the environment, by the environment input’s name', () => {
+    const environments = Object.fromEntries(
+      Object.entries(pipeline.jobs).map(([id, j]) => [
+        id,
+        typeof j.environment === 'object' ? j.environment.name : j.environment,
+      ]),
+    );
+    expect(environments).toEqual({
+      config: undefined,
+      test: undefined,
+      build: undefined,
+      platform: '${{ inputs.environment }}',
+      migrate: '${{ inputs.environment }}',
+      deploy: '${{ inputs.environment }}',
+      health: undefined,
+    });
+    // The deployment links to the URL deploy reports.
+    expect(job('deploy').environment).toEqual({
+      name: '${{ inputs.environment }}',
+      url: '${{ steps.deploy.outputs.url }}',
+    });
+  });
+});
+
 describe('ALLOW_DEV_AUTH_BYPASS', () => {
   it('is read in exactly one place of all workflows: the config job', () => {
     const reads = allFiles.flatMap((file) =>
@@ -285,6 +310,29 @@ describe('stage action calls', () => {
       }
     },
   );
+
+  it('give every workspace path inside the service checkout (the workspace holds service/ and the actions)', () => {
+    // Inputs each stage reads as relative to the workspace; junit is relative to working-directory.
+    const workspacePaths: Record<string, string[]> = {
+      test: ['working-directory', 'contract'],
+      'build-push': ['context'],
+      migrate: ['working-directory'],
+      deploy: ['working-directory', 'contract'],
+      'health-check': [],
+    };
+    for (const id of Object.keys(pipeline.jobs)) {
+      for (const { stage, step } of stageSteps(job(id))) {
+        for (const name of workspacePaths[stage] ?? []) {
+          expect(step.with?.[name], `${id}: ${name}`).toMatch(
+            /^service\/\$\{\{ inputs\.(working-directory|context) \}\}/,
+          );
+        }
+      }
+    }
+    expect(stepOf(job('build'), 'build').with?.['file']).toBe(
+      "${{ inputs.dockerfile != '' && format('service/{0}', inputs.dockerfile) || '' }}",
+    );
+  });
 
   it('run this repository’s actions from a checkout at the config job’s ref, never the caller’s', () => {
     for (const id of Object.keys(pipeline.jobs).filter((j) => j !== 'config')) {
