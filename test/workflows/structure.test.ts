@@ -82,6 +82,17 @@ describe('the job graph', () => {
     expect(stepOf(job('build'), 'build').with?.['sha']).toBe('${{ github.sha }}');
     // The commit label the stale-commit guard reads, and the guard's inputs.
     expect(String(service.with?.['vars'])).toMatch(/^commit_sha=\$\{\{ github\.sha \}\}$/m);
+    // Both stacks get the environment's project, region and name from the pipeline's inputs.
+    for (const [id, extra] of [
+      ['platform', 'platform-vars'],
+      ['deploy', 'service-vars'],
+    ] as const) {
+      const vars = String(onlyStage(id, 'deploy').with?.['vars']);
+      for (const name of ['project', 'region', 'environment']) {
+        expect(vars, id).toMatch(new RegExp(`^${name}=\\$\\{\\{ inputs\\.${name} \\}\\}$`, 'm'));
+      }
+      expect(vars.trimEnd().split('\n').at(-1), id).toBe(`\${{ inputs.${extra} }}`);
+    }
     expect(service.with?.['on-stale']).toBe('${{ inputs.on-stale }}');
     expect(service.with?.['github-token']).toBe('${{ github.token }}');
   });
