@@ -2,12 +2,18 @@
 // (`bash --noprofile --norc -eo pipefail <file>`), with the step's env: evaluated for the
 // values a caller would give, in a clean environment. Asserts the exit code, GITHUB_OUTPUT and
 // the error text.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadWorkflow, stepOf, type Step } from './load.js';
+import {
+  loadWorkflow,
+  runBashStep,
+  stepOf,
+  substituteExpressions,
+  type BashStepResult,
+  type Step,
+} from './load.js';
 
 const pipeline = loadWorkflow('pipeline.yml');
 const config = pipeline.jobs['config'];
@@ -48,50 +54,22 @@ function evaluateEnv(step: Step, context: Context): Record<string, string> {
     throw new Error(`config-scripts.test.ts does not know the expression \${{ ${expression} }}`);
   };
   return Object.fromEntries(
-    Object.entries(step.env ?? {}).map(([name, value]) => [
-      name,
-      value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_m, expression: string) => resolve(expression)),
-    ]),
+    Object.entries(step.env ?? {}).map(([name, value]) => [name, substituteExpressions(value, resolve)]),
   );
 }
 
-interface StepRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  rawOutput: string;
-}
-
-let runs = 0;
-function runStep(idOrName: string, context: Context = {}): StepRun {
+function runStep(idOrName: string, context: Context = {}): BashStepResult {
   const step = stepOf(config as NonNullable<typeof config>, idOrName);
-  runs += 1;
-  const script = join(work, `${runs}.sh`);
-  const outputFile = join(work, `${runs}.output`);
-  writeFileSync(script, step.run ?? '');
-  writeFileSync(outputFile, '');
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
-    encoding: 'utf8',
-    timeout: 10_000,
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: work,
+  return runBashStep(
+    step,
+    {
       GITHUB_ACTIONS: 'true',
       GITHUB_REF: context.ref ?? 'refs/heads/dev',
       GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-      GITHUB_OUTPUT: outputFile,
       ...evaluateEnv(step, context),
     },
-  });
-  const rawOutput = readFileSync(outputFile, 'utf8');
-  const outputs = Object.fromEntries(
-    rawOutput
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    work,
   );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, outputs, rawOutput };
 }
 
 describe('config: Check the branch', () => {

@@ -1,5 +1,6 @@
 // Reads this repository's workflows as plain data for the structural and behavioural tests.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../harness/local-runner.mjs';
@@ -87,4 +88,53 @@ export function everyJob(files: readonly string[]): [string, string, Job][] {
   return files.flatMap((file) =>
     Object.entries(loadWorkflow(file).jobs).map(([id, job]): [string, string, Job] => [file, id, job]),
   );
+}
+
+/** Replaces each `${{ expression }}` in a value with what `resolve` gives for it. */
+export function substituteExpressions(value: string, resolve: (expression: string) => string): string {
+  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_m, expression: string) => resolve(expression));
+}
+
+export interface BashStepResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** GITHUB_OUTPUT as written, and parsed into name → value. */
+  rawOutput: string;
+  outputs: Record<string, string>;
+}
+
+/**
+ * Runs a `run:` step as the runner runs a `shell: bash` step: the script in a file, with
+ * `bash --noprofile --norc -eo pipefail`, a fresh GITHUB_OUTPUT, in exactly the environment given
+ * (plus PATH and HOME when it has none).
+ */
+export function runBashStep(step: Step, env: Record<string, string>, workDir: string): BashStepResult {
+  const dir = mkdtempSync(join(workDir, 'step-'));
+  try {
+    const script = join(dir, 'script.sh');
+    const outputFile = join(dir, 'output');
+    writeFileSync(script, step.run ?? '');
+    writeFileSync(outputFile, '');
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: dir,
+        ...env,
+        GITHUB_OUTPUT: outputFile,
+      },
+    });
+    const rawOutput = readFileSync(outputFile, 'utf8');
+    const outputs = Object.fromEntries(
+      rawOutput
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr, rawOutput, outputs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
