@@ -1,0 +1,1 @@
+"""The reference service: a FastAPI app that follows runtime-contract.yml."""
