@@ -430,8 +430,15 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   ) {
     skip('test', 'build', 'platform', 'migrate', 'deploy', 'health');
     finish(results, started, ctx);
+    if (!bypassInProd) return false;
     // The prod rehearsal passes when both guards stopped it before any change.
-    return bypassInProd && (await showDeployGuard(ctx));
+    const held = await showDeployGuard(ctx);
+    console.log(
+      held
+        ? '\nRehearsal passed: the prod run was stopped before any change, by the config job and by actions/deploy.'
+        : '\nRehearsal FAILED: a guard did not hold (see above).',
+    );
+    return held;
   }
 
   // test ∥ build ∥ platform

@@ -109,5 +109,6 @@ describe('npm run rehearse', () => {
     expect(run.output).toContain(
       'Nothing changed: terraform was called 0 time(s), the registry holds 0 repositories, and the database has no alembic_version table.',
     );
+    expect(run.output).toContain('Rehearsal passed: the prod run was stopped before any change');
   }, 300_000);
 });
