@@ -94,6 +94,16 @@ async function guardAgainstStaleCommit(
   }
 }
 
+/**
+ * What the steps after `terraform show -json` need of the plan: its summary and the commits the
+ * running services carry. The document itself (several MB for a large stack) is not kept, so
+ * that it can be collected while Terraform applies.
+ */
+function readPlan(json: string): { plan: PlanSummary; running: RunningCommit[] } {
+  const document = parsePlan(json);
+  return { plan: summarisePlan(document), running: runningCommits(document) };
+}
+
 function changeLine(plan: PlanSummary): string {
   const { add, change, replace, destroy } = plan.counts;
   return `${add} to add, ${change} to change, ${replace} to replace, ${destroy} to destroy`;
@@ -166,8 +176,7 @@ export async function run(): Promise<void> {
       }
 
       const shown = await tf.run('show', showArgs(planFile));
-      const planDocument = parsePlan(shown.stdout);
-      const plan = summarisePlan(planDocument);
+      const { plan, running } = readPlan(shown.stdout);
       const hasChanges = planExit === PLAN_HAS_CHANGES && plan.hasChanges;
       rows.push(['Changes', hasChanges ? changeLine(plan) : 'none']);
       tables.push(...envTables(plan));
@@ -199,7 +208,6 @@ export async function run(): Promise<void> {
       }
 
       // Never an older commit over a newer one: queued runs are not ordered.
-      const running = runningCommits(planDocument);
       const stale = await guardAgainstStaleCommit(inputs, running, !inputs.planOnly && hasChanges, rows);
       if (stale.outcome === 'fail') {
         throw new Error(stale.message ?? 'the running service carries a newer commit');
