@@ -155,6 +155,16 @@ function runConfig(ctx: Context): { ok: boolean; outputs: Record<string, string>
 
 const standinEnv = { NODE_EXTRA_CA_CERTS: undefined };
 
+/**
+ * Every secret of this run: the harness fails a stage whose log, outputs, summary or state shows
+ * one (or its URL-encoded or base64 form).
+ */
+const secretsOf = (ctx: Context): string[] => [
+  ...ctx.secretValues.values(),
+  ctx.postgres.password,
+  'rehearsal-token-unused',
+];
+
 async function runTest(ctx: Context): Promise<RunResult> {
   return runAction({
     stage: 'test',
@@ -167,6 +177,7 @@ async function runTest(ctx: Context): Promise<RunResult> {
       contract: `${EXAMPLE}/runtime-contract.yml`,
     },
     env: { ...standinEnv, GITHUB_SHA: ctx.sha, PYTHONDONTWRITEBYTECODE: '1' },
+    secrets: secretsOf(ctx),
     timeoutMs: 300_000,
   });
 }
@@ -187,6 +198,7 @@ async function runBuild(ctx: Context): Promise<RunResult> {
     },
     env: { ...ctx.containers.vars, ...standinEnv, GITHUB_SHA: ctx.sha },
     pathPrepend: [STANDINS_BIN],
+    secrets: secretsOf(ctx),
     timeoutMs: 300_000,
   });
 }
@@ -241,7 +253,7 @@ async function runDeploy(
     inputs: { ...terraformInputs(ctx, stack, extraVars), ...extraInputs },
     env: { ...terraform.env, ...gcloud.env, ...standinEnv, GITHUB_SHA: ctx.sha },
     pathPrepend: [STANDINS_BIN],
-    secrets: ['rehearsal-token-unused'],
+    secrets: secretsOf(ctx),
     timeoutMs: 120_000,
   });
   return { result, terraformLog: terraform.log };
@@ -488,7 +500,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
         CLOUD_SQL_PROXY_STANDIN_TARGET: `127.0.0.1:${postgres.port}`,
         PYTHONDONTWRITEBYTECODE: '1',
       },
-      secrets: [postgres.password],
+      secrets: secretsOf(ctx),
       timeoutMs: 120_000,
     }),
   );
@@ -579,6 +591,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
       },
       env: { ...gcloud.env, ...standinEnv, GITHUB_SHA: ctx.sha },
       pathPrepend: [STANDINS_BIN],
+      secrets: secretsOf(ctx),
       timeoutMs: 90_000,
     }),
   );
