@@ -6,7 +6,6 @@
 // when its stdout is no terminal: `--json` as one compact line (keys in order), `gh api` the
 // response body on stdout and `gh: <message> (HTTP <status>)` on stderr for an error status.
 // Then the structure: triggers, permissions, timeouts, the CI call, concurrency.
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -22,7 +21,8 @@ import { dirname, join } from 'node:path';
 import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from '@actions/workflow-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseFileCommands, repoRoot } from '../harness/local-runner.mjs';
+import { repoRoot } from '../harness/local-runner.mjs';
+import { runBashStep, substituteExpressions } from '../workflows/load.js';
 
 // ---------------------------------------------------------------------------------------------
 // The workflow file
@@ -327,7 +327,7 @@ interface JobOptions {
 
 /** Evaluates the `${{ path.to.value }}` expressions of an env value; anything else is refused. */
 function evaluate(value: string, context: Record<string, unknown>): string {
-  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_match, expression: string) => {
+  return substituteExpressions(value, (expression) => {
     if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(expression)) {
       throw new Error(`the test runner evaluates property paths only, not "${expression}"`);
     }
@@ -426,31 +426,17 @@ function runJob(jobId: string, options: JobOptions): JobRun {
     // A step `if:` would need the expression language; the jobs branch inside their scripts.
     expect(step.if, `step ${index} of ${jobId} has an if:`).toBeUndefined();
     if (step.uses !== undefined) return; // checkout and setup-node: the workspace and node are ready
-    const files = { output: join(home, `output-${index}`), summary: join(home, `summary-${index}`) };
-    writeFileSync(files.output, '');
-    writeFileSync(files.summary, '');
-    const script = join(runnerTemp, `step-${index}.sh`);
-    writeFileSync(script, step.run ?? '');
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
-      cwd: workspace,
-      env: {
-        ...base,
-        ...evaluated(release.env),
-        ...evaluated(job.env),
-        ...evaluated(step.env),
-        GITHUB_OUTPUT: files.output,
-        GITHUB_STEP_SUMMARY: files.summary,
-      },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const result = runBashStep(
+      step,
+      { ...base, ...evaluated(release.env), ...evaluated(job.env), ...evaluated(step.env) },
+      runnerTemp,
+      { cwd: workspace, timeoutMs: 20_000 },
+    );
     log += result.stdout + result.stderr;
-    summary += readFileSync(files.summary, 'utf8');
-    if (step.id !== undefined) {
-      context.steps[step.id] = { outputs: parseFileCommands(readFileSync(files.output, 'utf8')) };
-    }
-    if (result.status !== 0) {
-      code = result.status ?? 1;
+    summary += result.summary;
+    if (step.id !== undefined) context.steps[step.id] = { outputs: result.outputs };
+    if (result.code !== 0) {
+      code = result.code ?? 1;
       failedStep = step.name ?? step.run;
     }
   });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { repoRoot } from '../harness/local-runner.mjs';
+import { parseFileCommands, repoRoot } from '../harness/local-runner.mjs';
 
 export interface Step {
   id?: string;
@@ -99,41 +99,60 @@ export interface BashStepResult {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** GITHUB_OUTPUT as written, and parsed into name → value. */
+  /** GITHUB_OUTPUT as written, and parsed as the runner reads file commands (heredocs too). */
   rawOutput: string;
   outputs: Record<string, string>;
+  /** What the step appended to GITHUB_STEP_SUMMARY. */
+  summary: string;
+}
+
+export interface BashStepOptions {
+  /** The step's working directory (default: the temporary folder of the step). */
+  cwd?: string;
+  /** Default 10 s. */
+  timeoutMs?: number;
 }
 
 /**
  * Runs a `run:` step as the runner runs a `shell: bash` step: the script in a file, with
- * `bash --noprofile --norc -eo pipefail`, a fresh GITHUB_OUTPUT, in exactly the environment given
- * (plus PATH and HOME when it has none).
+ * `bash --noprofile --norc -eo pipefail`, a fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, in
+ * exactly the environment given (plus PATH and HOME when it has none).
  */
-export function runBashStep(step: Step, env: Record<string, string>, workDir: string): BashStepResult {
+export function runBashStep(
+  step: Pick<Step, 'run'>,
+  env: Record<string, string>,
+  workDir: string,
+  options: BashStepOptions = {},
+): BashStepResult {
   const dir = mkdtempSync(join(workDir, 'step-'));
   try {
     const script = join(dir, 'script.sh');
     const outputFile = join(dir, 'output');
+    const summaryFile = join(dir, 'summary');
     writeFileSync(script, step.run ?? '');
     writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
     const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      cwd: options.cwd ?? dir,
       encoding: 'utf8',
-      timeout: 10_000,
+      timeout: options.timeoutMs ?? 10_000,
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',
         HOME: dir,
         ...env,
         GITHUB_OUTPUT: outputFile,
+        GITHUB_STEP_SUMMARY: summaryFile,
       },
     });
     const rawOutput = readFileSync(outputFile, 'utf8');
-    const outputs = Object.fromEntries(
-      rawOutput
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr, rawOutput, outputs };
+    return {
+      code: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      rawOutput,
+      outputs: parseFileCommands(rawOutput),
+      summary: readFileSync(summaryFile, 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
