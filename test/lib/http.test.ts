@@ -1,14 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY, httpGet, parseRetryAfter, RequestError } from '../../src/lib/http.js';
+import { selfSignedCertificate, type SelfSigned } from '../helpers/servers.js';
 
 const MIB = 1024 * 1024;
 
@@ -196,48 +193,22 @@ describe('httpGet', () => {
 });
 
 describe('httpGet over TLS', () => {
-  let dir = '';
+  let tls: SelfSigned;
   let server: https.Server;
   let tlsHits = 0;
   let port = 0;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'http-test-'));
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-days',
-        '1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
-    server = https.createServer(
-      { key: readFileSync(key), cert: readFileSync(cert) },
-      (_request, response) => {
-        tlsHits += 1;
-        response.end('secret health');
-      },
-    );
+    tls = selfSignedCertificate();
+    server = https.createServer({ key: tls.key, cert: tls.cert }, (_request, response) => {
+      tlsHits += 1;
+      response.end('secret health');
+    });
     port = await listen(server);
   });
   afterAll(async () => {
     await close(server);
-    rmSync(dir, { recursive: true, force: true });
+    tls.dispose();
   });
 
   // Trusting the certificate needs NODE_EXTRA_CA_CERTS at process start: the runner-level
