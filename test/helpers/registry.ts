@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, run as runTool } from './process.js';
+import { listenLocally } from './servers.js';
 
 /** The folder of the CLI stand-ins (docker, gcloud, terraform, cloud-sql-proxy): put it first on PATH. */
 export const STANDINS_BIN = join(import.meta.dirname, '..', 'standins', 'bin');
@@ -278,22 +279,8 @@ async function startTokenServer(
       });
     });
   });
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    realm: `http://127.0.0.1:${port}/token`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { port, stop } = await listenLocally(server);
+  return { realm: `http://127.0.0.1:${port}/token`, requests, close: stop };
 }
 
 /**
@@ -688,13 +675,7 @@ export async function startFlakyProxy(
     });
     req.pipe(forward);
   });
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
+  const { port, stop } = await listenLocally(server);
   return {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
@@ -703,11 +684,7 @@ export async function startFlakyProxy(
     get failures() {
       return failures;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    stop,
   };
 }
 
@@ -722,17 +699,13 @@ export interface SilentServer {
 
 /** Accepts TCP connections and never answers: a registry that hangs. */
 export async function startSilentServer(): Promise<SilentServer> {
-  const sockets = new Set<net.Socket>();
   let connections = 0;
   const server = net.createServer((socket) => {
     connections++;
-    sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
     socket.resume(); // read and drop whatever the client sends
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
+  const { port, stop } = await listenLocally(server);
   return {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
@@ -740,11 +713,7 @@ export async function startSilentServer(): Promise<SilentServer> {
     get connections() {
       return connections;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    stop,
   };
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,36 +16,41 @@ export interface TestServer {
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, index: number) => void;
 
-function track(server: http.Server, handler: Handler, protocol: 'http' | 'https'): Promise<TestServer> {
-  const sockets = new Set<Socket>();
+export interface LocalListener {
+  port: number;
+  /** Destroys the open connections (keep-alive ones too, which would hold close()), then closes. */
+  stop: () => Promise<void>;
+}
+
+/** Listens on 127.0.0.1 on a free port, keeping track of connections so that stop() never hangs. */
+export async function listenLocally(server: net.Server): Promise<LocalListener> {
+  const sockets = new Set<net.Socket>();
+  const keep = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  server.on('connection', keep);
+  server.on('secureConnection', keep);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function track(server: http.Server, handler: Handler, protocol: 'http' | 'https'): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('secureConnection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     handler(req, res, requests.length - 1);
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `${protocol}://127.0.0.1:${port}`,
-        port,
-        requests,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const socket of sockets) socket.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  const { port, stop } = await listenLocally(server);
+  return { url: `${protocol}://127.0.0.1:${port}`, port, requests, close: stop };
 }
 
 /** A real HTTP server on 127.0.0.1 with a free port. */
