@@ -40,7 +40,7 @@ import {
   type ContainersEnv,
   type TestRegistry,
 } from '../test/helpers/registry.js';
-import { loadWorkflow, runBashStep, substituteExpressions } from '../test/workflows/load.js';
+import { evaluateStepEnv, loadWorkflow, runBashStep } from '../test/workflows/load.js';
 
 export const EXAMPLE = 'examples/fastapi-service';
 const PYTHON = '/usr/bin/python3';
@@ -119,25 +119,18 @@ function runConfig(ctx: Context): { ok: boolean; outputs: Record<string, string>
     'on-stale': 'fail',
     'actions-ref': '',
   };
-  const resolve = (expression: string): string => {
-    const input = /^inputs\.([\w-]+)$/.exec(expression)?.[1];
-    if (input !== undefined && input in inputs) return inputs[input] ?? '';
-    if (expression === 'vars.ALLOW_DEV_AUTH_BYPASS') return ctx.bypassVariable;
-    if (expression === 'toJSON(job)') {
-      return JSON.stringify({
-        status: 'success',
-        workflow_repository: 'example-org/cloud-run-deploy-actions',
-        workflow_sha: ctx.sha,
-      });
-    }
-    throw new Error(`the rehearsal cannot evaluate \${{ ${expression} }} of the config job`);
-  };
   const outputs: Record<string, string> = {};
   const lines: string[] = [];
   for (const step of job?.steps ?? []) {
-    const env = Object.fromEntries(
-      Object.entries(step.env ?? {}).map(([name, value]) => [name, substituteExpressions(value, resolve)]),
-    );
+    const env = evaluateStepEnv(step, {
+      inputs,
+      vars: { ALLOW_DEV_AUTH_BYPASS: ctx.bypassVariable },
+      job: {
+        status: 'success',
+        workflow_repository: 'example-org/cloud-run-deploy-actions',
+        workflow_sha: ctx.sha,
+      },
+    });
     const run = runBashStep(
       step,
       { ...env, GITHUB_REF: `refs/heads/${branch}`, GITHUB_SHA: ctx.sha },

@@ -6,14 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  loadWorkflow,
-  runBashStep,
-  stepOf,
-  substituteExpressions,
-  type BashStepResult,
-  type Step,
-} from './load.js';
+import { evaluateStepEnv, loadWorkflow, runBashStep, stepOf, type BashStepResult } from './load.js';
 
 const pipeline = loadWorkflow('pipeline.yml');
 const config = pipeline.jobs['config'];
@@ -38,26 +31,6 @@ const defaultInputs: Record<string, string> = {
   'actions-ref': '',
 };
 
-/** Evaluates the env: of a step; any expression this table does not know fails the test. */
-function evaluateEnv(step: Step, context: Context): Record<string, string> {
-  const inputs = { ...defaultInputs, ...context.inputs };
-  const job = context.job ?? { status: 'success' };
-  const resolve = (expression: string): string => {
-    let match: RegExpExecArray | null;
-    if ((match = /^inputs\.([\w-]+)$/.exec(expression))) {
-      const value = inputs[match[1] ?? ''];
-      if (value === undefined) throw new Error(`the test gives no value for ${expression}`);
-      return value;
-    }
-    if ((match = /^vars\.(\w+)$/.exec(expression))) return context.vars?.[match[1] ?? ''] ?? '';
-    if (expression === 'toJSON(job)') return JSON.stringify(job, null, 2);
-    throw new Error(`config-scripts.test.ts does not know the expression \${{ ${expression} }}`);
-  };
-  return Object.fromEntries(
-    Object.entries(step.env ?? {}).map(([name, value]) => [name, substituteExpressions(value, resolve)]),
-  );
-}
-
 function runStep(idOrName: string, context: Context = {}): BashStepResult {
   const step = stepOf(config as NonNullable<typeof config>, idOrName);
   return runBashStep(
@@ -66,7 +39,11 @@ function runStep(idOrName: string, context: Context = {}): BashStepResult {
       GITHUB_ACTIONS: 'true',
       GITHUB_REF: context.ref ?? 'refs/heads/dev',
       GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-      ...evaluateEnv(step, context),
+      ...evaluateStepEnv(step, {
+        inputs: { ...defaultInputs, ...context.inputs },
+        vars: context.vars ?? {},
+        job: context.job,
+      }),
     },
     work,
   );

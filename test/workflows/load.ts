@@ -95,6 +95,36 @@ export function substituteExpressions(value: string, resolve: (expression: strin
   return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_m, expression: string) => resolve(expression));
 }
 
+/** What the config job's `env:` expressions read: inputs, repository variables, the job context. */
+export interface ConfigContext {
+  inputs: Record<string, string>;
+  /** Repository variables; a missing one evaluates to '' as on GitHub. */
+  vars?: Record<string, string>;
+  job?: unknown;
+}
+
+/**
+ * A step's `env:` with its `inputs.*`, `vars.*` and `toJSON(job)` expressions evaluated, the
+ * ones the config job uses. An input the context does not give, or any other expression,
+ * throws: a change to the workflow cannot run unevaluated.
+ */
+export function evaluateStepEnv(step: Pick<Step, 'env'>, context: ConfigContext): Record<string, string> {
+  const resolve = (expression: string): string => {
+    let match: RegExpExecArray | null;
+    if ((match = /^inputs\.([\w-]+)$/.exec(expression))) {
+      const value = context.inputs[match[1] ?? ''];
+      if (value === undefined) throw new Error(`no value is given for \${{ ${expression} }}`);
+      return value;
+    }
+    if ((match = /^vars\.(\w+)$/.exec(expression))) return context.vars?.[match[1] ?? ''] ?? '';
+    if (expression === 'toJSON(job)') return JSON.stringify(context.job ?? { status: 'success' }, null, 2);
+    throw new Error(`the expression \${{ ${expression} }} cannot be evaluated here`);
+  };
+  return Object.fromEntries(
+    Object.entries(step.env ?? {}).map(([name, value]) => [name, substituteExpressions(value, resolve)]),
+  );
+}
+
 export interface BashStepResult {
   code: number | null;
   stdout: string;
