@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcessGroup } from '../src/lib/exec.js';
 import { repoRoot, runAction, type RunResult } from '../test/harness/local-runner.mjs';
 import {
   platformPlan,
@@ -308,30 +309,8 @@ function startService(env: Record<string, string>, port: number): ChildProcess {
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          resolve();
-          return;
-        }
-        child.once('exit', () => {
-          resolve();
-        });
-        try {
-          process.kill(-(child.pid ?? 0), 'SIGTERM');
-        } catch {
-          resolve();
-        }
-        setTimeout(() => {
-          try {
-            process.kill(-(child.pid ?? 0), 'SIGKILL');
-          } catch {
-            // gone already
-          }
-        }, 3_000).unref();
-      }),
-  );
+  // uvicorn and anything it started: SIGTERM to the group, SIGKILL after 3 s.
+  cleanups.push(() => stopProcessGroup(child, 3_000));
   child.once('exit', (code) => {
     if (code !== 0 && code !== null) {
       console.log(`uvicorn exited with ${code}:\n${log.trim().split('\n').slice(-15).join('\n')}`);
