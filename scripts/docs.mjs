@@ -30,26 +30,36 @@ function code(text) {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** @param {ActionSpec} spec */
-function inputsTable(spec) {
-  const inputs = Object.entries(spec.inputs ?? {});
-  if (inputs.length === 0) return 'This action has no inputs.';
-  const rows = inputs.map(([name, input]) => {
+/** A Markdown table; prettier aligns it. @param {string[]} header @param {string[][]} rows */
+const table = (header, rows) =>
+  [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+
+/**
+ * @typedef {{ description?: string, required?: boolean, default?: unknown, type?: string }} InputSpec
+ * @param {Record<string, InputSpec>} inputs
+ * @param {{ withType?: boolean }} [options] a Type column (workflow inputs are typed)
+ */
+function inputsTable(inputs, { withType = false } = {}) {
+  const rows = Object.entries(inputs).map(([name, input]) => {
     // YAML may give a number or a boolean (`default: 5432`); the runner passes its text.
     const fallback = input.default === undefined ? '' : String(input.default);
-    const required = input.required === true ? 'yes' : 'no';
-    return `| ${code(name)} | ${required} | ${fallback === '' ? '' : cell(code(fallback))} | ${cell(input.description)} |`;
+    return [
+      code(name),
+      ...(withType ? [input.type ?? ''] : []),
+      input.required === true ? 'yes' : 'no',
+      fallback === '' ? '' : cell(code(fallback)),
+      cell(input.description),
+    ];
   });
-  return ['| Name | Required | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return table(['Name', ...(withType ? ['Type'] : []), 'Required', 'Default', 'Description'], rows);
 }
 
-/** @param {ActionSpec} spec */
-function outputsTable(spec) {
-  const outputs = Object.entries(spec.outputs ?? {});
-  if (outputs.length === 0) return 'This action has no outputs.';
-  const rows = outputs.map(([name, output]) => `| ${code(name)} | ${cell(output.description)} |`);
-  return ['| Name | Description |', '| --- | --- |', ...rows].join('\n');
-}
+/** @param {Record<string, { description?: string }>} outputs */
+const outputsTable = (outputs) =>
+  table(
+    ['Name', 'Description'],
+    Object.entries(outputs).map(([name, output]) => [code(name), cell(output.description)]),
+  );
 
 /** @param {ActionSpec & { name?: string, description?: string }} spec */
 function newReadme(spec) {
@@ -97,8 +107,16 @@ function replaceSection(text, name, body, file) {
 async function expectedReadme(stage, file) {
   const spec = readActionYml(stage);
   const current = existsSync(file) ? readFileSync(file, 'utf8') : newReadme(spec);
-  let text = replaceSection(current, 'inputs', inputsTable(spec), file);
-  text = replaceSection(text, 'outputs', outputsTable(spec), file);
+  const inputs =
+    Object.keys(spec.inputs ?? {}).length === 0
+      ? 'This action has no inputs.'
+      : inputsTable(spec.inputs ?? {});
+  const outputs =
+    Object.keys(spec.outputs ?? {}).length === 0
+      ? 'This action has no outputs.'
+      : outputsTable(spec.outputs ?? {});
+  let text = replaceSection(current, 'inputs', inputs, file);
+  text = replaceSection(text, 'outputs', outputs, file);
   const options = await prettier.resolveConfig(file);
   return prettier.format(text, { ...options, filepath: file });
 }
@@ -113,31 +131,26 @@ async function expectedWorkflowsDoc(file) {
   /** @type {{ on: { workflow_call: { inputs: Record<string, { description?: string, type: string, required?: boolean, default?: unknown }>, secrets: Record<string, { description?: string, required?: boolean }>, outputs: Record<string, { description?: string }> } } }} */
   const prod = parse(readFileSync(join(repoRoot, '.github', 'workflows', 'deploy-prod.yml'), 'utf8'));
   const call = prod.on.workflow_call;
-  const inputs = [
-    '| Name | Type | Required | Default | Description |',
-    '| --- | --- | --- | --- | --- |',
-    ...Object.entries(call.inputs).map(([name, input]) => {
-      const fallback = input.default === undefined ? '' : String(input.default);
-      const description =
-        name === 'custom-domain' ? `(deploy-prod only) ${input.description ?? ''}` : input.description;
-      return `| ${code(name)} | ${input.type} | ${input.required === true ? 'yes' : 'no'} | ${fallback === '' ? '' : cell(code(fallback))} | ${cell(description)} |`;
-    }),
-  ].join('\n');
-  const secrets = [
-    '| Name | Required | Description |',
-    '| --- | --- | --- |',
-    ...Object.entries(call.secrets).map(
-      ([name, secret]) =>
-        `| ${code(name)} | ${secret.required === true ? 'yes' : 'no'} | ${cell(secret.description)} |`,
+  const inputs = inputsTable(
+    Object.fromEntries(
+      Object.entries(call.inputs).map(([name, input]) => [
+        name,
+        name === 'custom-domain'
+          ? { ...input, description: `(deploy-prod only) ${input.description ?? ''}` }
+          : input,
+      ]),
     ),
-  ].join('\n');
-  const outputs = [
-    '| Name | Description |',
-    '| --- | --- |',
-    ...Object.entries(call.outputs).map(
-      ([name, output]) => `| ${code(name)} | ${cell(output.description)} |`,
-    ),
-  ].join('\n');
+    { withType: true },
+  );
+  const secrets = table(
+    ['Name', 'Required', 'Description'],
+    Object.entries(call.secrets).map(([name, secret]) => [
+      code(name),
+      secret.required === true ? 'yes' : 'no',
+      cell(secret.description),
+    ]),
+  );
+  const outputs = outputsTable(call.outputs);
   let text = readFileSync(file, 'utf8');
   text = replaceSection(text, 'workflow-inputs', inputs, file);
   text = replaceSection(text, 'workflow-secrets', secrets, file);
