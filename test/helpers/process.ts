@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 
 export interface RunResult {
@@ -40,4 +41,29 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Whether a process exists and has not yet exited (a zombie waiting to be reaped counts as gone). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves once the process has exited; throws if it still runs after `timeoutMs`. A killed
+ * grandchild is not ours to wait for: SIGKILL is delivered at once, but it may close its pipes
+ * (which is what ended the tool) a moment before it stops running.
+ */
+export async function waitUntilGone(pid: number, timeoutMs = 2_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (isRunning(pid)) {
+    if (performance.now() > deadline)
+      throw new Error(`pid ${pid} still runs ${timeoutMs} ms after it was stopped`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

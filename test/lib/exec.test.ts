@@ -13,6 +13,7 @@ import {
   type ToolResult,
 } from '../../src/lib/exec.js';
 import { registerSecret } from '../../src/lib/secrets.js';
+import { waitUntilGone } from '../helpers/process.js';
 
 const NODE = process.execPath;
 
@@ -39,20 +40,6 @@ afterEach(async () => {
  * Alive and not a zombie: killed orphans are reparented to PID 1, which on some machines
  * (containers, micro-VMs) never reaps them, and `kill(pid, 0)` succeeds on a zombie.
  */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -296,7 +283,7 @@ describe('runTool', () => {
     expect(error.message).toMatch(/^bash -c ".*" did not finish within 500ms and was stopped$/);
     expect(elapsed).toBeGreaterThanOrEqual(450);
     expect(elapsed).toBeLessThan(4_000);
-    for (const pid of pids) expect(isAlive(pid), `pid ${pid} is alive`).toBe(false);
+    await Promise.all(pids.map((pid) => waitUntilGone(pid)));
   });
 
   it('stops a background child that outlived the tool and holds its output open', async () => {
@@ -307,7 +294,7 @@ describe('runTool', () => {
     const pid = Number(error.result?.stdout.trim());
     expect(error.message).toBe('bash -c "sleep 30 & echo $!" did not finish within 500ms and was stopped');
     expect(elapsed).toBeLessThan(4_000);
-    expect(isAlive(pid)).toBe(false);
+    await waitUntilGone(pid);
   });
 
   it('kills a child that ignores SIGTERM once the tool itself has exited', async () => {
@@ -322,7 +309,7 @@ describe('runTool', () => {
     expect(error.message).toMatch(/ did not finish within 2\.5s and was stopped$/);
     // The 5 s grace is not waited for: the leader exits at SIGTERM, its child is killed at once.
     expect(performance.now() - started).toBeLessThan(6_500);
-    expect(isAlive(pid)).toBe(false);
+    await waitUntilGone(pid);
   });
 });
 

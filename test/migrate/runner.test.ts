@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../harness/local-runner.mjs';
 import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { freePort } from '../helpers/process.js';
+import { freePort, isRunning } from '../helpers/process.js';
 import { startServer } from '../helpers/servers.js';
 
 const INSTANCE = 'acme-dev:europe-west1:main';
@@ -30,9 +30,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   await db.query('DROP TABLE IF EXISTS customers, invoices, audit_log, alembic_version CASCADE');
 });
-
-const alive = (pid: number): boolean =>
-  existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 function proxyStarts(log: string): { pid: number; argv: string[] }[] {
   if (!existsSync(log)) return [];
@@ -109,7 +106,7 @@ describe('migrate bundle: Alembic through the proxy', () => {
       expect.stringMatching(/^\d+$/) as string,
       INSTANCE,
     ]);
-    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(isRunning(starts[0]!.pid)).toBe(false);
     expect(result.log).toContain('Running upgrade 3a1b2c3d4e5f -> 9f2c4d5e6a7b');
   });
 
@@ -119,7 +116,7 @@ describe('migrate bundle: Alembic through the proxy', () => {
     expect(result.code, result.log).toBe(0);
     expect(result.outputs).toEqual({ 'revision-before': '9f2c4d5e6a7b', 'revision-after': '9f2c4d5e6a7b' });
     expect(result.summary).toContain('### ✅ migrate: already at head (9f2c…)');
-    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(isRunning(starts[0]!.pid)).toBe(false);
   });
 
   it('fails on a failing migration: non-zero exit, nothing after it applied, proxy stopped', async () => {
@@ -134,7 +131,7 @@ describe('migrate bundle: Alembic through the proxy', () => {
       ),
     ).toBe('t');
     expect(result.outputs).toEqual({});
-    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(isRunning(starts[0]!.pid)).toBe(false);
   });
 
   it('waits for a slow proxy by polling its readiness', async () => {
@@ -152,7 +149,7 @@ describe('migrate bundle: the proxy fails', () => {
     expect(result.log).toContain("The proxy's last log lines:");
     expect(result.log).toMatch(/failed to get instance metadata/);
     expect(result.durationMs).toBeLessThan(15_000);
-    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(isRunning(starts[0]!.pid)).toBe(false);
   });
 
   it('exits at start: fails at once with its stderr', async () => {
@@ -162,7 +159,7 @@ describe('migrate bundle: the proxy fails', () => {
       /the Cloud SQL Auth Proxy exited \(code 1\) before it was ready:\n.*could not find default credentials/s,
     );
     expect(result.durationMs).toBeLessThan(10_000);
-    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(isRunning(starts[0]!.pid)).toBe(false);
   });
 
   it('port taken: fails before starting the proxy, naming the input', async () => {
@@ -188,7 +185,7 @@ describe('migrate bundle: the proxy fails', () => {
     expect(result.state['proxy-pid']).toBe(String(starts[0]?.pid));
     expect(result.post?.code).toBe(0);
     expect(result.log).toContain(`stopping the Cloud SQL Auth Proxy left running (pid ${starts[0]?.pid})`);
-    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(isRunning(starts[0]!.pid)).toBe(false);
   });
 
   it('a cancelled run stops the command and the proxy', async () => {
@@ -198,7 +195,7 @@ describe('migrate bundle: the proxy fails', () => {
     });
     expect(result.code).toBe(1);
     expect(result.log).toContain('migrate: cancelled (SIGINT)');
-    expect(alive(starts[0]!.pid)).toBe(false);
+    expect(isRunning(starts[0]!.pid)).toBe(false);
     expect(result.durationMs).toBeLessThan(15_000);
   });
 });

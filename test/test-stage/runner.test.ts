@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../harness/local-runner.mjs';
+import { waitUntilGone } from '../helpers/process.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -79,8 +80,7 @@ describe('test bundle: the commands', () => {
     expect(result.log).toContain('::group::test: stopped at the 1s deadline');
     expect(result.durationMs).toBeLessThan(10_000);
     const child = Number(readFileSync(join(dir, 'child.pid'), 'utf8'));
-    const alive = existsSync(`/proc/${child}`) && !/\) Z /.test(readFileSync(`/proc/${child}/stat`, 'utf8'));
-    expect(alive).toBe(false);
+    await waitUntilGone(child);
   });
 
   it('runs one after another with parallel: false, streaming each', async () => {
