@@ -62,8 +62,9 @@ export function isRunning(pid: number): boolean {
 export async function waitUntilGone(pid: number, timeoutMs = 2_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (isRunning(pid)) {
-    if (performance.now() > deadline)
+    if (performance.now() > deadline) {
       throw new Error(`pid ${pid} still runs ${timeoutMs} ms after it was stopped`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
