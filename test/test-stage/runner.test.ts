@@ -24,6 +24,10 @@ async function testStage(inputs: Record<string, string>, cwd: string, timeoutMs 
   return result;
 }
 
+/** A shell loop that waits (10 s at most) for a file another command creates, then fails if it is missing. */
+const awaitFile = (file: string) =>
+  `for _ in $(seq 200); do [ -e ${file} ] && break; sleep 0.05; done; [ -e ${file} ]`;
+
 /** The log groups in the order printed, with their first line of content. */
 const groups = (log: string) => [...log.matchAll(/^::group::(\w[\w-]*):/gm)].map((match) => match[1]);
 
@@ -32,8 +36,11 @@ describe('test bundle: the commands', () => {
     const dir = workspace();
     const result = await testStage(
       {
-        lint: 'sleep 0.6; echo lint-out; echo lint-err >&2',
-        typecheck: 'sleep 0.3; echo typecheck-out',
+        // lint and typecheck meet: each goes on only once the other has started, which only
+        // running at once allows (run one after the other, lint fails after 10 s). lint then
+        // finishes last, yet its group is printed first.
+        lint: `touch lint.started; ${awaitFile('typecheck.started')}; sleep 0.3; echo lint-out; echo lint-err >&2`,
+        typecheck: `touch typecheck.started; ${awaitFile('lint.started')}; echo typecheck-out`,
         test: 'echo test-out',
       },
       dir,
@@ -41,13 +48,11 @@ describe('test bundle: the commands', () => {
     expect(result.code, result.log).toBe(0);
     expect(groups(result.log)).toEqual(['lint', 'typecheck', 'test']);
     expect(result.log).toMatch(
-      /::group::lint: passed in [\d.]+m?s — sleep 0\.6; echo lint-out; echo lint-err >&2\nlint-out\nlint-err\n::endgroup::/,
+      /::group::lint: passed in [\d.]+m?s — touch lint\.started; .*\nlint-out\nlint-err\n::endgroup::/,
     );
     expect(result.outputs).toEqual({ failed: '' });
     expect(result.summary).toContain('### ✅ test: 3 checks passed');
     expect(result.summary).toMatch(/\| lint \| ✅ passed in [\d.]+m?s \|/);
-    // In parallel: well under the 0.9 s the sleeps add up to, plus start-up.
-    expect(result.durationMs).toBeLessThan(3_000);
   });
 
   it('runs every check to the end when one fails, and names the failed one', async () => {
