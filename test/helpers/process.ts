@@ -43,7 +43,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether a process exists and has not yet exited (a zombie waiting to be reaped counts as gone). */
+/**
+ * Whether a process exists and has not yet exited. A zombie counts as gone: killed orphans are
+ * reparented to PID 1, which on some machines (containers, micro-VMs) never reaps them, and
+ * `kill(pid, 0)` succeeds on a zombie.
+ */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -54,17 +58,22 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** Polls every 20 ms until the predicate holds; throws naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
  * Resolves once the process has exited; throws if it still runs after `timeoutMs`. A killed
  * grandchild is not ours to wait for: SIGKILL is delivered at once, but it may close its pipes
  * (which is what ended the tool) a moment before it stops running.
  */
-export async function waitUntilGone(pid: number, timeoutMs = 2_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (isRunning(pid)) {
-    if (performance.now() > deadline) {
-      throw new Error(`pid ${pid} still runs ${timeoutMs} ms after it was stopped`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+export function waitUntilGone(pid: number, timeoutMs = 2_000): Promise<void> {
+  return waitFor(`pid ${pid} to stop`, () => !isRunning(pid), timeoutMs);
 }

@@ -13,7 +13,7 @@ import {
   type ToolResult,
 } from '../../src/lib/exec.js';
 import { registerSecret } from '../../src/lib/secrets.js';
-import { waitUntilGone } from '../helpers/process.js';
+import { waitFor, waitUntilGone } from '../helpers/process.js';
 
 const NODE = process.execPath;
 
@@ -35,18 +35,6 @@ afterEach(async () => {
   await stopAllTools('failure');
   await waitFor('every tool to be released', () => liveToolCount() === 0);
 });
-
-/**
- * Alive and not a zombie: killed orphans are reparented to PID 1, which on some machines
- * (containers, micro-VMs) never reaps them, and `kill(pid, 0)` succeeds on a zombie.
- */
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function toolErrorOf(promise: Promise<unknown>): Promise<ToolError> {
   const error: unknown = await promise.then(
