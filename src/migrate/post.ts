@@ -4,14 +4,26 @@ import { STAGE, State } from './constants.js';
 
 const GRACE_MS = 5_000;
 
-const alive = (pid: number): boolean => {
+/**
+ * Whether the process still runs. An exited process nobody has reaped yet (a zombie) has
+ * stopped: in a container job the proxy's new parent, the container's PID 1, may never reap it,
+ * and waiting for `kill(pid, 0)` to fail would wait out the whole grace.
+ */
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
-};
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    // Gone in between on Linux; no /proc at all (macOS): the signal's answer stands.
+    return !existsSync('/proc');
+  }
+  return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+}
 
 /**
  * The `post:` step: when the main step died before stopping the proxy (a crash, a runner

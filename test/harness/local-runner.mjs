@@ -146,6 +146,70 @@ const readIfAny = (file) => {
  * @returns {Promise<RunResult>}
  */
 export async function runAction(options) {
+  const { actionDir, spec, env, paths, home, runnerTemp, workspace } = prepareRun(options);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const main = await runNode(join(actionDir, spec.runs.main), env, workspace, timeoutMs, options.cancel);
+  const state = parseFileCommands(readIfAny(/** @type {string} */ (paths.state)));
+  /** @type {StepResult | undefined} */
+  let post;
+  if (spec.runs.post !== undefined && options.post !== false) {
+    post = await runNode(join(actionDir, spec.runs.post), withState(env, state), workspace, timeoutMs);
+  }
+  const result = {
+    ...main,
+    outputs: parseFileCommands(readIfAny(/** @type {string} */ (paths.output))),
+    state,
+    exported: parseFileCommands(readIfAny(/** @type {string} */ (paths.env))),
+    summary: readIfAny(/** @type {string} */ (paths.summary)),
+    rawLog: main.stdout + main.stderr + (post ? post.stdout + post.stderr : ''),
+    log: decodeCommands(main.stdout + main.stderr + (post ? post.stdout + post.stderr : '')),
+    ...(post ? { post } : {}),
+    runnerTemp,
+    workspace,
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+  if (options.secrets) assertNoLeaks(result, options.secrets);
+  return result;
+}
+
+/**
+ * Starts only the action's `post:` step, with the state a main step saved (one that died before
+ * it could clean up, say), as the runner would.
+ * @param {RunOptions & { state: Record<string, string> }} options
+ * @returns {Promise<StepResult & { log: string }>}
+ */
+export async function runPostStep(options) {
+  const { actionDir, spec, env, home, workspace } = prepareRun(options);
+  if (spec.runs.post === undefined) throw new Error(`actions/${options.stage} has no post: step`);
+  try {
+    const post = await runNode(
+      join(actionDir, spec.runs.post),
+      withState(env, options.state),
+      workspace,
+      options.timeoutMs ?? 60_000,
+      options.cancel,
+    );
+    return { ...post, log: decodeCommands(post.stdout + post.stderr) };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {Record<string, string>} state
+ */
+const withState = (env, state) => ({
+  ...env,
+  ...Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value])),
+});
+
+/**
+ * The runner's side of a step: the action's metadata, its folders and file-command files, and
+ * the environment (runner variables, inputs with their defaults, the test's own variables).
+ * @param {RunOptions} options
+ */
+function prepareRun(options) {
   const actionDir = options.actionDir ?? join(repoRoot, 'actions', options.stage);
   const spec = readActionYml(options.stage, actionDir);
   for (const name of Object.keys(options.inputs ?? {})) {
@@ -206,32 +270,7 @@ export async function runAction(options) {
     else env[name] = value;
   }
 
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const main = await runNode(join(actionDir, spec.runs.main), env, workspace, timeoutMs, options.cancel);
-  const state = parseFileCommands(readIfAny(/** @type {string} */ (paths.state)));
-  /** @type {StepResult | undefined} */
-  let post;
-  if (spec.runs.post !== undefined && options.post !== false) {
-    /** @type {NodeJS.ProcessEnv} */
-    const postEnv = { ...env };
-    for (const [key, value] of Object.entries(state)) postEnv[`STATE_${key}`] = value;
-    post = await runNode(join(actionDir, spec.runs.post), postEnv, workspace, timeoutMs);
-  }
-  const result = {
-    ...main,
-    outputs: parseFileCommands(readIfAny(/** @type {string} */ (paths.output))),
-    state,
-    exported: parseFileCommands(readIfAny(/** @type {string} */ (paths.env))),
-    summary: readIfAny(/** @type {string} */ (paths.summary)),
-    rawLog: main.stdout + main.stderr + (post ? post.stdout + post.stderr : ''),
-    log: decodeCommands(main.stdout + main.stderr + (post ? post.stdout + post.stderr : '')),
-    ...(post ? { post } : {}),
-    runnerTemp,
-    workspace,
-    cleanup: () => rmSync(home, { recursive: true, force: true }),
-  };
-  if (options.secrets) assertNoLeaks(result, options.secrets);
-  return result;
+  return { actionDir, spec, env, paths, home, runnerTemp, workspace };
 }
 
 /**

@@ -1,15 +1,16 @@
 // actions/migrate as the runner runs it: the bundle (main and post:) started as a process, a real
 // PostgreSQL cluster, real Alembic (Debian's python3-alembic) and the proxy stand-in, which
 // forwards TCP to that PostgreSQL.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../harness/local-runner.mjs';
+import { repoRoot, runAction, runPostStep } from '../harness/local-runner.mjs';
 import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { freePort, isRunning } from '../helpers/process.js';
+import { freePort, isRunning, waitFor } from '../helpers/process.js';
 import { startServer } from '../helpers/servers.js';
 
 const INSTANCE = 'acme-dev:europe-west1:main';
@@ -186,6 +187,41 @@ describe('migrate bundle: the proxy fails', () => {
     expect(result.post?.code).toBe(0);
     expect(result.log).toContain(`stopping the Cloud SQL Auth Proxy left running (pid ${starts[0]?.pid})`);
     expect(isRunning(starts[0]!.pid)).toBe(false);
+  });
+
+  it('the post: step does not wait out its grace for a proxy that exited but is never reaped', async () => {
+    // As in a container job: the orphaned proxy's new parent (the container's PID 1) never
+    // reaps it. Here a Python parent that never waits plays that part; the "proxy" is a Node
+    // process carrying the proxy's name, in its own process group, that exits on SIGTERM.
+    const parent = spawn(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import subprocess, sys, time\n' +
+          'p = subprocess.Popen(sys.argv[1:], start_new_session=True)\n' +
+          'print(p.pid, flush=True)\n' +
+          'time.sleep(60)',
+        process.execPath,
+        '-e',
+        'setInterval(() => {}, 1000)',
+        'cloud-sql-proxy',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(() => parent.kill('SIGKILL'));
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', resolve)));
+    await waitFor('the stand-in proxy to start', () => isRunning(pid));
+
+    const post = await runPostStep({
+      stage: 'migrate',
+      state: { 'is-post': 'true', 'proxy-pid': String(pid) },
+    });
+    expect(post.code, post.log).toBe(0);
+    expect(post.log).toContain(`stopping the Cloud SQL Auth Proxy left running (pid ${pid})`);
+    // It exited and is left a zombie: kill(pid, 0) still succeeds, yet the step did not wait.
+    expect(isRunning(pid)).toBe(false);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    expect(post.durationMs).toBeLessThan(4_000); // the grace is 5 s
   });
 
   it('a cancelled run stops the command and the proxy', async () => {

@@ -16,15 +16,28 @@ export const modules = {
 
 
 const GRACE_MS = 5_000;
-const alive = (pid) => {
+/**
+ * Whether the process still runs. An exited process nobody has reaped yet (a zombie) has
+ * stopped: in a container job the proxy's new parent, the container's PID 1, may never reap it,
+ * and waiting for `kill(pid, 0)` to fail would wait out the whole grace.
+ */
+function alive(pid) {
     try {
         process.kill(pid, 0);
-        return true;
     }
     catch {
         return false;
     }
-};
+    let stat;
+    try {
+        stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+    }
+    catch {
+        // Gone in between on Linux; no /proc at all (macOS): the signal's answer stands.
+        return !(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)('/proc');
+    }
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+}
 /**
  * The `post:` step: when the main step died before stopping the proxy (a crash, a runner
  * timeout), stop its process group: SIGTERM, then SIGKILL after a grace. Never fails the job.
