@@ -209,7 +209,9 @@ describe('migrate bundle: the proxy fails', () => {
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     cleanups.push(() => parent.kill('SIGKILL'));
-    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', resolve)));
+    const pid = Number(
+      await new Promise<string>((resolve) => parent.stdout.setEncoding('utf8').once('data', resolve)),
+    );
     await waitFor('the stand-in proxy to start', () => isRunning(pid));
 
     const post = await runPostStep({
