@@ -174,12 +174,12 @@ export async function runAction(options) {
 
 /**
  * Starts only the action's `post:` step, with the state a main step saved (one that died before
- * it could clean up, say), as the runner would.
+ * it could clean up, say), as the runner would; `secrets` are checked as for `runAction`.
  * @param {RunOptions & { state: Record<string, string> }} options
- * @returns {Promise<StepResult & { log: string }>}
+ * @returns {Promise<StepResult & { log: string, summary: string }>}
  */
 export async function runPostStep(options) {
-  const { actionDir, spec, env, home, workspace } = prepareRun(options);
+  const { actionDir, spec, env, paths, home, workspace } = prepareRun(options);
   if (spec.runs.post === undefined) throw new Error(`actions/${options.stage} has no post: step`);
   try {
     const post = await runNode(
@@ -189,7 +189,17 @@ export async function runPostStep(options) {
       options.timeoutMs ?? 60_000,
       options.cancel,
     );
-    return { ...post, log: decodeCommands(post.stdout + post.stderr) };
+    const result = {
+      ...post,
+      outputs: parseFileCommands(readIfAny(/** @type {string} */ (paths.output))),
+      state: options.state,
+      exported: parseFileCommands(readIfAny(/** @type {string} */ (paths.env))),
+      summary: readIfAny(/** @type {string} */ (paths.summary)),
+      rawLog: post.stdout + post.stderr,
+      log: decodeCommands(post.stdout + post.stderr),
+    };
+    if (options.secrets) assertNoLeaks(result, options.secrets);
+    return result;
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
