@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // Tests index into what they just built; a failed assertion already names the problem.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'testkit/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {

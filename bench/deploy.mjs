@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, runAction } from '../test/harness/local-runner.mjs';
+import { repoRoot, runAction } from '../testkit/local-runner.mjs';
 
 const standins = join(repoRoot, 'bench', 'standins');
 const stack = join(repoRoot, 'test', 'fixtures', 'deploy', 'stacks', 'service');

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, runAction } from '../test/harness/local-runner.mjs';
+import { repoRoot, runAction } from '../testkit/local-runner.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 12);

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction } from '../test/harness/local-runner.mjs';
+import { runAction } from '../testkit/local-runner.mjs';
 
 const CONTRACT = `version: 1
 imports:

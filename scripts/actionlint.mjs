@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { readActionYml, repoRoot } from '../test/harness/local-runner.mjs';
+import { readActionYml, repoRoot } from '../testkit/local-runner.mjs';
 
 // The package's ES module build calls require() and fails; its CommonJS build works.
 const require = createRequire(import.meta.url);

@@ -1,4 +1,4 @@
-// Bundles every stage that exists (src/<stage>/index.ts with an actions/<stage>/action.yml)
+// Bundles every stage that exists (src/<source folder>/index.ts with an actions/<stage>/action.yml)
 // into actions/<stage>/dist/ with ncc: minified, with a source map, as ES modules.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,10 +6,17 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 
+/**
+ * The source folder of a stage: `src/<stage>`, except the test stage's, `src/test-stage`, so
+ * that nobody reads it as tests (the action stays `actions/test`).
+ * @param {string} stage
+ */
+export const sourceFolder = (stage) => (stage === 'test' ? 'test-stage' : stage);
+
 export function stages() {
-  return readdirSync(join(root, 'src'))
-    .filter((name) => existsSync(join(root, 'src', name, 'index.ts')))
+  return readdirSync(join(root, 'actions'))
     .filter((name) => existsSync(join(root, 'actions', name, 'action.yml')))
+    .filter((name) => existsSync(join(root, 'src', sourceFolder(name), 'index.ts')))
     .sort();
 }
 
@@ -23,7 +30,7 @@ export function buildStage(stage) {
     [
       ncc,
       'build',
-      join('src', stage, 'index.ts'),
+      join('src', sourceFolder(stage), 'index.ts'),
       '-o',
       out,
       '-m',

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStage, stages } from './build.mjs';
-import { readActionYml, repoRoot } from '../test/harness/local-runner.mjs';
+import { readActionYml, repoRoot } from '../testkit/local-runner.mjs';
 
 const startDeadlineMs = 10_000;
 

@@ -4,7 +4,7 @@
 // the outputs and the job summary that GitHub would show.
 // (A later release replaces this with the whole-pipeline rehearsal.)
 import * as http from 'node:http';
-import { runAction } from '../test/harness/local-runner.mjs';
+import { runAction } from '../testkit/local-runner.mjs';
 
 const startedAt = Date.now();
 const server = http.createServer((req, res) => {

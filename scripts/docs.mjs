@@ -11,9 +11,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as prettier from 'prettier';
-import { readActionYml, repoRoot } from '../test/harness/local-runner.mjs';
+import { readActionYml, repoRoot } from '../testkit/local-runner.mjs';
 
-/** @typedef {import('../test/harness/local-runner.mjs').ActionSpec} ActionSpec */
+/** @typedef {import('../testkit/local-runner.mjs').ActionSpec} ActionSpec */
 
 /** A table cell: one line, pipes escaped so that they do not end the cell. @param {unknown} text */
 const cell = (text) =>

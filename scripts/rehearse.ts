@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopProcessGroup } from '../src/lib/exec.js';
-import { repoRoot, runAction, type RunResult } from '../test/harness/local-runner.mjs';
+import { repoRoot, runAction, type RunResult } from '../testkit/local-runner.mjs';
 import {
   platformPlan,
   referenceBypass,
@@ -29,10 +29,10 @@ import {
   writeTerraformScenario,
   type JsonObject,
   type SecretRef,
-} from '../test/deploy/fixtures.js';
-import { knativeService } from '../test/health-check/fixtures.js';
-import { startPostgres, type TestPostgres } from '../test/helpers/postgres.js';
-import { freePort } from '../test/helpers/process.js';
+} from '../testkit/deploy-scenarios.js';
+import { knativeService } from '../testkit/cloud-run-fixtures.js';
+import { startPostgres, type TestPostgres } from '../testkit/postgres.js';
+import { freePort } from '../testkit/process.js';
 import {
   containersEnv,
   httpRequest,
@@ -40,8 +40,8 @@ import {
   startRegistry,
   type ContainersEnv,
   type TestRegistry,
-} from '../test/helpers/registry.js';
-import { evaluateStepEnv, loadWorkflow, runBashStep } from '../test/workflows/load.js';
+} from '../testkit/registry.js';
+import { evaluateStepEnv, loadWorkflow, runBashStep } from '../testkit/workflows.js';
 
 export const EXAMPLE = 'examples/fastapi-service';
 const PYTHON = '/usr/bin/python3';

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readActionYml, repoRoot } from './harness/local-runner.mjs';
+import { sourceFolder } from '../scripts/build.mjs';
+import { readActionYml, repoRoot } from '../testkit/local-runner.mjs';
 
 const stages = readdirSync(join(repoRoot, 'actions')).filter((stage) =>
   existsSync(join(repoRoot, 'actions', stage, 'action.yml')),
@@ -14,7 +15,7 @@ interface StageConstants {
 
 describe.each(stages)('actions/%s/action.yml', (stage) => {
   it('declares exactly the inputs and outputs of the stage constants', async () => {
-    const constants = (await import(`../src/${stage}/constants.ts`)) as StageConstants;
+    const constants = (await import(`../src/${sourceFolder(stage)}/constants.ts`)) as StageConstants;
     const spec = readActionYml(stage);
     expect(Object.keys(spec.inputs ?? {}).sort()).toEqual(Object.values(constants.Inputs).sort());
     expect(Object.keys(spec.outputs ?? {}).sort()).toEqual(Object.values(constants.Outputs).sort());

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceFolder } from '../scripts/build.mjs';
 
 const root = join(import.meta.dirname, '..');
 
@@ -18,7 +19,7 @@ function newestMtime(dir: string): number {
  */
 export default function setup(): void {
   const stages = readdirSync(join(root, 'actions')).filter((stage) =>
-    existsSync(join(root, 'src', stage, 'index.ts')),
+    existsSync(join(root, 'src', sourceFolder(stage), 'index.ts')),
   );
   const sources = newestMtime(join(root, 'src'));
   const stale = stages.filter((stage) => {

@@ -9,7 +9,7 @@ import {
   parseFileCommands,
   repoRoot,
   runAction,
-} from './harness/local-runner.mjs';
+} from '../testkit/local-runner.mjs';
 
 describe('parseFileCommands', () => {
   it('reads key=value lines and heredocs, as @actions/core writes them', () => {

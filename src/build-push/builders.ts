@@ -1,4 +1,4 @@
-import { isLoopback } from '../lib/registry.js';
+import { isLoopback } from './registry.js';
 import type { BuildInputs } from './inputs.js';
 
 export interface BuildPlan {

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
 import { parseBoolean, parseChoice, parseDuration, parseKeyValueLines, parseList } from '../lib/parse.js';
-import type { ImageName } from '../lib/registry.js';
+import type { ImageName } from './registry.js';
 import { BUILDERS, Inputs, type Builder } from './constants.js';
 
 export interface BuildInputs {

@@ -1,5 +1,5 @@
 import { allKnownNames, devOnlyNames, secretIdFor, type RuntimeContract } from '../lib/contract.js';
-import type { PlannedEnv, PlanSummary } from '../lib/terraform-plan.js';
+import type { PlannedEnv, PlanSummary } from './terraform-plan.js';
 
 export interface Finding {
   level: 'error' | 'warning';

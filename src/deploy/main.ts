@@ -7,7 +7,7 @@ import { formatMs } from '../lib/format.js';
 import { registerSecret } from '../lib/secrets.js';
 import { runStage } from '../lib/stage.js';
 import { writeSummarySection, type Row, type Table } from '../lib/summary.js';
-import { parsePlan, summarisePlan, type PlanSummary } from '../lib/terraform-plan.js';
+import { parsePlan, summarisePlan, type PlanSummary } from './terraform-plan.js';
 import { checkPlan, type Finding } from './checks.js';
 import { Outputs, STAGE } from './constants.js';
 import { readInputs, type DeployInputs } from './inputs.js';

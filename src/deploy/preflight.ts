@@ -1,6 +1,6 @@
 import { runTool, ToolError } from '../lib/exec.js';
 import { excerpt } from '../lib/format.js';
-import type { PlanSummary } from '../lib/terraform-plan.js';
+import type { PlanSummary } from './terraform-plan.js';
 
 export interface SecretReference {
   secret: string;

@@ -1,7 +1,7 @@
 // Which commit each Cloud Run service of the stack runs now, read from the plan: Terraform
 // refreshes the state before it plans, so a change's `before` is the live service, and the
 // service stack records the commit it deployed in a `commit-sha` label.
-import { CLOUD_RUN_V1, CLOUD_RUN_V2, type TerraformPlan } from '../lib/terraform-plan.js';
+import { CLOUD_RUN_V1, CLOUD_RUN_V2, type TerraformPlan } from './terraform-plan.js';
 
 /** The label the service stack sets from a variable, e.g. `labels = { "commit-sha" = var.commit_sha }`. */
 export const COMMIT_LABEL = 'commit-sha';

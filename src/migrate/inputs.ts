@@ -8,7 +8,7 @@ import {
   rewriteForProxy,
   secretForms,
   type DatabaseUrl,
-} from '../lib/database-url.js';
+} from './database-url.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { parseBoolean, parseDuration, parseInteger, splitCommand } from '../lib/parse.js';
 import { registerSecret } from '../lib/secrets.js';

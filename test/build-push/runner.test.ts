@@ -4,7 +4,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../harness/local-runner.mjs';
+import { runAction } from '../../testkit/local-runner.mjs';
 import {
   buildContext,
   containersEnv,
@@ -13,7 +13,7 @@ import {
   STANDINS_BIN,
   type ContainersEnv,
   type TestRegistry,
-} from '../helpers/registry.js';
+} from '../../testkit/registry.js';
 
 const SHA = '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9';
 let registry: TestRegistry;

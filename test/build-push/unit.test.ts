@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/build-push/builders.js';
 import { parseImageName } from '../../src/build-push/inputs.js';
-import { filesSentMatching, isIgnored, parseDockerignore } from '../../src/lib/dockerignore.js';
-import { isLoopback, parseChallenge } from '../../src/lib/registry.js';
+import { filesSentMatching, isIgnored, parseDockerignore } from '../../src/build-push/dockerignore.js';
+import { isLoopback, parseChallenge } from '../../src/build-push/registry.js';
 
 const AR = 'europe-west1-docker.pkg.dev/acme/services/api';
 const base = {

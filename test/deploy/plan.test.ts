@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPlan, type CheckContext } from '../../src/deploy/checks.js';
 import { DEFAULT_CONTRACT, loadContract, type RuntimeContract } from '../../src/lib/contract.js';
-import { changeKind, parsePlan, secretIdOf, summarisePlan } from '../../src/lib/terraform-plan.js';
-import { platformPlan, servicePlan, type ServicePlanOptions } from './fixtures.js';
+import { changeKind, parsePlan, secretIdOf, summarisePlan } from '../../src/deploy/terraform-plan.js';
+import { platformPlan, servicePlan, type ServicePlanOptions } from '../../testkit/deploy-scenarios.js';
 
 let contract: RuntimeContract;
 beforeAll(async () => {

@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../harness/local-runner.mjs';
-import { startGitHubApi, type GitHubApi } from '../helpers/github-api.js';
+import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
+import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   gcloudCalls,
   platformPlan,
@@ -24,7 +24,7 @@ import {
   type Environment,
   type GcloudScenario,
   type TerraformScenario,
-} from './fixtures.js';
+} from '../../testkit/deploy-scenarios.js';
 
 const IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
 const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');

@@ -5,8 +5,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../harness/local-runner.mjs';
-import { commitSha, startGitHubApi, type GitHubApi } from '../helpers/github-api.js';
+import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
+import { commitSha, startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   gcloudCalls,
   referenceBypass,
@@ -21,7 +21,7 @@ import {
   writeTerraformScenario,
   type GcloudScenario,
   type ServicePlanOptions,
-} from './fixtures.js';
+} from '../../testkit/deploy-scenarios.js';
 
 const IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
 const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');

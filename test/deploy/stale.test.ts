@@ -10,9 +10,9 @@ import {
 import { runningCommits, sameCommit, type RunningCommit } from '../../src/deploy/running-commit.js';
 import { checkStaleCommit, decideStale, describeRunning, planStaleCheck } from '../../src/deploy/stale.js';
 import { ConfigurationError } from '../../src/lib/errors.js';
-import { parsePlan, type TerraformPlan } from '../../src/lib/terraform-plan.js';
-import { commitSha, compareJson, startGitHubApi, type GitHubApi } from '../helpers/github-api.js';
-import { platformPlan, servicePlan, type ServicePlanOptions } from './fixtures.js';
+import { parsePlan, type TerraformPlan } from '../../src/deploy/terraform-plan.js';
+import { commitSha, compareJson, startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
+import { platformPlan, servicePlan, type ServicePlanOptions } from '../../testkit/deploy-scenarios.js';
 
 const plan = (options: ServicePlanOptions = {}): TerraformPlan =>
   parsePlan(JSON.stringify(servicePlan(options)));

@@ -6,8 +6,8 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STAGES } from '../../scripts/rehearse.js';
-import { repoRoot } from '../harness/local-runner.mjs';
-import { loadWorkflow, needsOf } from '../workflows/load.js';
+import { repoRoot } from '../../testkit/local-runner.mjs';
+import { loadWorkflow, needsOf } from '../../testkit/workflows.js';
 
 interface Run {
   code: number | null;

@@ -3,7 +3,7 @@
 // decide a plan are evaluated (./hcl.ts): which secrets exist per environment, which variables
 // the Cloud Run service gets and from where, what the variable validations refuse. The names
 // come from the service's runtime contract, and the plan fixtures the deploy tests use
-// (test/deploy/fixtures.ts) must name only what these stacks define.
+// (testkit/deploy-scenarios.ts) must name only what these stacks define.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredVariables } from '../../src/deploy/inputs.js';
@@ -16,7 +16,7 @@ import {
   stackDirs,
   type Environment,
   type JsonObject,
-} from '../deploy/fixtures.js';
+} from '../../testkit/deploy-scenarios.js';
 import {
   address,
   attributeAst,
@@ -38,7 +38,7 @@ import {
   type Stack,
   type Value,
 } from './hcl.js';
-import { exampleWorkflowsDir, loadWorkflow, stageSteps } from '../workflows/load.js';
+import { exampleWorkflowsDir, loadWorkflow, stageSteps } from '../../testkit/workflows.js';
 
 const example = join(import.meta.dirname, '..', '..', 'examples', 'fastapi-service');
 const platformDir = join(example, 'infra', 'platform');

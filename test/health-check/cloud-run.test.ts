@@ -4,7 +4,7 @@ import {
   evaluateService,
   RevisionFailedError,
 } from '../../src/health-check/cloud-run.js';
-import { knativeService } from './fixtures.js';
+import { knativeService } from '../../testkit/cloud-run-fixtures.js';
 
 describe('describeServiceArgs', () => {
   it.each([

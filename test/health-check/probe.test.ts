@@ -6,7 +6,7 @@ import {
   probeOnce,
   ProbeFailedError,
 } from '../../src/health-check/probe.js';
-import { json, startServer, type TestServer } from '../helpers/servers.js';
+import { json, startServer, type TestServer } from '../../testkit/servers.js';
 
 describe('containsSubset', () => {
   it.each([

@@ -3,16 +3,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../harness/local-runner.mjs';
+import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
 import {
   json,
   selfSignedCertificate,
   startServer,
   startTlsServer,
   type TestServer,
-} from '../helpers/servers.js';
-import { knativeService, writeScenario } from './fixtures.js';
-import { waitUntilGone } from '../helpers/process.js';
+} from '../../testkit/servers.js';
+import { knativeService, writeScenario } from '../../testkit/cloud-run-fixtures.js';
+import { waitUntilGone } from '../../testkit/process.js';
 
 const standins = join(repoRoot, 'test', 'standins', 'bin');
 const cleanups: (() => unknown)[] = [];

@@ -13,7 +13,7 @@ import {
   type ToolResult,
 } from '../../src/lib/exec.js';
 import { registerSecret } from '../../src/lib/secrets.js';
-import { waitFor, waitUntilGone } from '../helpers/process.js';
+import { waitFor, waitUntilGone } from '../../testkit/process.js';
 
 const NODE = process.execPath;
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY, httpGet, parseRetryAfter, RequestError } from '../../src/lib/http.js';
-import { selfSignedCertificate, type SelfSigned } from '../helpers/servers.js';
+import { selfSignedCertificate, type SelfSigned } from '../../testkit/servers.js';
 
 const MIB = 1024 * 1024;
 

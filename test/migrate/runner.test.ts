@@ -8,10 +8,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runAction, runPostStep } from '../harness/local-runner.mjs';
-import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { freePort, isRunning, waitFor } from '../helpers/process.js';
-import { startServer } from '../helpers/servers.js';
+import { repoRoot, runAction, runPostStep } from '../../testkit/local-runner.mjs';
+import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../../testkit/postgres.js';
+import { freePort, isRunning, waitFor } from '../../testkit/process.js';
+import { startServer } from '../../testkit/servers.js';
 
 const INSTANCE = 'acme-dev:europe-west1:main';
 const STANDIN = join(repoRoot, 'test', 'standins', 'bin', 'cloud-sql-proxy');

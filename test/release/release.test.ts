@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../harness/local-runner.mjs';
+import { repoRoot } from '../../testkit/local-runner.mjs';
 import {
   checkRollbackRelease,
   checkTag,

@@ -21,8 +21,8 @@ import { dirname, join } from 'node:path';
 import { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } from '@actions/workflow-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { repoRoot } from '../harness/local-runner.mjs';
-import { runBashStep, substituteExpressions } from '../workflows/load.js';
+import { repoRoot } from '../../testkit/local-runner.mjs';
+import { runBashStep, substituteExpressions } from '../../testkit/workflows.js';
 
 // ---------------------------------------------------------------------------------------------
 // The workflow file

@@ -15,7 +15,7 @@ import {
   proxyDownloadUrl,
   proxyPlatformKey,
 } from '../../src/migrate/proxy-release.js';
-import { freePort, postgresBinDir, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { freePort, postgresBinDir, startPostgres, type TestPostgres } from '../../testkit/postgres.js';
 
 const STANDIN = join(import.meta.dirname, 'bin', 'cloud-sql-proxy');
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'migrate');

@@ -1,4 +1,4 @@
-// Tests of the registry helpers (test/helpers/registry.ts) and of the docker stand-in
+// Tests of the registry helpers (testkit/registry.ts) and of the docker stand-in
 // (test/standins/bin/docker) against the real registry (Debian's docker-registry 2.8), buildah and
 // skopeo. The metadata files are compared with real ones written by buildx
 // (test/fixtures/build-push/real-buildx, see its README). Every tool runs asynchronously: the
@@ -19,7 +19,7 @@ import {
   startSilentServer,
   type ContainersEnv,
   type TestRegistry,
-} from '../helpers/registry.js';
+} from '../../testkit/registry.js';
 
 const DOCKER = join(STANDINS_BIN, 'docker');
 const REAL = join(import.meta.dirname, '..', 'fixtures', 'build-push', 'real-buildx');

@@ -19,7 +19,7 @@ import {
   type Json,
   type JsonObject,
   type TerraformScenario,
-} from '../deploy/fixtures.js';
+} from '../../testkit/deploy-scenarios.js';
 
 const realTerraform = join(import.meta.dirname, '..', 'fixtures', 'deploy', 'real-terraform');
 const realGcloud = join(import.meta.dirname, '..', 'fixtures', 'deploy', 'real-gcloud');
@@ -958,7 +958,7 @@ describe('gcloud stand-in: secrets versions', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('plan builders (test/deploy/fixtures.ts)', () => {
+describe('plan builders (testkit/deploy-scenarios.ts)', () => {
   type Rc = {
     address: string;
     index?: string;

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../harness/local-runner.mjs';
-import { waitUntilGone } from '../helpers/process.js';
+import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
+import { waitUntilGone } from '../../testkit/process.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

@@ -6,7 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluateStepEnv, loadWorkflow, runBashStep, stepOf, type BashStepResult } from './load.js';
+import {
+  evaluateStepEnv,
+  loadWorkflow,
+  runBashStep,
+  stepOf,
+  type BashStepResult,
+} from '../../testkit/workflows.js';
 
 const pipeline = loadWorkflow('pipeline.yml');
 const config = pipeline.jobs['config'];

@@ -12,8 +12,8 @@ import type { FileReference } from '@actions/workflow-parser/workflows/file-refe
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../harness/local-runner.mjs';
-import { exampleWorkflowsDir, workflowsDir } from './load.js';
+import { repoRoot } from '../../testkit/local-runner.mjs';
+import { exampleWorkflowsDir, workflowsDir } from '../../testkit/workflows.js';
 
 const OWN_REPOSITORY = 'example-org/cloud-run-deploy-actions';
 

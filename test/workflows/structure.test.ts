@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readActionYml } from '../harness/local-runner.mjs';
+import { readActionYml } from '../../testkit/local-runner.mjs';
 import {
   everyJob,
   exampleWorkflowsDir,
@@ -16,7 +16,7 @@ import {
   workflowText,
   type Job,
   type Step,
-} from './load.js';
+} from '../../testkit/workflows.js';
 
 const ownFiles = readdirSync(workflowsDir)
   .filter((name) => name.endsWith('.yml'))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pythonImports, scanPythonImports } from '../../src/lib/python-imports.js';
+import { pythonImports, scanPythonImports } from '../../src/test-stage/python-imports.js';
 
 /** Lines joined with newlines, so that each case reads as the file it stands for. */
 function py(...lines: string[]): string {

@@ -1,7 +1,7 @@
-import { globToRegExp } from './glob.js';
+import { globToRegExp } from '../lib/glob.js';
 import { readFile } from 'node:fs';
 import { join } from 'node:path';
-import { ContractError, type ForbiddenImportRule } from './contract.js';
+import { ContractError, type ForbiddenImportRule } from '../lib/contract.js';
 import { jsImports } from './js-imports.js';
 import { scanPythonImports, type PythonImportRef } from './python-imports.js';
 import { listSourceFiles } from './source-files.js';

@@ -14,8 +14,8 @@ import { freePort, run as runTool } from './process.js';
 import { listenLocally } from './servers.js';
 
 /** The folder of the CLI stand-ins (docker, gcloud, terraform, cloud-sql-proxy): put it first on PATH. */
-export const STANDINS_BIN = join(import.meta.dirname, '..', 'standins', 'bin');
-const CONTEXTS = join(import.meta.dirname, '..', 'fixtures', 'build-push', 'contexts');
+export const STANDINS_BIN = join(import.meta.dirname, '..', 'test', 'standins', 'bin');
+const CONTEXTS = join(import.meta.dirname, '..', 'test', 'fixtures', 'build-push', 'contexts');
 
 /** Every manifest type a registry may hold for a tag: image manifests and indexes, OCI and Docker. */
 export const MANIFEST_ACCEPT = [

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { relative } from 'node:path';
 import { loadContract } from '../lib/contract.js';
 import { formatMs } from '../lib/format.js';
-import { findViolations, type Violation } from '../lib/import-guard.js';
+import { findViolations, type Violation } from './import-guard.js';
 import { runStage } from '../lib/stage.js';
 import { writeSummarySection, type Row, type Table } from '../lib/summary.js';
 import { runChecks, type CheckResult } from './commands.js';

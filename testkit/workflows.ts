@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { parseFileCommands, repoRoot } from '../harness/local-runner.mjs';
+import { parseFileCommands, repoRoot } from './local-runner.mjs';
 
 export interface Step {
   id?: string;

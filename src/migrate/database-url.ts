@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../lib/errors.js';
 
 /**
  * SQLAlchemy-style database URLs: `scheme://USER:PASSWORD@HOST:PORT/DATABASE?k=v&…`, and the

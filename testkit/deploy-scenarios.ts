@@ -10,11 +10,11 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 export type JsonObject = Record<string, Json>;
 
 /** Where the stand-ins live: put this first on PATH. */
-export const standinsDir = join(import.meta.dirname, '..', 'standins', 'bin');
+export const standinsDir = join(import.meta.dirname, '..', 'test', 'standins', 'bin');
 /** Terraform roots whose variables.tf declares what the plan builders' configuration does. */
 export const stackDirs = {
-  service: join(import.meta.dirname, '..', 'fixtures', 'deploy', 'stacks', 'service'),
-  platform: join(import.meta.dirname, '..', 'fixtures', 'deploy', 'stacks', 'platform'),
+  service: join(import.meta.dirname, '..', 'test', 'fixtures', 'deploy', 'stacks', 'service'),
+  platform: join(import.meta.dirname, '..', 'test', 'fixtures', 'deploy', 'stacks', 'platform'),
 } as const;
 
 export const GOOGLE_PROVIDER = 'registry.terraform.io/hashicorp/google';
@@ -24,7 +24,7 @@ export const RUNTIME_ACCOUNT_ID = 'api-runtime';
 export const IMAGE_PLACEHOLDER = '${var.image}';
 export const PREVIOUS_IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'a1'.repeat(32)}`;
 
-/** This run's commit: the harness's GITHUB_SHA (test/harness/local-runner.mjs). */
+/** This run's commit: the harness's GITHUB_SHA (testkit/local-runner.mjs). */
 export const RUN_COMMIT = '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9';
 /** The commit the live service carries by default (its `commit-sha` label is the first 7). */
 export const PREVIOUS_COMMIT = '9d8e7f6c5b4a39281706f5e4d3c2b1a098765432';
@@ -910,7 +910,7 @@ export interface GcloudScenario {
     string,
     { project?: string; versions: SecretVersionState[]; delayMs?: number; error?: string; exitCode?: number }
   >;
-  /** `run services describe` steps, as test/health-check/fixtures.ts writes them. */
+  /** `run services describe` steps, as testkit/cloud-run-fixtures.ts writes them. */
   services?: Record<string, unknown[]>;
   /** The account gcloud names in NOT_FOUND messages. */
   account?: string;

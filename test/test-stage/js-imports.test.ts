@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsImports } from '../../src/lib/js-imports.js';
+import { jsImports } from '../../src/test-stage/js-imports.js';
 
 /** Lines joined with newlines, so that each case reads as the file it stands for. */
 function js(...lines: string[]): string {

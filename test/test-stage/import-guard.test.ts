@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractError, loadContract, type ForbiddenImportRule } from '../../src/lib/contract.js';
 import { globToRegExp } from '../../src/lib/glob.js';
-import { findViolations, moduleMatches, type Violation } from '../../src/lib/import-guard.js';
+import { findViolations, moduleMatches, type Violation } from '../../src/test-stage/import-guard.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'import-guard');
 const CONTRACT = 'runtime-contract.yml';

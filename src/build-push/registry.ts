@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runTool } from './exec.js';
-import { excerpt } from './format.js';
-import { httpGet, parseRetryAfter, RequestError, type GetResponse } from './http.js';
-import { poll } from './poll.js';
-import { registerSecret } from './secrets.js';
+import { runTool } from '../lib/exec.js';
+import { excerpt } from '../lib/format.js';
+import { httpGet, parseRetryAfter, RequestError, type GetResponse } from '../lib/http.js';
+import { poll } from '../lib/poll.js';
+import { registerSecret } from '../lib/secrets.js';
 
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',

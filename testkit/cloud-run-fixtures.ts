@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KnativeService } from '../../src/health-check/cloud-run.js';
+import type { KnativeService } from '../src/health-check/cloud-run.js';
 
 export interface ServiceState {
   name?: string;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
-export const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const repoRoot = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 
 /**
  * @typedef {{ description?: string, required?: boolean, default?: string }} InputSpec

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/lib/errors.js';
-import { listSourceFiles, SKIPPED_FOLDERS } from '../../src/lib/source-files.js';
+import { listSourceFiles, SKIPPED_FOLDERS } from '../../src/test-stage/source-files.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'import-guard');
 /** Written at test time by import-guard.test.ts (git-ignored): never copied from the fixture. */

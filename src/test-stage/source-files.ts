@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigurationError } from './errors.js';
-import { runTool, ToolError } from './exec.js';
+import { ConfigurationError } from '../lib/errors.js';
+import { runTool, ToolError } from '../lib/exec.js';
 
 /**
  * Folders that hold other people's code or tool output, skipped at any depth: version control

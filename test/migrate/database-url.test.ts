@@ -14,7 +14,7 @@ import {
   secretForms,
   type DatabaseUrl,
   type QueryParameter,
-} from '../../src/lib/database-url.js';
+} from '../../src/migrate/database-url.js';
 import { ConfigurationError } from '../../src/lib/errors.js';
 
 const SOCKET = 'host=/cloudsql/proj:us-central1:main';

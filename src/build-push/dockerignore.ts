@@ -3,7 +3,7 @@
 // travel into an image.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { globToRegExp } from './glob.js';
+import { globToRegExp } from '../lib/glob.js';
 
 interface Rule {
   exclude: boolean;
