@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from './errors.js';
 
 /** Strict boolean: `true` or `false` in any case, trimmed; an empty value takes the default. */
@@ -128,4 +130,23 @@ export function splitCommand(name: string, raw: string): string[] {
     throw new ConfigurationError(`input "${name}" is empty: give a command, e.g. alembic upgrade head`);
   }
   return words;
+}
+
+/** The runner's workspace, where relative paths of inputs start (the current folder outside a runner). */
+export function workspaceOf(env: NodeJS.ProcessEnv = process.env): string {
+  return env['GITHUB_WORKSPACE'] || process.cwd();
+}
+
+/** A path input, absolute or relative to the workspace. */
+export function workspacePath(raw: string, env: NodeJS.ProcessEnv = process.env): string {
+  return isAbsolute(raw) ? raw : resolve(workspaceOf(env), raw);
+}
+
+/** A folder input, resolved in the workspace; anything but an existing folder names the input. */
+export function workspaceFolder(name: string, raw: string, env: NodeJS.ProcessEnv = process.env): string {
+  const folder = workspacePath(raw, env);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new ConfigurationError(`input "${name}" is "${raw}", which is not a folder in the workspace`);
+  }
+  return folder;
 }

@@ -1,47 +1,242 @@
 import * as core from '@actions/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigurationError, messageOf } from './errors.js';
 import { stopAllTools } from './exec.js';
+import { formatMs } from './format.js';
 import { redact } from './secrets.js';
+import { writeSummarySection, type Row, type Table } from './summary.js';
 
 /**
- * The one error boundary of every stage. It runs the body, turns anything thrown into
- * `core.setFailed('<stage>: <message>')` with secrets removed, stops any tool still running,
- * and on SIGINT/SIGTERM (the runner's cancellation) stops the tools and fails the step.
+ * How a run ended: `invalid input` when the inputs were refused, `invalid configuration` for
+ * the user's mistake found later (a ConfigurationError from a step). Each names the summary's
+ * headline when the stage set none.
  */
-export async function runStage(stage: string, body: () => Promise<void>): Promise<void> {
+export type Outcome = 'success' | 'failure' | 'invalid input' | 'invalid configuration' | 'cancelled';
+
+/** How long a cancelled step waits for its steps to unwind (their notes reach the summary). */
+const UNWIND_MS = 1_000;
+
+/**
+ * What a stage's steps use of the run: log groups, the summary's rows, tables and notes, its
+ * headline, warnings, cleanups and private folders. Everything it collects is written as the
+ * stage's one job-summary section whatever the outcome, by `runStage`, never by the stage.
+ */
+export interface Stage {
+  /** The stage's name, as every message and the summary heading start with it. */
+  readonly name: string;
+  /** When the step started (`Date.now()`), for deadlines counted from the start. */
+  readonly startedAt: number;
+  /** Runs one step inside a log group; the group's title also says what a cancellation stopped. */
+  group<T>(title: string, step: () => Promise<T>): Promise<T>;
+  /** A row of the summary's key/value table, in the order added. */
+  row(key: string, value: string): void;
+  /** A table of the summary, after the rows (capped at MAX_TABLE_ROWS rows). */
+  table(table: Table): void;
+  /** A note at the end of the summary. */
+  note(text: string): void;
+  /** A warning annotation (`<stage>: text`) that is also a note of the summary. */
+  warning(text: string): void;
+  /**
+   * What the summary's heading says: set it when it becomes true (a failing stage may set it
+   * before it throws, e.g. "1 of 3 checks failed"). Unset, the outcome names itself.
+   */
+  headline(text: string): void;
+  /** Runs when the stage ends, on every outcome, cancellation included; last added runs first. */
+  defer(cleanup: () => void | Promise<void>): void;
+  /** A private folder under RUNNER_TEMP, removed when the stage ends (even when cancelled). */
+  tempDir(prefix: string): string;
+}
+
+export interface StageDefinition<I> {
+  /** The stage's name: `test`, `build-push`, `migrate`, `deploy`, `health-check`, … */
+  name: string;
+  /** Reads and validates the inputs (the stage's inputs.ts); a ConfigurationError is invalid input. */
+  readInputs: () => I | Promise<I>;
+  /** What the debug log may show of the inputs: nothing secret. */
+  describeInputs: (inputs: I) => unknown;
+  /** The stage's work, top to bottom as its steps. */
+  steps: (inputs: I, stage: Stage) => Promise<void>;
+}
+
+const DEFAULT_HEADLINES: Record<Outcome, string> = {
+  success: 'succeeded',
+  failure: 'failed',
+  'invalid input': 'invalid input',
+  'invalid configuration': 'invalid configuration',
+  cancelled: 'cancelled',
+};
+
+/** The collected summary and cleanups of one run. */
+class StageRun implements Stage {
+  readonly startedAt = Date.now();
+  private readonly rows: Row[] = [];
+  private readonly tables: Table[] = [];
+  private readonly notes: string[] = [];
+  private readonly cleanups: (() => void | Promise<void>)[] = [];
+  private title: string | undefined;
+  /** The log group open now, if any. */
+  current: string | undefined;
+
+  constructor(readonly name: string) {}
+
+  async group<T>(title: string, step: () => Promise<T>): Promise<T> {
+    const outer = this.current;
+    this.current = title;
+    try {
+      return await core.group(title, step);
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  row(key: string, value: string): void {
+    this.rows.push([key, value]);
+  }
+
+  table(table: Table): void {
+    this.tables.push(table);
+  }
+
+  note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
+  }
+
+  warning(text: string): void {
+    core.warning(`${this.name}: ${text}`);
+    this.note(`warning: ${text}`);
+  }
+
+  headline(text: string): void {
+    this.title = text;
+  }
+
+  defer(cleanup: () => void | Promise<void>): void {
+    this.cleanups.push(cleanup);
+  }
+
+  tempDir(prefix: string): string {
+    const dir = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), prefix));
+    this.defer(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  }
+
+  /** Runs every cleanup once, last first; a failing one is a warning, never the step's failure. */
+  async cleanUp(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        core.warning(`${this.name}: cleanup failed: ${redact(messageOf(error))}`);
+      }
+    }
+  }
+
+  async writeSummary(outcome: Outcome): Promise<void> {
+    const headline =
+      outcome === 'cancelled' || outcome === 'invalid input'
+        ? DEFAULT_HEADLINES[outcome]
+        : (this.title ?? DEFAULT_HEADLINES[outcome]);
+    try {
+      await writeSummarySection({
+        stage: this.name,
+        ok: outcome === 'success',
+        headline,
+        rows: [...this.rows, ['Time', formatMs(Date.now() - this.startedAt)]],
+        tables: this.tables,
+        notes: this.notes,
+      });
+    } catch (error) {
+      core.warning(`${this.name}: the job summary could not be written: ${redact(messageOf(error))}`);
+    }
+  }
+}
+
+/**
+ * The one lifecycle of every stage: reads the inputs, runs the steps, and on every outcome
+ * (success, failure, invalid input, cancellation) runs the cleanups and writes the stage's one
+ * summary section. It is also the one error boundary: anything thrown, `Error` or not, becomes
+ * `core.setFailed('<stage>: <message>')` with secrets removed; tools still running are stopped.
+ * On SIGINT/SIGTERM (the runner's cancellation) it stops the tools, once, and fails the step.
+ */
+export async function runStage<I>(definition: StageDefinition<I>): Promise<void> {
+  const stage = new StageRun(definition.name);
+  const name = definition.name;
+  let finished = false;
+  let settled: Promise<unknown> = Promise.resolve();
   const cancellation = { started: false };
+
   const onSignal = (signal: NodeJS.Signals): void => {
     // The runner sends SIGINT, then SIGTERM 7.5 s later: the second must not interrupt a tool
     // again (a second SIGINT makes Terraform quit without releasing its state lock).
     if (cancellation.started) {
-      core.info(`${stage}: ${signal} received while already stopping the tools`);
+      core.info(`${name}: ${signal} received while already stopping the tools`);
       return;
     }
+    // The steps are over and the summary is being written: the step ends by itself.
+    if (finished) return;
     cancellation.started = true;
-    core.error(`${stage}: cancelled (${signal}); stopping the tools this step started`);
-    void stopAllTools('cancel').finally(() => {
-      process.exitCode = 1;
-      process.exit();
-    });
+    const during = stage.current;
+    core.error(`${name}: cancelled (${signal}); stopping the tools this step started`);
+    void (async () => {
+      try {
+        await stopAllTools('cancel');
+        // The steps unwind once their tools are gone: give them a moment to add their notes.
+        await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, UNWIND_MS).unref())]);
+        finished = true;
+        stage.row('Cancelled', `${signal}${during === undefined ? '' : ` during "${during}"`}`);
+        await stage.cleanUp();
+        await stage.writeSummary('cancelled');
+      } finally {
+        process.exitCode = 1;
+        process.exit();
+      }
+    })();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+
+  let outcome: Outcome = 'invalid input';
   try {
-    await body();
+    const body = (async () => {
+      const inputs = await definition.readInputs();
+      core.debug(`inputs: ${redact(JSON.stringify(definition.describeInputs(inputs)))}`);
+      outcome = 'failure';
+      await definition.steps(inputs, stage);
+      outcome = 'success';
+    })();
+    settled = body.catch(() => undefined);
+    await body;
   } catch (error) {
-    const prefix = error instanceof ConfigurationError ? `${stage}: invalid configuration: ` : `${stage}: `;
-    core.setFailed(prefix + redact(messageOf(error)));
-    if (!(error instanceof ConfigurationError) && error instanceof Error && error.stack !== undefined) {
-      core.debug(redact(error.stack));
+    const message = redact(messageOf(error));
+    stage.note(message);
+    if (!cancellation.started) {
+      if (error instanceof ConfigurationError) {
+        core.setFailed(`${name}: invalid configuration: ${message}`);
+        if (outcome === 'failure') outcome = 'invalid configuration';
+      } else {
+        core.setFailed(`${name}: ${message}`);
+        // Not the user's mistake, even while reading inputs (a contract file that cannot be read).
+        outcome = 'failure';
+        if (error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack));
+      }
     }
   } finally {
-    try {
-      // While cancelling, the signal handler owns the tools (an interrupted one is left to exit).
-      if (!cancellation.started) await stopAllTools('failure');
-    } catch (cleanupError) {
-      core.warning(`${stage}: cleanup failed: ${redact(messageOf(cleanupError))}`);
+    // While cancelling, the signal handler owns the tools, the cleanups and the summary.
+    if (!cancellation.started && !finished) {
+      finished = true;
+      try {
+        await stopAllTools('failure');
+      } catch (cleanupError) {
+        core.warning(`${name}: cleanup failed: ${redact(messageOf(cleanupError))}`);
+      }
+      await stage.cleanUp();
+      await stage.writeSummary(outcome);
     }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (!cancellation.started) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
 }

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/lib/errors.js';
 import {
@@ -8,6 +11,9 @@ import {
   parseInteger,
   parseKeyValueLines,
   parseList,
+  workspaceFolder,
+  workspaceOf,
+  workspacePath,
 } from '../../src/lib/parse.js';
 
 /** Runs `fn`, expects a ConfigurationError, and returns its message. */
@@ -247,5 +253,32 @@ describe('splitCommand', () => {
     ['   ', 'input "command" is empty'],
   ])('refuses %s', (raw, message) => {
     expect(() => splitCommand('command', raw)).toThrow(message);
+  });
+});
+
+describe('workspace paths', () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+  mkdirSync(join(workspace, 'infra', 'service'), { recursive: true });
+  writeFileSync(join(workspace, 'Dockerfile'), 'FROM scratch\n');
+  const env = { GITHUB_WORKSPACE: workspace };
+
+  it('starts relative paths in the workspace, or the current folder outside a runner', () => {
+    expect(workspaceOf(env)).toBe(workspace);
+    expect(workspaceOf({})).toBe(process.cwd());
+    expect(workspaceOf({ GITHUB_WORKSPACE: '' })).toBe(process.cwd());
+    expect(workspacePath('infra/service', env)).toBe(join(workspace, 'infra', 'service'));
+    expect(workspacePath('/etc', env)).toBe('/etc');
+  });
+
+  it('accepts an existing folder and names the input for anything else', () => {
+    expect(workspaceFolder('working-directory', 'infra/service', env)).toBe(
+      join(workspace, 'infra', 'service'),
+    );
+    expect(() => workspaceFolder('working-directory', 'infra/missing', env)).toThrow(
+      new ConfigurationError(
+        'input "working-directory" is "infra/missing", which is not a folder in the workspace',
+      ),
+    );
+    expect(() => workspaceFolder('context', 'Dockerfile', env)).toThrow(/input "context" is "Dockerfile"/);
   });
 });
