@@ -3,6 +3,77 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** `import { getInput } from '@actions/core'` would get around the property rule below. */
+const INPUT_READER_IMPORT = {
+  selector: 'ImportSpecifier[imported.name=/^get(Boolean|Multiline)?Input$/]',
+  message: 'Inputs are read only in src/<stage>/inputs.ts.',
+};
+/** `import('../x.js')` would get around the import rules (they read static imports only). */
+const dynamicImport = (pattern, message) => ({
+  selector: `ImportExpression[source.value=${pattern}]`,
+  message,
+});
+const STAGE_DYNAMIC_IMPORT = dynamicImport(
+  '/^\\.\\.\\/(?!lib\\/)/',
+  'A stage imports no other stage: move what both need into src/lib.',
+);
+const LIB_DYNAMIC_IMPORT = dynamicImport(
+  '/^\\.\\.\\//',
+  'src/lib imports no stage: it serves every stage and knows none.',
+);
+/** From src/<stage>/: anything above it but src/lib. */
+const OTHER_STAGES = {
+  group: ['../*', '!../lib'],
+  message: 'A stage imports no other stage: move what both need into src/lib.',
+};
+
+/**
+ * The design's walls (DESIGN.md "Layout"): only src/<stage>/inputs.ts reads inputs, src/lib
+ * imports no stage, and no stage imports another (what two stages share lives in src/lib).
+ * Exported for test/lint-rules.test.ts, which shows each one trips.
+ * @type {import('eslint').Linter.Config[]}
+ */
+export const designWalls = [
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/*/inputs.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['getInput', 'getBooleanInput', 'getMultilineInput'].map((property) => ({
+          object: 'core',
+          property,
+          message:
+            'Inputs are read only in src/<stage>/inputs.ts: add the input there and pass its value on.',
+        })),
+      ],
+      'no-restricted-syntax': ['error', INPUT_READER_IMPORT, STAGE_DYNAMIC_IMPORT],
+      'no-restricted-imports': ['error', { patterns: [OTHER_STAGES] }],
+    },
+  },
+  {
+    files: ['src/*/inputs.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', STAGE_DYNAMIC_IMPORT],
+      'no-restricted-imports': ['error', { patterns: [OTHER_STAGES] }],
+    },
+  },
+  {
+    files: ['src/lib/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', INPUT_READER_IMPORT, LIB_DYNAMIC_IMPORT],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*'], message: 'src/lib imports no stage: it serves every stage and knows none.' },
+          ],
+        },
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
   { ignores: ['actions/*/dist/**', 'node_modules/**', 'build/**', 'coverage/**', 'examples/**/.venv/**'] },
   js.configs.recommended,
@@ -17,6 +88,7 @@ export default tseslint.config(
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
     },
   },
+  ...designWalls,
   {
     // Tests index into what they just built; a failed assertion already names the problem.
     files: ['test/**/*.ts', 'testkit/**/*.ts'],

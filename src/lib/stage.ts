@@ -163,8 +163,12 @@ class StageRun implements Stage {
 export async function runStage<I>(definition: StageDefinition<I>): Promise<void> {
   const stage = new StageRun(definition.name);
   const name = definition.name;
-  let finished = false;
-  let settled: Promise<unknown> = Promise.resolve();
+  // Shared with the signal handler, hence fields rather than variables TypeScript would narrow.
+  const run = {
+    finished: false,
+    settled: Promise.resolve() as Promise<unknown>,
+    outcome: 'invalid input' as Outcome,
+  };
   const cancellation = { started: false };
 
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -175,7 +179,7 @@ export async function runStage<I>(definition: StageDefinition<I>): Promise<void>
       return;
     }
     // The steps are over and the summary is being written: the step ends by itself.
-    if (finished) return;
+    if (run.finished) return;
     cancellation.started = true;
     const during = stage.current;
     core.error(`${name}: cancelled (${signal}); stopping the tools this step started`);
@@ -183,8 +187,8 @@ export async function runStage<I>(definition: StageDefinition<I>): Promise<void>
       try {
         await stopAllTools('cancel');
         // The steps unwind once their tools are gone: give them a moment to add their notes.
-        await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, UNWIND_MS).unref())]);
-        finished = true;
+        await Promise.race([run.settled, new Promise((resolve) => setTimeout(resolve, UNWIND_MS).unref())]);
+        run.finished = true;
         stage.row('Cancelled', `${signal}${during === undefined ? '' : ` during "${during}"`}`);
         await stage.cleanUp();
         await stage.writeSummary('cancelled');
@@ -197,16 +201,15 @@ export async function runStage<I>(definition: StageDefinition<I>): Promise<void>
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let outcome: Outcome = 'invalid input';
   try {
     const body = (async () => {
       const inputs = await definition.readInputs();
       core.debug(`inputs: ${redact(JSON.stringify(definition.describeInputs(inputs)))}`);
-      outcome = 'failure';
+      run.outcome = 'failure';
       await definition.steps(inputs, stage);
-      outcome = 'success';
+      run.outcome = 'success';
     })();
-    settled = body.catch(() => undefined);
+    run.settled = body.catch(() => undefined);
     await body;
   } catch (error) {
     const message = redact(messageOf(error));
@@ -214,25 +217,25 @@ export async function runStage<I>(definition: StageDefinition<I>): Promise<void>
     if (!cancellation.started) {
       if (error instanceof ConfigurationError) {
         core.setFailed(`${name}: invalid configuration: ${message}`);
-        if (outcome === 'failure') outcome = 'invalid configuration';
+        if (run.outcome === 'failure') run.outcome = 'invalid configuration';
       } else {
         core.setFailed(`${name}: ${message}`);
         // Not the user's mistake, even while reading inputs (a contract file that cannot be read).
-        outcome = 'failure';
+        run.outcome = 'failure';
         if (error instanceof Error && error.stack !== undefined) core.debug(redact(error.stack));
       }
     }
   } finally {
     // While cancelling, the signal handler owns the tools, the cleanups and the summary.
-    if (!cancellation.started && !finished) {
-      finished = true;
+    if (!cancellation.started && !run.finished) {
+      run.finished = true;
       try {
         await stopAllTools('failure');
       } catch (cleanupError) {
         core.warning(`${name}: cleanup failed: ${redact(messageOf(cleanupError))}`);
       }
       await stage.cleanUp();
-      await stage.writeSummary(outcome);
+      await stage.writeSummary(run.outcome);
     }
     if (!cancellation.started) {
       process.off('SIGINT', onSignal);
