@@ -396,8 +396,23 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     results.push({ job, outcome: ok ? 'success' : 'failure', ms, note });
     return ok;
   };
-  const skip = (...jobs: Job[]) => {
-    for (const job of jobs) results.push({ job, outcome: 'skipped', ms: 0, note: 'a job it needs failed' });
+  // Read from the job graph (STAGES, held to pipeline.yml's `needs` by a test), as GitHub does:
+  // a job whose needs failed or were skipped is skipped. STAGES is in topological order.
+  const skipDependents = () => {
+    for (const stage of STAGES) {
+      if (results.some((result) => result.job === stage.job)) continue;
+      const blocked = stage.needs.filter((need: Job) =>
+        results.some((result) => result.job === need && result.outcome !== 'success'),
+      );
+      if (blocked.length > 0) {
+        results.push({
+          job: stage.job,
+          outcome: 'skipped',
+          ms: 0,
+          note: `${blocked.join(', ')} did not succeed`,
+        });
+      }
+    }
   };
 
   // config
@@ -412,7 +427,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
       config.value.ok ? `bypass ${config.value.outputs['allow-dev-auth-bypass'] ?? '?'}` : 'stopped the run',
     )
   ) {
-    skip('test', 'build', 'platform', 'migrate', 'deploy', 'health');
+    skipDependents();
     finish(results, started, ctx);
     if (!bypassInProd) return false;
     // The prod rehearsal passes when both guards stopped it before any change.
@@ -451,7 +466,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     platform.value.result.outputs['has-changes'] === 'true' ? 'applied' : '',
   );
   if (!(testOk && buildOk && platformOk)) {
-    skip('migrate', 'deploy', 'health');
+    skipDependents();
     return finish(results, started, ctx);
   }
 
@@ -481,7 +496,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   if (
     !record('migrate', migrate.value.code === 0, migrate.ms, migrate.value.outputs['revision-after'] ?? '')
   ) {
-    skip('deploy', 'health');
+    skipDependents();
     return finish(results, started, ctx);
   }
 
@@ -539,7 +554,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
       `revision ${deploy.value.result.outputs['revision'] ?? '?'}`,
     )
   ) {
-    skip('health');
+    skipDependents();
     return finish(results, started, ctx);
   }
 
