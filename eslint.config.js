@@ -8,7 +8,11 @@ const INPUT_READER_IMPORT = {
   selector: 'ImportSpecifier[imported.name=/^get(Boolean|Multiline)?Input$/]',
   message: 'Inputs are read only in src/<stage>/inputs.ts.',
 };
-/** `import('../x.js')` would get around the import rules (they read static imports only). */
+/**
+ * `import('../x.js')` would get around the import rules (they read static imports only).
+ * @param {string} pattern an esquery regular expression for the specifier
+ * @param {string} message
+ */
 const dynamicImport = (pattern, message) => ({
   selector: `ImportExpression[source.value=${pattern}]`,
   message,
@@ -75,7 +79,16 @@ export const designWalls = [
 ];
 
 export default tseslint.config(
-  { ignores: ['actions/*/dist/**', 'node_modules/**', 'build/**', 'coverage/**', 'examples/**/.venv/**'] },
+  {
+    ignores: [
+      'actions/*/dist/**',
+      'actions/*/dist.next/**',
+      'node_modules/**',
+      'build/**',
+      'coverage/**',
+      'examples/**/.venv/**',
+    ],
+  },
   js.configs.recommended,
   { rules: { curly: ['error', 'multi-line'] } },
   {

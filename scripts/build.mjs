@@ -1,7 +1,7 @@
 // Bundles every stage that exists (src/<source folder>/index.ts with an actions/<stage>/action.yml)
 // into actions/<stage>/dist/ with ncc: minified, with a source map, as ES modules.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -23,7 +23,10 @@ export function stages() {
 /** @param {string} stage */
 export function buildStage(stage) {
   const out = join(root, 'actions', stage, 'dist');
-  rmSync(out, { recursive: true, force: true });
+  // Built beside the committed bundle and swapped in only when ncc succeeded: a failed build
+  // (a type error anywhere under src/: ncc checks the whole program) leaves dist/ as it was.
+  const next = join(root, 'actions', stage, 'dist.next');
+  rmSync(next, { recursive: true, force: true });
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
   const result = spawnSync(
     process.execPath,
@@ -32,7 +35,7 @@ export function buildStage(stage) {
       'build',
       join('src', sourceFolder(stage), 'index.ts'),
       '-o',
-      out,
+      next,
       '-m',
       '-s',
       '--no-source-map-register',
@@ -42,9 +45,14 @@ export function buildStage(stage) {
     ],
     { cwd: root, stdio: 'inherit' },
   );
-  if (result.status !== 0) throw new Error(`ncc failed for ${stage}`);
+  if (result.status !== 0) {
+    rmSync(next, { recursive: true, force: true });
+    throw new Error(`ncc failed for ${stage}`);
+  }
   // The bundle is an ES module wherever the action is checked out, whatever package.json is above it.
-  writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(join(next, 'package.json'), '{ "type": "module" }\n');
+  rmSync(out, { recursive: true, force: true });
+  renameSync(next, out);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { CancelledError } from './errors.js';
 import { formatMs } from './format.js';
 import { redact } from './secrets.js';
 
@@ -69,6 +70,18 @@ interface Tracked {
   exited: Promise<void>;
 }
 const live = new Set<Tracked>();
+/** Set for good once the step is being cancelled: from then on no tool starts. */
+const cancellation = { started: false };
+
+/** Whether the step is being cancelled (no tool starts any more). */
+export function isCancelling(): boolean {
+  return cancellation.started;
+}
+
+/** For tests only: a step is cancelled once, a test file cancels several. */
+export function resetCancellation(): void {
+  cancellation.started = false;
+}
 
 /** The command line for messages: arguments quoted when needed, secrets removed. */
 export function describeCommand(command: string, args: readonly string[]): string {
@@ -118,6 +131,9 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = KILL_GRACE
  * releases its state lock that way); the others are stopped as a group.
  */
 export async function stopAllTools(reason: 'failure' | 'cancel'): Promise<void> {
+  // A step that goes on after its tool was stopped must not start the next one (a push after
+  // a build that exited 0 on SIGTERM): that one would outlive the step.
+  if (reason === 'cancel') cancellation.started = true;
   await Promise.all(
     [...live].map(async (tracked) => {
       if (reason === 'cancel' && tracked.onCancel === 'interrupt') {
@@ -146,6 +162,8 @@ export function trackProcess(child: ChildProcess, onCancel: 'kill' | 'interrupt'
   });
   const tracked: Tracked = { child, onCancel, exited };
   live.add(tracked);
+  // Started while the step is being cancelled: nothing else would stop it.
+  if (cancellation.started) void stopProcessGroup(child);
   return () => live.delete(tracked);
 }
 
@@ -166,6 +184,7 @@ export async function runTool(
 ): Promise<ToolResult> {
   const started = performance.now();
   const shown = describeCommand(command, args);
+  if (cancellation.started) throw new CancelledError(`${shown} was not started: the step is being cancelled`);
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,

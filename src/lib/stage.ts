@@ -28,6 +28,12 @@ export interface Stage {
   readonly name: string;
   /** When the step started (`Date.now()`), for deadlines counted from the start. */
   readonly startedAt: number;
+  /**
+   * Aborted when the runner cancels the step (its reason is the signal's name): a step that
+   * loops or waits stops there. The tools it runs are stopped by the lifecycle, and no tool
+   * starts after that (`runTool` refuses).
+   */
+  readonly cancelled: AbortSignal;
   /** Runs one step inside a log group; the group's title also says what a cancellation stopped. */
   group<T>(title: string, step: () => Promise<T>): Promise<T>;
   /** A row of the summary's key/value table, in the order added. */
@@ -71,6 +77,8 @@ const DEFAULT_HEADLINES: Record<Outcome, string> = {
 /** The collected summary and cleanups of one run. */
 class StageRun implements Stage {
   readonly startedAt = Date.now();
+  readonly cancellation = new AbortController();
+  readonly cancelled = this.cancellation.signal;
   private readonly rows: Row[] = [];
   private readonly tables: Table[] = [];
   private readonly notes: string[] = [];
@@ -182,6 +190,7 @@ export async function runStage<I>(definition: StageDefinition<I>): Promise<void>
     if (run.finished) return;
     cancellation.started = true;
     const during = stage.current;
+    stage.cancellation.abort(signal);
     core.error(`${name}: cancelled (${signal}); stopping the tools this step started`);
     void (async () => {
       try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, ConfigurationError, DeadlineError, messageOf } from '../../src/lib/errors.js';
-import { liveToolCount, runTool, ToolError } from '../../src/lib/exec.js';
+import { isCancelling, liveToolCount, resetCancellation, runTool, ToolError } from '../../src/lib/exec.js';
 import { registerSecret } from '../../src/lib/secrets.js';
 import { runStage, type Stage } from '../../src/lib/stage.js';
 
@@ -13,6 +13,7 @@ let printed: string[] = [];
 beforeEach(() => {
   printed = [];
   process.exitCode = undefined;
+  resetCancellation();
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     printed.push(...text.split(/\r?\n/).filter((line) => line !== ''));
@@ -386,6 +387,28 @@ describe('runStage cancellation summary', () => {
     expect(text.match(/^### /gm)).toHaveLength(1);
     expect(existsSync(planDir)).toBe(false);
     expect(process.exitCode).toBe(1);
+    expect(liveToolCount()).toBe(0);
+  });
+
+  it("aborts the steps' signal and starts no tool once cancelling", async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation(() => undefined as never);
+    const exited = new Promise<void>((resolve) => exit.mockImplementation((() => resolve()) as never));
+    let reason: unknown;
+    let refused: unknown;
+    const stage = runSteps('build-push', async (run) => {
+      await new Promise<void>((resolve) => run.cancelled.addEventListener('abort', () => resolve()));
+      reason = run.cancelled.reason;
+      // The steps go on (a build that exited 0 on SIGTERM): the push must not start.
+      await vi.waitFor(() => expect(isCancelling()).toBe(true));
+      refused = await runTool('sleep', ['30'], { timeoutMs: 60_000 }).catch((error: unknown) => error);
+    });
+    await vi.waitFor(() => expect(process.listenerCount('SIGINT')).toBeGreaterThan(0));
+    process.emit('SIGINT', 'SIGINT');
+    await exited;
+    await stage;
+    expect(reason).toBe('SIGINT');
+    expect(refused).toBeInstanceOf(CancelledError);
+    expect((refused as Error).message).toBe('sleep 30 was not started: the step is being cancelled');
     expect(liveToolCount()).toBe(0);
   });
 });
