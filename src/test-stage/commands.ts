@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
+import { CancelledError } from '../lib/errors.js';
 import { runTool, ToolError } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
+import type { Stage } from '../lib/stage.js';
 import type { Check } from './inputs.js';
 
 export interface CheckResult {
@@ -48,37 +50,71 @@ function start(check: Check, cwd: string, timeoutMs: number, live: boolean): Run
   return { check, output, done };
 }
 
+export interface CheckOptions {
+  /** The working directory of the commands. */
+  cwd: string;
+  /** Each command's deadline. */
+  timeoutMs: number;
+  /** All at once, each one's output kept and printed whole, or one after another, live. */
+  parallel: boolean;
+}
+
+/** A check's row of the summary: `✅ passed in 1.2s`, `❌ exit code 3 in 0.4s`. */
+export function describeResult(result: CheckResult): string {
+  return `${result.ok ? '✅ passed' : `❌ ${result.detail}`} in ${formatMs(result.durationMs)}`;
+}
+
 /**
- * Runs every check to the end, even after one fails. In parallel all start at once and each
- * one's output is printed in its own log group, in the order given, when it is done.
+ * Runs every check to the end, even after one fails, each in its own log group of the stage,
+ * each one's result a row of the summary as soon as it is known. In parallel all start at once
+ * and each one's output is printed in its group, in the order given, when it is done (the
+ * group's title then says how it went). A cancellation starts no further command: the step
+ * ends with a CancelledError once the stopped ones are reported.
  */
 export async function runChecks(
   checks: readonly Check[],
-  cwd: string,
-  timeoutMs: number,
-  parallel: boolean,
+  options: CheckOptions,
+  stage: Pick<Stage, 'group' | 'row' | 'cancelled'>,
 ): Promise<CheckResult[]> {
+  const { cwd, timeoutMs } = options;
   const results: CheckResult[] = [];
-  if (parallel) {
+  const report = (result: CheckResult): void => {
+    results.push(result);
+    stage.row(result.name, describeResult(result));
+  };
+  const { cancelled } = stage;
+  if (options.parallel) {
     const running = checks.map((check) => start(check, cwd, timeoutMs, false));
     for (const { check, output, done } of running) {
       const result = await done;
-      core.startGroup(
+      await stage.group(
         `${check.name}: ${result.ok ? 'passed' : result.detail} in ${formatMs(result.durationMs)} — ${check.command}`,
+        () => {
+          const text = output.join('');
+          process.stdout.write(text);
+          if (text !== '' && !text.endsWith('\n')) process.stdout.write('\n');
+          return Promise.resolve();
+        },
       );
-      process.stdout.write(output.join(''));
-      if (output.length > 0 && !output.join('').endsWith('\n')) process.stdout.write('\n');
-      core.endGroup();
-      results.push(result);
+      report(result);
     }
-    return results;
+  } else {
+    for (const check of checks) {
+      if (cancelled.aborted) break;
+      const result = await stage.group(
+        `${check.name}: ${check.command}`,
+        () => start(check, cwd, timeoutMs, true).done,
+      );
+      core.info(`${check.name}: ${result.ok ? 'passed' : result.detail} in ${formatMs(result.durationMs)}`);
+      report(result);
+    }
   }
-  for (const check of checks) {
-    core.startGroup(`${check.name}: ${check.command}`);
-    const result = await start(check, cwd, timeoutMs, true).done;
-    core.endGroup();
-    core.info(`${check.name}: ${result.ok ? 'passed' : result.detail} in ${formatMs(result.durationMs)}`);
-    results.push(result);
+  if (cancelled.aborted) {
+    const notRun = checks.slice(results.length).map((check) => check.name);
+    for (const name of notRun) stage.row(name, 'not run (cancelled)');
+    throw new CancelledError(
+      `cancelled (${String(cancelled.reason)}) while the checks ran${notRun.length === 0 ? '' : `; ${notRun.join(', ')} did not run`}`,
+    );
   }
   return results;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ContractError, type ForbiddenImportRule } from '../lib/contract.js';
 import { jsImports } from './js-imports.js';
 import { scanPythonImports, type PythonImportRef } from './python-imports.js';
-import { listSourceFiles } from './source-files.js';
+import { compareText, listSourceFiles } from './source-files.js';
 
 /** One forbidden import: where it is, what it imports and the rule it breaks. */
 export interface Violation {
@@ -120,10 +120,6 @@ async function readSource(path: string): Promise<string | undefined> {
 
 function hasExtension(file: string, extensions: readonly string[]): boolean {
   return extensions.some((extension) => file.endsWith(extension));
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `fn` over every item, at most `limit` at a time; results in the order of `items`. */

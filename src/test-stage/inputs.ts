@@ -1,8 +1,6 @@
 import * as core from '@actions/core';
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
-import { parseBoolean, parseDuration } from '../lib/parse.js';
+import { parseBoolean, parseDuration, workspaceFolder, workspaceOf, workspacePath } from '../lib/parse.js';
 import { Inputs } from './constants.js';
 
 export interface Check {
@@ -27,27 +25,23 @@ export interface TestInputs {
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): TestInputs {
-  const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
-  const rawDirectory = core.getInput(Inputs.WorkingDirectory).trim() || '.';
-  const workingDirectory = isAbsolute(rawDirectory) ? rawDirectory : resolve(workspace, rawDirectory);
-  if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory()) {
-    throw new ConfigurationError(
-      `input "${Inputs.WorkingDirectory}" is "${rawDirectory}", which is not a folder in the workspace`,
-    );
-  }
+  const workingDirectory = workspaceFolder(
+    Inputs.WorkingDirectory,
+    core.getInput(Inputs.WorkingDirectory).trim() || '.',
+    env,
+  );
   const checks = [Inputs.Lint, Inputs.Typecheck, Inputs.Test]
     .map((name) => ({ name, command: core.getInput(name).trim() }))
     .filter((check) => check.command !== '');
   const rawContract = core.getInput(Inputs.Contract).trim();
-  const contract =
-    rawContract === '' ? '' : isAbsolute(rawContract) ? rawContract : resolve(workspace, rawContract);
+  const contract = rawContract === '' ? '' : workspacePath(rawContract, env);
   if (checks.length === 0 && contract === '') {
     throw new ConfigurationError(
       `nothing to do: set at least one of the inputs "${Inputs.Lint}", "${Inputs.Typecheck}", "${Inputs.Test}" or "${Inputs.Contract}"`,
     );
   }
   return {
-    workspace,
+    workspace: workspaceOf(env),
     workingDirectory,
     checks,
     parallel: parseBoolean(Inputs.Parallel, core.getInput(Inputs.Parallel), true),
@@ -55,4 +49,12 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): TestInputs {
     junit: core.getInput(Inputs.Junit).trim(),
     timeoutMs: parseDuration(Inputs.Timeout, core.getInput(Inputs.Timeout).trim() || '30m'),
   };
+}
+
+/**
+ * What the debug log shows of the inputs: all of them, as none is a secret (the commands are
+ * the workflow's own text, masked by the runner where they quote a secret).
+ */
+export function describeInputs(inputs: TestInputs): unknown {
+  return { ...inputs };
 }

@@ -29,8 +29,13 @@ const attribute = (node: Node, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-/** pytest prints `path/to/test_x.py:42: AssertionError`; vitest and jest print `file.ts:42:7`. */
-const TRACE_LOCATION = /^\s*(?:at .*?\(?)?([\w./-]+\.(?:py|[cm]?[jt]sx?)):(\d+)(?::\d+)?\)?(?::|\s|$)/m;
+/**
+ * The first frame of a trace that names a source file: pytest prints `tests/test_x.py:42:
+ * AssertionError`, vitest ` ❯ test/x.test.ts:42:7` (a function's name may come between), jest
+ * `at Object.<anonymous> (/abs/src/x.test.ts:42:7)`.
+ */
+const TRACE_LOCATION =
+  /^[ \t]*(?:❯[ \t]+(?:\S+[ \t]+)?|at .*?\(?)?([\w./-]+\.(?:py|[cm]?[jt]sx?)):(\d+)(?::\d+)?\)?(?::|\s|$)/m;
 
 function location(testcase: Node, failure: Node): { file?: string; line?: number } {
   const file = attribute(testcase, 'file');
@@ -42,6 +47,33 @@ function location(testcase: Node, failure: Node): { file?: string; line?: number
   const classname = attribute(testcase, 'classname');
   return classname !== undefined && /\.(?:py|[cm]?[jt]sx?)$/.test(classname) ? { file: classname } : {};
 }
+
+const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** A character reference's text; an invalid code point stays as written. */
+function fromReference(reference: string, codePoint: number): string {
+  return Number.isInteger(codePoint) && codePoint > 0 && codePoint <= 0x10ffff
+    ? String.fromCodePoint(codePoint)
+    : reference;
+}
+
+/**
+ * XML's own entities and its character references (pytest writes a message's newlines as
+ * `&#10;`, which the parser's default decoder leaves as they are); entities a DOCTYPE declares
+ * are not expanded: a JUnit report has no use for them.
+ */
+const XML_ENTITY_DECODER = {
+  decode: (text: string): string =>
+    text.replace(/&(?:#(\d+)|#x([\da-f]+)|(amp|lt|gt|quot|apos));/gi, (reference, decimal, hex, name) =>
+      typeof name === 'string'
+        ? (XML_ENTITIES[name] ?? reference)
+        : fromReference(reference, typeof decimal === 'string' ? Number(decimal) : parseInt(String(hex), 16)),
+    ),
+  setExternalEntities: (): void => undefined,
+  addInputEntities: (): void => undefined,
+  reset: (): void => undefined,
+  setXmlVersion: (): void => undefined,
+};
 
 /** The failed and errored test cases of one JUnit XML document (nested suites included). */
 export async function parseJunit(xml: string): Promise<{ tests: number; failed: FailedCase[] }> {
@@ -65,13 +97,17 @@ export async function parseJunit(xml: string): Promise<{ tests: number; failed: 
     textNodeName: '#text',
     parseAttributeValue: false,
     parseTagValue: false,
+    entityDecoder: XML_ENTITY_DECODER,
   });
   const document = parser.parse(xml) as Node;
+  // An element without attributes or children (`<testsuites/>`: no tests ran) parses as text.
+  if (!('testsuites' in document) && !('testsuite' in document)) {
+    throw new Error('no <testsuites> or <testsuite> element: is this a JUnit report?');
+  }
   const roots = [
     ...list(document['testsuites']),
     ...list(document['testsuite']).map((suite) => ({ testsuite: suite })),
   ];
-  if (roots.length === 0) throw new Error('no <testsuites> or <testsuite> element: is this a JUnit report?');
   let tests = 0;
   const failed: FailedCase[] = [];
   const visit = (suite: Node, parentName: string): void => {
@@ -89,7 +125,7 @@ export async function parseJunit(xml: string): Promise<{ tests: number; failed: 
               [attribute(testcase, 'classname'), attribute(testcase, 'name')].filter(Boolean).join(' › ') ||
               '(unnamed)',
             kind,
-            message: attribute(failure, 'message') ?? text.trim().split('\n')[0] ?? kind,
+            message: attribute(failure, 'message') ?? (text.trim().split('\n')[0] || kind),
             ...location(testcase, failure),
           });
         }

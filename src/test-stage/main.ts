@@ -1,51 +1,139 @@
 import * as core from '@actions/core';
 import { relative } from 'node:path';
 import { loadContract } from '../lib/contract.js';
-import { formatMs } from '../lib/format.js';
-import { findViolations, type Violation } from './import-guard.js';
-import { runStage } from '../lib/stage.js';
-import { writeSummarySection, type Row, type Table } from '../lib/summary.js';
-import { runChecks, type CheckResult } from './commands.js';
+import { ConfigurationError } from '../lib/errors.js';
+import { runStage, type Stage } from '../lib/stage.js';
+import { describeResult, runChecks, type CheckResult } from './commands.js';
 import { IMPORT_GUARD, Outputs, STAGE } from './constants.js';
-import { readInputs, type TestInputs } from './inputs.js';
-import { readJunitReports, type JunitResult } from './junit.js';
+import { findViolations, type Violation } from './import-guard.js';
+import { describeInputs, readInputs, type TestInputs } from './inputs.js';
+import { readJunitReports } from './junit.js';
 
-async function importGuard(inputs: TestInputs): Promise<{ result: CheckResult; violations: Violation[] }> {
-  const started = performance.now();
-  const contract = await loadContract(inputs.contract);
-  const violations = await findViolations(inputs.workingDirectory, contract.imports.forbidden, contract.file);
-  for (const violation of violations) {
-    const file = relative(inputs.workspace, `${inputs.workingDirectory}/${violation.file}`);
-    core.error(
-      `${violation.module} must not be imported here: ${violation.rule.reason} (runtime contract rule at ${relative(inputs.workspace, contract.file)}:${violation.rule.line})`,
-      {
-        title: 'Runtime contract: forbidden import',
-        file,
-        startLine: violation.line,
-      },
-    );
-  }
-  const rules = contract.imports.forbidden.length;
-  core.info(
-    `${IMPORT_GUARD}: ${violations.length} forbidden import${violations.length === 1 ? '' : 's'} (${rules} rule${rules === 1 ? '' : 's'})`,
-  );
-  return {
-    result: {
-      name: IMPORT_GUARD,
-      ok: violations.length === 0,
-      durationMs: performance.now() - started,
-      detail:
-        violations.length === 0
-          ? 'passed'
-          : `${violations.length} forbidden import${violations.length === 1 ? '' : 's'}`,
+export async function run(): Promise<void> {
+  await runStage({
+    name: STAGE,
+    readInputs,
+    describeInputs,
+    steps: async (inputs, stage) => {
+      // The guard reads files only: it runs beside the commands, and reports after them.
+      const guard = startImportGuard(inputs);
+      const results = await runChecks(inputs.checks, commandOptions(inputs), stage);
+      if (guard !== undefined) results.push(await reportImportGuard(guard, results, inputs, stage));
+      summarizeChecks(results, inputs, stage);
+      if (inputs.junit !== '') await reportJunit(inputs, stage);
+      requireAllPassed(results);
     },
-    violations,
-  };
+  });
 }
 
-function reportJunit(junit: JunitResult): Table | undefined {
+const commandOptions = (inputs: TestInputs) => ({
+  cwd: inputs.workingDirectory,
+  timeoutMs: inputs.timeoutMs,
+  parallel: inputs.parallel,
+});
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** A workspace-relative path of a file the guard names, relative to the working directory. */
+const shownPath = (inputs: TestInputs, file: string): string =>
+  relative(inputs.workspace, `${inputs.workingDirectory}/${file}`);
+
+/** What the guard found, or why it could not look; it never rejects. */
+type GuardRun = { durationMs: number } & (
+  { violations: Violation[]; rules: number; contractFile: string } | { error: unknown }
+);
+
+/** Reads the contract and scans the sources; `undefined` when no contract is given. */
+function startImportGuard(inputs: TestInputs): Promise<GuardRun> | undefined {
+  if (inputs.contract === '') return undefined;
+  const started = performance.now();
+  return (async () => {
+    const contract = await loadContract(inputs.contract);
+    const rules = contract.imports.forbidden;
+    const violations = await findViolations(inputs.workingDirectory, rules, contract.file);
+    return { violations, rules: rules.length, contractFile: contract.file };
+  })().then(
+    (found) => ({ ...found, durationMs: performance.now() - started }),
+    (error: unknown) => ({ error, durationMs: performance.now() - started }),
+  );
+}
+
+/**
+ * The guard's log group: one annotation per forbidden import, and their table. A contract that
+ * cannot be read fails the step, once the summary says why beside the commands' results.
+ */
+async function reportImportGuard(
+  guard: Promise<GuardRun>,
+  commands: readonly CheckResult[],
+  inputs: TestInputs,
+  stage: Stage,
+): Promise<CheckResult> {
+  const title = `${IMPORT_GUARD}: runtime contract ${relative(inputs.workspace, inputs.contract)}`;
+  return stage.group(title, async () => {
+    const found = await guard;
+    if ('error' in found) {
+      // The commands' results stand; the headline says first why the step fails.
+      const invalid = found.error instanceof ConfigurationError;
+      const detail = invalid ? 'invalid runtime contract' : 'could not run';
+      const guardResult = { name: IMPORT_GUARD, ok: false, detail, durationMs: found.durationMs };
+      stage.row(IMPORT_GUARD, describeResult(guardResult));
+      summarizeChecks([...commands, guardResult], inputs, stage);
+      const failed = commands.filter((result) => !result.ok).length;
+      stage.headline(
+        `${invalid ? 'invalid runtime contract' : 'the import guard could not run'}${failed === 0 ? '' : `, and ${failed} of ${commands.length} checks failed`}`,
+      );
+      throw found.error;
+    }
+    const { violations, rules, contractFile } = found;
+    for (const violation of violations) {
+      core.error(
+        `${violation.module} must not be imported here: ${violation.rule.reason} (runtime contract rule at ${relative(inputs.workspace, contractFile)}:${violation.rule.line})`,
+        {
+          title: 'Runtime contract: forbidden import',
+          file: shownPath(inputs, violation.file),
+          startLine: violation.line,
+        },
+      );
+    }
+    core.info(`${IMPORT_GUARD}: ${plural(violations.length, 'forbidden import')} (${plural(rules, 'rule')})`);
+    if (violations.length > 0) {
+      stage.table({
+        title: 'Forbidden imports',
+        header: ['File', 'Module', 'Why not'],
+        rows: violations.map((v) => [`${shownPath(inputs, v.file)}:${v.line}`, v.module, v.rule.reason]),
+      });
+    }
+    const result: CheckResult = {
+      name: IMPORT_GUARD,
+      ok: violations.length === 0,
+      durationMs: found.durationMs,
+      detail: violations.length === 0 ? 'passed' : plural(violations.length, 'forbidden import'),
+    };
+    stage.row(IMPORT_GUARD, describeResult(result));
+    return result;
+  });
+}
+
+/** The summary's headline counts the checks (each one's row is written when it is done). */
+function summarizeChecks(results: readonly CheckResult[], inputs: TestInputs, stage: Stage): void {
+  if (inputs.parallel && inputs.checks.length > 1) stage.row('Ran', 'in parallel');
+  const failed = results.filter((result) => !result.ok).length;
+  stage.headline(
+    failed === 0 ? `${results.length} checks passed` : `${failed} of ${results.length} checks failed`,
+  );
+}
+
+/** Failed cases become annotations and a table; a report that cannot be read is a warning. */
+async function reportJunit(inputs: TestInputs, stage: Stage): Promise<void> {
+  const junit = await readJunitReports(inputs.workingDirectory, inputs.workspace, inputs.junit);
+  if (junit.reports === 0) {
+    core.warning(
+      `${STAGE}: no JUnit report matches "${inputs.junit}" in ${relative(inputs.workspace, inputs.workingDirectory) || '.'}`,
+    );
+  }
   for (const problem of junit.problems) {
     core.warning(`${STAGE}: a JUnit report could not be read: ${problem}`);
+    stage.note(`JUnit report skipped: ${problem}`);
   }
   for (const failure of junit.failed) {
     core.error(failure.message, {
@@ -54,9 +142,9 @@ function reportJunit(junit: JunitResult): Table | undefined {
       ...(failure.line === undefined ? {} : { startLine: failure.line }),
     });
   }
-  if (junit.failed.length === 0) return undefined;
-  return {
-    title: `Failed tests (${junit.failed.length} of ${junit.tests}, from ${junit.reports} report${junit.reports === 1 ? '' : 's'})`,
+  if (junit.failed.length === 0) return;
+  stage.table({
+    title: `Failed tests (${junit.failed.length} of ${junit.tests}, from ${plural(junit.reports, 'report')})`,
     header: ['Suite', 'Test', 'Message', 'Location'],
     rows: junit.failed.map((f) => [
       f.suite,
@@ -64,83 +152,15 @@ function reportJunit(junit: JunitResult): Table | undefined {
       f.message.split('\n')[0] ?? '',
       f.file === undefined ? '' : `${f.file}${f.line === undefined ? '' : `:${f.line}`}`,
     ]),
-  };
+  });
 }
 
-export async function run(): Promise<void> {
-  await runStage(STAGE, async () => {
-    const started = Date.now();
-    const inputs = readInputs();
-    core.debug(`inputs: ${JSON.stringify(inputs)}`);
-    const results: CheckResult[] = [];
-    const tables: Table[] = [];
-    const notes: string[] = [];
-    let ok = false;
-    try {
-      // The guard reads files only: it runs beside the commands, and reports after them.
-      const guard = inputs.contract === '' ? undefined : importGuard(inputs);
-      guard?.catch(() => undefined);
-      results.push(
-        ...(await runChecks(inputs.checks, inputs.workingDirectory, inputs.timeoutMs, inputs.parallel)),
-      );
-      if (guard !== undefined) {
-        core.startGroup(`${IMPORT_GUARD}: runtime contract ${relative(inputs.workspace, inputs.contract)}`);
-        try {
-          const { result, violations } = await guard;
-          results.push(result);
-          if (violations.length > 0) {
-            tables.push({
-              title: 'Forbidden imports',
-              header: ['File', 'Module', 'Why not'],
-              rows: violations.map((v) => [
-                `${relative(inputs.workspace, `${inputs.workingDirectory}/${v.file}`)}:${v.line}`,
-                v.module,
-                v.rule.reason,
-              ]),
-            });
-          }
-        } finally {
-          core.endGroup();
-        }
-      }
-      if (inputs.junit !== '') {
-        const junit = await readJunitReports(inputs.workingDirectory, inputs.workspace, inputs.junit);
-        if (junit.reports === 0) {
-          core.warning(
-            `${STAGE}: no JUnit report matches "${inputs.junit}" in ${relative(inputs.workspace, inputs.workingDirectory) || '.'}`,
-          );
-        }
-        const table = reportJunit(junit);
-        if (table !== undefined) tables.push(table);
-        notes.push(...junit.problems.map((problem) => `JUnit report skipped: ${problem}`));
-      }
-      const failed = results.filter((result) => !result.ok).map((result) => result.name);
-      core.setOutput(Outputs.Failed, failed.join(','));
-      ok = failed.length === 0;
-      if (!ok) {
-        throw new Error(`${failed.join(', ')} failed; every check ran to the end (see each one's log group)`);
-      }
-      core.info(`${STAGE}: all ${results.length} checks passed`);
-    } finally {
-      const rows: Row[] = results.map((r) => [
-        r.name,
-        `${r.ok ? '✅ passed' : `❌ ${r.detail}`} in ${formatMs(r.durationMs)}`,
-      ]);
-      rows.push([
-        'Time',
-        `${formatMs(Date.now() - started)}${inputs.parallel && inputs.checks.length > 1 ? ' (in parallel)' : ''}`,
-      ]);
-      const failedCount = results.filter((r) => !r.ok).length;
-      await writeSummarySection({
-        stage: STAGE,
-        ok,
-        headline: ok
-          ? `${results.length} checks passed`
-          : `${failedCount} of ${results.length} checks failed`,
-        rows,
-        tables,
-        notes,
-      });
-    }
-  });
+/** Sets `failed` and fails the step when a check failed: all of them ran to the end. */
+function requireAllPassed(results: readonly CheckResult[]): void {
+  const failed = results.filter((result) => !result.ok).map((result) => result.name);
+  core.setOutput(Outputs.Failed, failed.join(','));
+  if (failed.length > 0) {
+    throw new Error(`${failed.join(', ')} failed; every check ran to the end (see each one's log group)`);
+  }
+  core.info(`${STAGE}: all ${results.length} checks passed`);
 }

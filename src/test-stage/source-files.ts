@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
 import { runTool, ToolError } from '../lib/exec.js';
+import { Inputs } from './constants.js';
 
 /**
  * Folders that hold other people's code or tool output, skipped at any depth: version control
@@ -52,17 +53,18 @@ async function requireDirectory(root: string): Promise<void> {
     isDirectory = (await stat(root)).isDirectory();
   } catch {
     throw new ConfigurationError(
-      `the folder ${root} does not exist; set working-directory to a folder of the repository`,
+      `the folder ${root} does not exist; set ${Inputs.WorkingDirectory} to a folder of the repository`,
     );
   }
   if (!isDirectory) {
     throw new ConfigurationError(
-      `${root} is a file, not a folder; set working-directory to a folder of the repository`,
+      `${root} is a file, not a folder; set ${Inputs.WorkingDirectory} to a folder of the repository`,
     );
   }
 }
 
-function compareText(a: string, b: string): number {
+/** Orders text by its code units, never by locale: the same order on every machine. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

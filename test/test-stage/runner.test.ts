@@ -53,6 +53,7 @@ describe('test bundle: the commands', () => {
     expect(result.outputs).toEqual({ failed: '' });
     expect(result.summary).toContain('### ✅ test: 3 checks passed');
     expect(result.summary).toMatch(/\| lint \| ✅ passed in [\d.]+m?s \|/);
+    expect(result.summary).toContain('| Ran | in parallel |');
   });
 
   it('runs every check to the end when one fails, and names the failed one', async () => {
@@ -97,6 +98,63 @@ describe('test bundle: the commands', () => {
     expect(result.code, result.log).toBe(0);
     expect(result.log).toMatch(/::group::lint: sleep 0\.4; echo a\na\n::endgroup::\nlint: passed/);
     expect(result.durationMs).toBeGreaterThan(800);
+  });
+});
+
+describe('test bundle: cancellation', () => {
+  /** A command that records the pid of a child that would outlive it, then waits for it. */
+  const longRunning = (name: string) => `touch ${name}.ran; sleep 30 & echo $! > ${name}.pid; wait`;
+  const childOf = (dir: string, name: string) => Number(readFileSync(join(dir, `${name}.pid`), 'utf8'));
+
+  it('in sequence: stops the running check, starts no other, and writes the summary naming its group', async () => {
+    const dir = workspace();
+    const result = await runAction({
+      stage: 'test',
+      inputs: { lint: longRunning('lint'), test: longRunning('test'), parallel: 'false' },
+      cwd: dir,
+      cancel: { when: () => existsSync(join(dir, 'lint.pid')) },
+    });
+    cleanups.push(result.cleanup);
+    expect(result.code, result.log).toBe(1);
+    expect(result.durationMs).toBeLessThan(10_000);
+    await waitUntilGone(childOf(dir, 'lint'));
+    // The next check never started: its process group would have outlived the step.
+    expect(existsSync(join(dir, 'test.ran'))).toBe(false);
+    expect(result.log).toContain('::error::test: cancelled (SIGINT); stopping the tools this step started');
+    expect(result.outputs).toEqual({});
+    const summary = result.summary;
+    expect(summary.match(/^### /gm)).toEqual(['### ']);
+    expect(summary).toMatch(/^### ❌ test: cancelled\n/);
+    expect(summary).toMatch(/\| lint \| ❌ killed by SIGTERM in [\d.]+m?s \|/);
+    expect(summary).toContain('| test | not run (cancelled) |');
+    expect(summary).toContain(`| Cancelled | SIGINT during "lint: ${longRunning('lint')}" |`);
+    expect(summary).toContain('> cancelled (SIGINT) while the checks ran; test did not run');
+  });
+
+  it("in parallel: stops every check, prints each one's group, and writes the summary", async () => {
+    const dir = workspace();
+    const result = await runAction({
+      stage: 'test',
+      inputs: { lint: longRunning('lint'), test: longRunning('test') },
+      cwd: dir,
+      cancel: { when: () => existsSync(join(dir, 'lint.pid')) && existsSync(join(dir, 'test.pid')) },
+    });
+    cleanups.push(result.cleanup);
+    expect(result.code, result.log).toBe(1);
+    expect(result.durationMs).toBeLessThan(10_000);
+    await waitUntilGone(childOf(dir, 'lint'));
+    await waitUntilGone(childOf(dir, 'test'));
+    expect(groups(result.log)).toEqual(['lint', 'test']);
+    expect(result.log).toContain('::group::lint: killed by SIGTERM in');
+    expect(result.outputs).toEqual({});
+    const summary = result.summary;
+    expect(summary.match(/^### /gm)).toEqual(['### ']);
+    expect(summary).toMatch(/^### ❌ test: cancelled\n/);
+    expect(summary).toMatch(/\| lint \| ❌ killed by SIGTERM in [\d.]+m?s \|/);
+    expect(summary).toMatch(/\| test \| ❌ killed by SIGTERM in [\d.]+m?s \|/);
+    // In parallel no log group is open while the commands run: their output is printed after.
+    expect(summary).toContain('| Cancelled | SIGINT |');
+    expect(summary).toContain('> cancelled (SIGINT) while the checks ran');
   });
 });
 
@@ -152,7 +210,7 @@ tests/test_db.py:21: OperationalError</error>
   });
 });
 
-describe('test bundle: bad inputs run nothing', () => {
+describe('test bundle: bad inputs run nothing and the summary says why', () => {
   it.each([
     [{}, 'nothing to do: set at least one of the inputs "lint", "typecheck", "test" or "contract"'],
     [{ test: 'touch ran', parallel: 'maybe' }, 'input "parallel" is "maybe": use true or false'],
@@ -165,8 +223,15 @@ describe('test bundle: bad inputs run nothing', () => {
     const dir = workspace();
     const result = await testStage(inputs, dir);
     expect(result.code).toBe(1);
-    expect(result.log).toContain(message);
+    expect(result.log).toContain(`::error::test: invalid configuration: ${message}`);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
+    expect(groups(result.log)).toEqual([]);
+    expect(result.outputs).toEqual({});
+    // The summary says why, and lists no check: none ran.
+    expect(result.summary).toMatch(/^### ❌ test: invalid input\n/);
+    expect(result.summary).toContain(`> ${message}`);
+    expect(result.summary).not.toMatch(/^\| (lint|typecheck|test|import-guard|Ran) \|/m);
+    expect(result.summary.match(/^### /gm)).toEqual(['### ']);
   });
 });
 
@@ -224,4 +289,33 @@ describe('test bundle: the import guard', () => {
     expect(result.code).toBe(1);
     expect(result.log).toMatch(/runtime-contract\.yml:3: .*forbiden/);
   });
+
+  it.each([
+    ['every command passed', 'true', 'invalid runtime contract', '| test | ✅ passed in'],
+    [
+      'a command failed too',
+      'exit 4',
+      'invalid runtime contract, and 1 of 2 checks failed',
+      '| test | ❌ exit code 4 in',
+    ],
+  ])(
+    'says in the summary why a malformed contract failed the step (%s)',
+    async (_case, test, headline, testRow) => {
+      const dir = workspace();
+      writeFileSync(join(dir, 'runtime-contract.yml'), 'version: 1\nimports:\n  forbiden: []\n');
+      const result = await testStage({ contract: 'runtime-contract.yml', lint: 'true', test }, dir);
+      expect(result.code).toBe(1);
+      expect(result.log).toMatch(
+        /::error::test: invalid configuration: .*runtime-contract\.yml:3: imports\.forbiden/,
+      );
+      const summary = result.summary;
+      // Not "0 of 2 checks failed" without a reason: the headline and a note say what is wrong.
+      expect(summary).toMatch(new RegExp(`^### ❌ test: ${headline}\\n`));
+      expect(summary).toContain('| lint | ✅ passed in');
+      expect(summary).toContain(testRow);
+      expect(summary).toContain('| import-guard | ❌ invalid runtime contract in');
+      expect(summary).toMatch(/^> .*runtime-contract\.yml:3: imports\.forbiden: unknown key/m);
+      expect(summary.match(/^### /gm)).toEqual(['### ']);
+    },
+  );
 });
