@@ -30,15 +30,18 @@ type PlanInputs = Pick<
 const flagPairs = (flag: string, values: readonly string[]): string[] =>
   values.flatMap((value) => [flag, value]);
 
-/**
- * The builder's argument arrays for the inputs: a pure function, tested with a table.
- * `files` holds where the builder reports the digest (buildx's metadata file, buildah's and
- * podman's digest files).
- */
-export function buildPlan(
-  inputs: PlanInputs,
-  files: { metadata: string; digest: (tag: string) => string },
-): BuildPlan {
+/** Where the builder reports what it made. */
+export interface ReportFiles {
+  /** buildx's metadata file: the digest it pushed. */
+  metadata: string;
+  /** buildah's and podman's digest file of each pushed tag. */
+  digest: (tag: string) => string;
+  /** buildah's and podman's image ID file, written only when the build finished. */
+  imageId: string;
+}
+
+/** The builder's argument arrays for the inputs: a pure function, tested with a table. */
+export function buildPlan(inputs: PlanInputs, files: ReportFiles): BuildPlan {
   const refs = [inputs.tag, ...inputs.tags].map((tag) => `${inputs.imageName}:${tag}`);
   const common = [
     '--file',
@@ -82,6 +85,9 @@ export function buildPlan(
       '--layers',
       ...flagPairs('--cache-from', inputs.cacheFrom),
       ...flagPairs('--cache-to', inputs.cacheTo),
+      // podman build exits 0 when a SIGTERM stops it halfway: only this file says it finished.
+      '--iidfile',
+      files.imageId,
       ...tlsVerify,
       inputs.context,
     ],

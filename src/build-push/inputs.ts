@@ -1,8 +1,16 @@
 import * as core from '@actions/core';
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
-import { parseBoolean, parseChoice, parseDuration, parseKeyValueLines, parseList } from '../lib/parse.js';
+import {
+  parseBoolean,
+  parseChoice,
+  parseDuration,
+  parseKeyValueLines,
+  parseList,
+  workspaceFolder,
+  workspacePath,
+} from '../lib/parse.js';
 import type { ImageName } from './registry.js';
 import { BUILDERS, Inputs, type Builder } from './constants.js';
 
@@ -99,21 +107,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): BuildInputs {
     }
   }
 
-  const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
   const rawContext = core.getInput(Inputs.Context).trim() || '.';
-  const context = isAbsolute(rawContext) ? rawContext : resolve(workspace, rawContext);
-  if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new ConfigurationError(
-      `input "${Inputs.Context}" is "${rawContext}", which is not a folder in the workspace`,
-    );
-  }
+  const context = workspaceFolder(Inputs.Context, rawContext, env);
   const rawFile = core.getInput(Inputs.File).trim();
-  const file =
-    rawFile === ''
-      ? join(context, 'Dockerfile')
-      : isAbsolute(rawFile)
-        ? rawFile
-        : resolve(workspace, rawFile);
+  const file = rawFile === '' ? join(context, 'Dockerfile') : workspacePath(rawFile, env);
   if (!existsSync(file)) {
     throw new ConfigurationError(
       `input "${Inputs.File}": ${rawFile || `${rawContext}/Dockerfile`} does not exist`,
@@ -150,4 +147,12 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): BuildInputs {
     cacheTo: parseList(core.getInput(Inputs.CacheTo)),
     timeoutMs: parseDuration(Inputs.Timeout, core.getInput(Inputs.Timeout).trim() || '60m'),
   };
+}
+
+/**
+ * What the debug log shows of the inputs. Build arguments by name only: they are no secret
+ * inputs, but a workflow may still pass a token through one, and the log needs only the names.
+ */
+export function describeInputs(inputs: BuildInputs): Record<string, unknown> {
+  return { ...inputs, buildArgs: inputs.buildArgs.map(([key]) => `${key}=…`) };
 }

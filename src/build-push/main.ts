@@ -1,22 +1,42 @@
 import * as core from '@actions/core';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { filesSentMatching } from './dockerignore.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { runTool } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
-import { findCredentials, resolveManifest } from './registry.js';
-import { runStage } from '../lib/stage.js';
-import { writeSummarySection, type Row } from '../lib/summary.js';
-import { buildPlan } from './builders.js';
+import { runStage, type Stage } from '../lib/stage.js';
+import { buildPlan, type BuildPlan, type ReportFiles } from './builders.js';
 import { Outputs, STAGE } from './constants.js';
-import { readInputs, type BuildInputs } from './inputs.js';
+import { filesSentMatching } from './dockerignore.js';
+import { describeInputs, readInputs, type BuildInputs } from './inputs.js';
+import { findCredentials, resolveManifest, type ResolvedManifest } from './registry.js';
 
 /** What google-github-actions/auth writes into the workspace: a credential that must stay out of images. */
 const CREDENTIALS_FILE = /^gha-creds-.*\.json$/;
 const REGISTRY_DEADLINE_MS = 5 * 60_000;
+
+export async function run(): Promise<void> {
+  await runStage({
+    name: STAGE,
+    readInputs,
+    describeInputs,
+    steps: async (inputs, stage) => {
+      const deadline = stage.startedAt + inputs.timeoutMs;
+      stage.row('Image', inputs.imageName);
+      stage.row('Tag', [inputs.tag, ...inputs.tags].join(', '));
+      stage.row('Builder', `${inputs.builder} (${inputs.platform})`);
+      await refuseCredentialsInContext(inputs);
+      const files = reportFiles(stage.tempDir('build-push-'));
+      await buildAndPush(stage, inputs, buildPlan(inputs, files), files, deadline);
+      if (!inputs.push) {
+        outputTheLocalBuild(stage, inputs);
+        return;
+      }
+      const manifest = await resolvePushedDigest(stage, inputs, files, deadline);
+      outputThePushedImage(stage, inputs, manifest);
+    },
+  });
+}
 
 async function refuseCredentialsInContext(inputs: BuildInputs): Promise<void> {
   const sent = await filesSentMatching(inputs.context, CREDENTIALS_FILE);
@@ -27,11 +47,104 @@ async function refuseCredentialsInContext(inputs: BuildInputs): Promise<void> {
   }
 }
 
-/** The digest the builder says it pushed: buildx's metadata file, or buildah's and podman's digest file. */
-async function reportedDigest(
+function reportFiles(dir: string): ReportFiles {
+  return {
+    metadata: join(dir, 'metadata.json'),
+    digest: (tag) => join(dir, `digest-${tag}`),
+    imageId: join(dir, 'image-id'),
+  };
+}
+
+/** The build, then (buildah, podman) one push per tag, in one log group, output streamed. */
+async function buildAndPush(
+  stage: Stage,
   inputs: BuildInputs,
-  files: { metadata: string; digest: (tag: string) => string },
-): Promise<string | undefined> {
+  plan: BuildPlan,
+  files: ReportFiles,
+  deadline: number,
+): Promise<void> {
+  const started = Date.now();
+  const verb = plan.command === 'docker' ? 'buildx build' : 'build';
+  await stage.group(`${plan.command} ${verb} ${inputs.imageName}:${inputs.tag}`, async () => {
+    const options = () => ({
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      onOutput: (chunk: string) => process.stdout.write(chunk),
+    });
+    await runTool(plan.command, plan.build, options());
+    if (inputs.builder !== 'docker') await requireFinishedBuild(plan, files);
+    // Each tag is pushed by the builder itself, one after another (they share layers).
+    for (const push of plan.pushes) await runTool(plan.command, push.args, options());
+  });
+  stage.row('Build and push', formatMs(Date.now() - started));
+}
+
+/**
+ * buildah and podman write the image ID file when the build finished. podman exits 0 when a
+ * SIGTERM (a cancellation) stops it halfway: pushing then would push nothing, or a stale image.
+ */
+async function requireFinishedBuild(plan: BuildPlan, files: ReportFiles): Promise<void> {
+  const id = await readFile(files.imageId, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
+  if (id === '') {
+    throw new Error(`${plan.command} build ended without writing the image ID: the build did not finish`);
+  }
+}
+
+/** push: false. Nothing reached a registry, so there is no digest to output. */
+function outputTheLocalBuild(stage: Stage, inputs: BuildInputs): void {
+  const taggedImage = `${inputs.imageName}:${inputs.tag}`;
+  stage.headline(`built ${taggedImage}, not pushed`);
+  stage.note(
+    'push is false: nothing was pushed, so there is no registry digest (outputs digest and image are empty)',
+  );
+  core.setOutput(Outputs.Digest, '');
+  core.setOutput(Outputs.Image, '');
+  core.setOutput(Outputs.Tag, inputs.tag);
+  core.setOutput(Outputs.TaggedImage, taggedImage);
+}
+
+/**
+ * The digest the registry holds for every pushed tag, cross-checked with the builder's own
+ * report: a difference means something else pushed in between.
+ */
+async function resolvePushedDigest(
+  stage: Stage,
+  inputs: BuildInputs,
+  files: ReportFiles,
+  deadline: number,
+): Promise<ResolvedManifest> {
+  const taggedImage = `${inputs.imageName}:${inputs.tag}`;
+  const credentials = await findCredentials(inputs.image.registry, inputs.builder);
+  const registryDeadline = Math.min(deadline, Date.now() + REGISTRY_DEADLINE_MS);
+  const [manifest, ...others] = await Promise.all(
+    [inputs.tag, ...inputs.tags].map((tag) =>
+      resolveManifest(inputs.image, tag, credentials, registryDeadline),
+    ),
+  );
+  if (manifest === undefined) throw new Error('no tag was resolved');
+  const reported = await reportedDigest(inputs, files);
+  if (reported !== undefined && reported !== manifest.digest) {
+    throw new Error(
+      `${inputs.builder} reported ${reported} for ${taggedImage}, but the registry holds ${manifest.digest}: something else pushed the tag in between; deploy nothing and re-run`,
+    );
+  }
+  if (reported === undefined) {
+    stage.warning(`${inputs.builder} reported no digest; the registry's answer is used unchecked`);
+  }
+  others.forEach((other, index) => {
+    if (other.digest !== manifest.digest) {
+      throw new Error(
+        `tag ${inputs.tags[index] ?? '?'} resolves to ${other.digest}, not ${manifest.digest}: another push moved it`,
+      );
+    }
+  });
+  return manifest;
+}
+
+/** The digest the builder says it pushed: buildx's metadata file, or buildah's and podman's digest file. */
+async function reportedDigest(inputs: BuildInputs, files: ReportFiles): Promise<string | undefined> {
   try {
     if (inputs.builder === 'docker') {
       const metadata = JSON.parse(await readFile(files.metadata, 'utf8')) as {
@@ -45,111 +158,22 @@ async function reportedDigest(
   }
 }
 
-export async function run(): Promise<void> {
-  await runStage(STAGE, async () => {
-    const started = Date.now();
-    const inputs = readInputs();
-    const deadline = started + inputs.timeoutMs;
-    core.debug(`inputs: ${JSON.stringify(inputs)}`);
-    const taggedImage = `${inputs.imageName}:${inputs.tag}`;
-    const rows: Row[] = [
-      ['Image', inputs.imageName],
-      ['Tag', [inputs.tag, ...inputs.tags].join(', ')],
-      ['Builder', `${inputs.builder} (${inputs.platform})`],
-    ];
-    const notes: string[] = [];
-    let ok = false;
-    let headline = 'failed';
-    const dir = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), 'build-push-'));
-    const files = {
-      metadata: join(dir, 'metadata.json'),
-      digest: (tag: string) => join(dir, `digest-${tag}`),
-    };
-    try {
-      await refuseCredentialsInContext(inputs);
-      const plan = buildPlan(inputs, files);
-      const stream = { onOutput: (chunk: string) => process.stdout.write(chunk) };
-      const buildStarted = Date.now();
-      core.startGroup(`${plan.command} ${plan.build.slice(0, 2).join(' ')} ${taggedImage}`);
-      try {
-        await runTool(plan.command, plan.build, { timeoutMs: Math.max(1, deadline - Date.now()), ...stream });
-        // Each tag is pushed by the builder itself, one after another (they share layers).
-        for (const push of plan.pushes) {
-          await runTool(plan.command, push.args, {
-            timeoutMs: Math.max(1, deadline - Date.now()),
-            ...stream,
-          });
-        }
-      } finally {
-        core.endGroup();
-      }
-      const buildMs = Date.now() - buildStarted;
-      rows.push(['Build and push', formatMs(buildMs)]);
-
-      if (!inputs.push) {
-        headline = `built ${taggedImage}, not pushed`;
-        notes.push(
-          'push is false: nothing was pushed, so there is no registry digest (outputs digest and image are empty)',
-        );
-        core.setOutput(Outputs.Digest, '');
-        core.setOutput(Outputs.Image, '');
-        core.setOutput(Outputs.Tag, inputs.tag);
-        core.setOutput(Outputs.TaggedImage, taggedImage);
-        ok = true;
-        return;
-      }
-
-      const credentials = await findCredentials(inputs.image.registry, inputs.builder);
-      const registryDeadline = Math.min(deadline, Date.now() + REGISTRY_DEADLINE_MS);
-      const [manifest, ...others] = await Promise.all(
-        [inputs.tag, ...inputs.tags].map((tag) =>
-          resolveManifest(inputs.image, tag, credentials, registryDeadline),
-        ),
-      );
-      if (manifest === undefined) throw new Error('no tag was resolved');
-      const reported = await reportedDigest(inputs, files);
-      if (reported !== undefined && reported !== manifest.digest) {
-        throw new Error(
-          `${inputs.builder} reported ${reported} for ${taggedImage}, but the registry holds ${manifest.digest}: something else pushed the tag in between; deploy nothing and re-run`,
-        );
-      }
-      if (reported === undefined) {
-        core.warning(
-          `${STAGE}: ${inputs.builder} reported no digest; the registry's answer is used unchecked`,
-        );
-      }
-      others.forEach((other, index) => {
-        if (other.digest !== manifest.digest) {
-          throw new Error(
-            `tag ${inputs.tags[index] ?? '?'} resolves to ${other.digest}, not ${manifest.digest}: another push moved it`,
-          );
-        }
-      });
-      if (manifest.manifests !== undefined) {
-        notes.push(
-          `the registry holds an index of ${manifest.manifests} manifests (${manifest.mediaType}); its digest is the one to deploy. Provenance or multi-platform builds make an index.`,
-        );
-      }
-      const pinned = `${inputs.imageName}@${manifest.digest}`;
-      core.setOutput(Outputs.Digest, manifest.digest);
-      core.setOutput(Outputs.Image, pinned);
-      core.setOutput(Outputs.Tag, inputs.tag);
-      core.setOutput(Outputs.TaggedImage, taggedImage);
-      rows.push(
-        ['Digest', manifest.digest],
-        ['Size', `${(manifest.size / 1024 / 1024).toFixed(1)} MiB`],
-        ['Deploy', pinned],
-      );
-      headline = `pushed ${taggedImage}`;
-      core.info(`${STAGE}: ${pinned}`);
-      ok = true;
-    } catch (error) {
-      notes.push(error instanceof Error ? error.message : String(error));
-      throw error;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-      rows.push(['Time', formatMs(Date.now() - started)]);
-      await writeSummarySection({ stage: STAGE, ok, headline, rows, notes });
-    }
-  });
+/** The outputs and summary rows of a pushed image: what later stages deploy is `<image>@<digest>`. */
+function outputThePushedImage(stage: Stage, inputs: BuildInputs, manifest: ResolvedManifest): void {
+  const taggedImage = `${inputs.imageName}:${inputs.tag}`;
+  if (manifest.manifests !== undefined) {
+    stage.note(
+      `the registry holds an index of ${manifest.manifests} manifests (${manifest.mediaType}); its digest is the one to deploy. Provenance or multi-platform builds make an index.`,
+    );
+  }
+  const pinned = `${inputs.imageName}@${manifest.digest}`;
+  core.setOutput(Outputs.Digest, manifest.digest);
+  core.setOutput(Outputs.Image, pinned);
+  core.setOutput(Outputs.Tag, inputs.tag);
+  core.setOutput(Outputs.TaggedImage, taggedImage);
+  stage.row('Digest', manifest.digest);
+  stage.row('Size', `${(manifest.size / 1024 / 1024).toFixed(1)} MiB`);
+  stage.row('Deploy', pinned);
+  stage.headline(`pushed ${taggedImage}`);
+  core.info(`${STAGE}: ${pinned}`);
 }

@@ -1,7 +1,7 @@
 // actions/build-push as the runner runs it: the bundle started as a process, real builds with
 // buildah and podman (vfs storage, isolated per test), the docker stand-in that builds through
 // buildah, and a real OCI registry (Debian's docker-registry) on 127.0.0.1.
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../testkit/local-runner.mjs';
@@ -40,16 +40,27 @@ function context(files: Record<string, string | null> = {}): string {
 
 async function buildPush(
   inputs: Record<string, string>,
-  options: { env?: ContainersEnv; secrets?: string[] } = {},
+  options: {
+    env?: ContainersEnv;
+    secrets?: string[];
+    vars?: Record<string, string>;
+    cancel?: Parameters<typeof runAction>[0]['cancel'];
+  } = {},
 ) {
   const env = options.env ?? containers;
   const result = await runAction({
     stage: 'build-push',
     inputs: { sha: SHA, context: inputs['context'] ?? context(), ...inputs },
-    env: { ...env.vars, PATH: `${STANDINS_BIN}:${process.env.PATH ?? ''}`, NODE_EXTRA_CA_CERTS: undefined },
+    env: {
+      ...env.vars,
+      ...options.vars,
+      PATH: `${STANDINS_BIN}:${process.env.PATH ?? ''}`,
+      NODE_EXTRA_CA_CERTS: undefined,
+    },
     pathPrepend: [STANDINS_BIN],
     secrets: options.secrets ?? [],
     timeoutMs: 120_000,
+    ...(options.cancel === undefined ? {} : { cancel: options.cancel }),
   });
   cleanups.push(result.cleanup);
   return result;
@@ -187,5 +198,121 @@ describe('build-push bundle: guards change nothing', () => {
     expect(result.code).toBe(1);
     expect(result.log).toContain(message);
     expect(existsSync(join(registry.storage, 'docker', 'registry', 'v2', 'repositories', repo))).toBe(false);
+  });
+});
+
+/** Whether the registry holds anything of the repository (a refused or cancelled run pushes nothing). */
+const pushedAnything = (repo: string): boolean =>
+  existsSync(join(registry.storage, 'docker', 'registry', 'v2', 'repositories', repo));
+
+/** Processes whose command line names `text` (a builder left running would). */
+function processesNaming(text: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+        return command.includes(text) && Number(pid) !== process.pid ? [`${pid}: ${command}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+describe('build-push bundle: one summary on every outcome', () => {
+  it.each([
+    [{ image: '127.0.0.1:5000/svc/api:latest' }, 'input "image" has a tag: use REGISTRY/PATH'],
+    [{ builder: 'kaniko' }, 'input "builder" is "kaniko": use one of docker, buildah, podman'],
+  ])(
+    'invalid input %j: the reason as the summary note, exit 1, no builder started',
+    async (inputs, reason) => {
+      const repo = `svc/invalid-${Math.random().toString(36).slice(2, 8)}`;
+      const calls = join(context(), 'docker-calls.jsonl');
+      const result = await buildPush(
+        { image: `${registry.host}/${repo}`, builder: 'docker', ...inputs },
+        { vars: { DOCKER_STANDIN_LOG: calls } },
+      );
+      expect(result.code).toBe(1);
+      expect(result.log).toContain(`::error::build-push: invalid configuration: ${reason}`);
+      expect(result.summary).toMatch(/^### ❌ build-push: invalid input\n/);
+      expect(result.summary).toContain(`> ${reason}`);
+      expect(result.summary).toMatch(/\| Time \| \d+ms \|/);
+      expect(result.summary.match(/^### /gm)).toHaveLength(1);
+      expect(result.log).not.toContain('::group::');
+      expect(existsSync(calls)).toBe(false);
+      expect(result.outputs).toEqual({});
+      expect(pushedAnything(repo)).toBe(false);
+    },
+  );
+
+  it('push: false builds every tag, pushes nothing, outputs the tag without a digest', async () => {
+    const repo = 'svc/local-only';
+    const result = await buildPush({
+      image: `${registry.host}/${repo}`,
+      builder: 'buildah',
+      push: 'false',
+      tags: 'dev',
+    });
+    expect(result.code, result.log).toBe(0);
+    expect(result.outputs).toEqual({
+      digest: '',
+      image: '',
+      tag: 'sha-3f2a9c8',
+      'tagged-image': `${registry.host}/${repo}:sha-3f2a9c8`,
+    });
+    expect(result.summary).toMatch(
+      new RegExp(`^### ✅ build-push: built ${registry.host}/${repo}:sha-3f2a9c8, not pushed\n`),
+    );
+    expect(result.summary).toContain('> push is false: nothing was pushed, so there is no registry digest');
+    expect(result.summary).toMatch(/\| Build and push \| \d+(?:\.\d+)?m?s \|/);
+    expect(result.summary).toContain('| Tag | sha-3f2a9c8, dev |');
+    expect(result.summary).not.toContain('| Digest |');
+    expect(result.log).toContain('Successfully tagged');
+    expect(pushedAnything(repo)).toBe(false);
+  });
+
+  // The runner's SIGINT as the build's log group opens (the builder just started), and while the
+  // builder is at work (the docker stand-in passes the signal on to its buildah).
+  describe.each([
+    ['buildah', 'buildah build'],
+    ['podman', 'podman build'],
+    ['docker', 'docker buildx build'],
+  ] as const)('cancelled during the %s build', (builder, group) => {
+    it.each([
+      ['as its log group opens', new RegExp(`::group::${group} `)],
+      ['while the builder is at work', new RegExp(`::group::${group} [\\s\\S]*STEP 1/2: FROM`)],
+    ])(
+      '%s: the summary names the group, the builder is stopped, the temp folder gone',
+      async (_, whenLog) => {
+        const repo = `svc/cancel-${builder}-${Math.random().toString(36).slice(2, 8)}`;
+        const tagged = `${registry.host}/${repo}:sha-3f2a9c8`;
+        const result = await buildPush(
+          { image: `${registry.host}/${repo}`, builder },
+          { cancel: { whenLog } },
+        );
+        expect(result.code, result.log).toBe(1);
+        expect(result.log).toContain(
+          '::error::build-push: cancelled (SIGINT); stopping the tools this step started',
+        );
+        expect(result.summary).toMatch(/^### ❌ build-push: cancelled\n/);
+        expect(result.summary).toContain(`| Cancelled | SIGINT during "${group} ${tagged}" |`);
+        expect(result.summary).toContain(`| Builder | ${builder} (linux/amd64) |`);
+        expect(result.summary).toMatch(/\| Time \| [\d.]+m?s \|/);
+        // The note is what was interrupted: the stopped build (podman exits 0 on SIGTERM, and its
+        // missing image ID file says so); no push started after it.
+        expect(result.summary).toMatch(
+          new RegExp(
+            `^> ${group} (?:--file .* (?:was killed by SIGTERM|failed with exit code \\d+)|ended without writing the image ID: the build did not finish)`,
+            'm',
+          ),
+        );
+        expect(result.summary).not.toContain('push --digestfile');
+        expect(result.summary.match(/^### /gm)).toHaveLength(1);
+        expect(result.outputs).toEqual({});
+        expect(readdirSync(result.runnerTemp).filter((name) => name.startsWith('build-push-'))).toEqual([]);
+        expect(processesNaming(tagged)).toEqual([]);
+        expect(pushedAnything(repo)).toBe(false);
+      },
+    );
   });
 });

@@ -24,7 +24,11 @@ const base = {
   cacheFrom: [] as string[],
   cacheTo: [] as string[],
 };
-const files = { metadata: '/t/metadata.json', digest: (tag: string) => `/t/digest-${tag}` };
+const files = {
+  metadata: '/t/metadata.json',
+  digest: (tag: string) => `/t/digest-${tag}`,
+  imageId: '/t/image-id',
+};
 
 describe('buildPlan', () => {
   it('docker: buildx with provenance off, metadata file and push', () => {
@@ -114,6 +118,8 @@ describe('buildPlan', () => {
       `${AR}-cache`,
       '--cache-to',
       `${AR}-cache`,
+      '--iidfile',
+      '/t/image-id',
       '/w/app',
     ]);
     expect(plan.pushes).toEqual([
@@ -149,6 +155,8 @@ describe('buildPlan', () => {
       '--tag',
       '127.0.0.1:5000/svc/api:sha-3f2a9c8',
       '--layers',
+      '--iidfile',
+      '/t/image-id',
       '--tls-verify=false',
       '/w/app',
     ]);
@@ -160,6 +168,220 @@ describe('buildPlan', () => {
       '127.0.0.1:5000/svc/api:sha-3f2a9c8',
       'docker://127.0.0.1:5000/svc/api:sha-3f2a9c8',
     ]);
+  });
+});
+
+/** One case of the table: inputs over `base`, and the exact plan they give. */
+interface PlanCase {
+  name: string;
+  inputs: Partial<Parameters<typeof buildPlan>[0]>;
+  command: string;
+  build: string[];
+  pushes: { tag: string; args: string[] }[];
+}
+
+const LOCAL = {
+  imageName: '127.0.0.1:5000/svc/api',
+  image: { registry: '127.0.0.1:5000', repository: 'svc/api' },
+};
+const TAG = `${AR}:sha-3f2a9c8`;
+/** buildah's and podman's push of one tag to Artifact Registry. */
+const pushOf = (tag: string) => ({
+  tag,
+  args: ['push', '--digestfile', `/t/digest-${tag}`, `${AR}:${tag}`, `docker://${AR}:${tag}`],
+});
+
+describe('buildPlan, as a table: each builder with each input that reaches its arguments', () => {
+  // A flag and its value on one line, as a command line reads.
+  // prettier-ignore
+  it.each<PlanCase>([
+    {
+      name: 'docker, defaults: provenance off, metadata file, --push',
+      inputs: {},
+      command: 'docker',
+      build: [
+        'buildx', 'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64', '--tag', TAG,
+        '--provenance=false', '--metadata-file', '/t/metadata.json', '--push', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'docker, push false: no --push, the metadata file still asked for',
+      inputs: { push: false },
+      command: 'docker',
+      build: [
+        'buildx', 'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64', '--tag', TAG,
+        '--provenance=false', '--metadata-file', '/t/metadata.json', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'docker, provenance true and another platform',
+      inputs: { provenance: true, platform: 'linux/arm64' },
+      command: 'docker',
+      build: [
+        'buildx', 'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/arm64', '--tag', TAG,
+        '--provenance=true', '--metadata-file', '/t/metadata.json', '--push', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'docker, extra tags, build args (a value with = and a space), target, registry caches',
+      inputs: {
+        tags: ['dev', 'v1.2.0'],
+        buildArgs: [
+          ['PYTHON', '3.12'],
+          ['NOTE', 'a=b c'],
+        ],
+        target: 'runtime',
+        cacheFrom: [`type=registry,ref=${AR}:buildcache`],
+        cacheTo: [`type=registry,ref=${AR}:buildcache,mode=max`],
+      },
+      command: 'docker',
+      build: [
+        'buildx', 'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64',
+        '--tag', TAG, '--tag', `${AR}:dev`, '--tag', `${AR}:v1.2.0`,
+        '--build-arg', 'PYTHON=3.12', '--build-arg', 'NOTE=a=b c', '--target', 'runtime',
+        '--provenance=false',
+        '--cache-from', `type=registry,ref=${AR}:buildcache`,
+        '--cache-to', `type=registry,ref=${AR}:buildcache,mode=max`,
+        '--metadata-file', '/t/metadata.json', '--push', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'docker, a Dockerfile outside the context, two cache sources, no cache destination',
+      inputs: {
+        file: '/w/docker/api.Dockerfile',
+        cacheFrom: ['type=gha', `type=registry,ref=${AR}:buildcache`],
+      },
+      command: 'docker',
+      build: [
+        'buildx', 'build', '--file', '/w/docker/api.Dockerfile', '--platform', 'linux/amd64', '--tag', TAG,
+        '--provenance=false',
+        '--cache-from', 'type=gha', '--cache-from', `type=registry,ref=${AR}:buildcache`,
+        '--metadata-file', '/t/metadata.json', '--push', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'buildah, defaults: --layers, one push with a digest file',
+      inputs: { builder: 'buildah' },
+      command: 'buildah',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64', '--tag', TAG, '--layers',
+        '--iidfile', '/t/image-id', '/w/app',
+      ],
+      pushes: [pushOf('sha-3f2a9c8')],
+    },
+    {
+      name: 'buildah, push false: every tag built, none pushed',
+      inputs: { builder: 'buildah', push: false, tags: ['dev'] },
+      command: 'buildah',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64',
+        '--tag', TAG, '--tag', `${AR}:dev`, '--layers', '--iidfile', '/t/image-id', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'buildah, build args, target, platform, a registry repository as cache both ways, a file',
+      inputs: {
+        builder: 'buildah',
+        buildArgs: [['PYTHON', '3.12']],
+        target: 'runtime',
+        platform: 'linux/arm64',
+        cacheFrom: [`${AR}-cache`],
+        cacheTo: [`${AR}-cache`],
+        file: '/w/app/Containerfile',
+      },
+      command: 'buildah',
+      build: [
+        'build', '--file', '/w/app/Containerfile', '--platform', 'linux/arm64', '--tag', TAG,
+        '--build-arg', 'PYTHON=3.12', '--target', 'runtime',
+        '--layers', '--cache-from', `${AR}-cache`, '--cache-to', `${AR}-cache`,
+        '--iidfile', '/t/image-id', '/w/app',
+      ],
+      pushes: [pushOf('sha-3f2a9c8')],
+    },
+    {
+      name: 'podman, extra tags: one push per tag, in order',
+      inputs: { builder: 'podman', tags: ['dev', 'v1.2.0'] },
+      command: 'podman',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64',
+        '--tag', TAG, '--tag', `${AR}:dev`, '--tag', `${AR}:v1.2.0`, '--layers',
+        '--iidfile', '/t/image-id', '/w/app',
+      ],
+      pushes: [pushOf('sha-3f2a9c8'), pushOf('dev'), pushOf('v1.2.0')],
+    },
+    {
+      name: 'podman, push false, with caches and a target',
+      inputs: {
+        builder: 'podman',
+        push: false,
+        target: 'test',
+        cacheFrom: [`${AR}-cache`],
+        cacheTo: [`${AR}-cache`],
+      },
+      command: 'podman',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64', '--tag', TAG,
+        '--target', 'test', '--layers', '--cache-from', `${AR}-cache`, '--cache-to', `${AR}-cache`,
+        '--iidfile', '/t/image-id', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'podman to a loopback registry: --tls-verify=false on the build and each push',
+      inputs: { ...LOCAL, builder: 'podman', tags: ['dev'] },
+      command: 'podman',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64',
+        '--tag', '127.0.0.1:5000/svc/api:sha-3f2a9c8', '--tag', '127.0.0.1:5000/svc/api:dev',
+        '--layers', '--iidfile', '/t/image-id', '--tls-verify=false', '/w/app',
+      ],
+      pushes: [
+        {
+          tag: 'sha-3f2a9c8',
+          args: [
+            'push', '--digestfile', '/t/digest-sha-3f2a9c8', '--tls-verify=false',
+            '127.0.0.1:5000/svc/api:sha-3f2a9c8', 'docker://127.0.0.1:5000/svc/api:sha-3f2a9c8',
+          ],
+        },
+        {
+          tag: 'dev',
+          args: [
+            'push', '--digestfile', '/t/digest-dev', '--tls-verify=false',
+            '127.0.0.1:5000/svc/api:dev', 'docker://127.0.0.1:5000/svc/api:dev',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'buildah to a loopback registry, push false: --tls-verify=false on the build only',
+      inputs: { ...LOCAL, builder: 'buildah', push: false },
+      command: 'buildah',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64',
+        '--tag', '127.0.0.1:5000/svc/api:sha-3f2a9c8', '--layers',
+        '--iidfile', '/t/image-id', '--tls-verify=false', '/w/app',
+      ],
+      pushes: [],
+    },
+    {
+      name: 'docker to a loopback registry: no TLS flag (buildx build has none)',
+      inputs: { ...LOCAL },
+      command: 'docker',
+      build: [
+        'buildx', 'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64',
+        '--tag', '127.0.0.1:5000/svc/api:sha-3f2a9c8',
+        '--provenance=false', '--metadata-file', '/t/metadata.json', '--push', '/w/app',
+      ],
+      pushes: [],
+    },
+  ])('$name', ({ inputs, command, build, pushes }) => {
+    expect(buildPlan({ ...base, ...inputs }, files)).toEqual({ command, build, pushes });
   });
 });
 
