@@ -14,20 +14,26 @@ const SUBCOMMANDS = new Set([
   'branches',
 ]);
 
+/** Alembic's global options that take a value as the next word (`-c alembic.ini`, `-n upgrade`). */
+const OPTIONS_WITH_VALUE = new Set(['-c', '--config', '-n', '--name', '-x']);
+
 /**
  * The Alembic invocation within a command (`alembic …` or `python -m alembic …`), as the
- * argument prefix before its subcommand (global options such as `-c` kept); undefined when the
- * command is not Alembic.
+ * argument prefix before its subcommand (global options such as `-c` kept, with their values);
+ * undefined when the command is not Alembic.
  */
 export function alembicPrefix(command: readonly string[]): string[] | undefined {
   const first = command[0] ?? '';
-  let start: number;
-  if (basename(first) === 'alembic') start = 1;
+  let index: number;
+  if (basename(first) === 'alembic') index = 1;
   else if (/^python[\d.]*$/.test(basename(first)) && command[1] === '-m' && command[2] === 'alembic') {
-    start = 3;
+    index = 3;
   } else return undefined;
-  const sub = command.findIndex((word, index) => index >= start && SUBCOMMANDS.has(word));
-  return [...command.slice(0, sub === -1 ? command.length : sub)];
+  while (index < command.length && !SUBCOMMANDS.has(command[index] ?? '')) {
+    // An option's value is never the subcommand, even when it reads like one (`-n upgrade`).
+    index += OPTIONS_WITH_VALUE.has(command[index] ?? '') ? 2 : 1;
+  }
+  return command.slice(0, Math.min(index, command.length));
 }
 
 /** Revision ids from `alembic current` (`9f2c4d5e6a7b (head)`; nothing before the first migration). */
@@ -49,7 +55,7 @@ export async function currentRevision(
   return parseCurrent(stdout).join(',');
 }
 
-/** `3a1b… → 9f2c…`, or "already at head". */
+/** `3a1b… → 9f2c…`, or "already at head (9f2c…)"; an empty database has no revision. */
 export function describeRevisions(before: string, after: string): string {
   const short = (revision: string): string =>
     revision === ''
@@ -58,5 +64,8 @@ export function describeRevisions(before: string, after: string): string {
           .split(',')
           .map((r) => (r.length > 8 ? `${r.slice(0, 4)}…` : r))
           .join(',');
-  return before === after ? `already at head (${short(after)})` : `${short(before)} → ${short(after)}`;
+  if (before === after) {
+    return after === '' ? 'already at head (empty database)' : `already at head (${short(after)})`;
+  }
+  return `${short(before)} → ${short(after)}`;
 }

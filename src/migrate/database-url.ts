@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { ConfigurationError } from '../lib/errors.js';
+import { Inputs } from './constants.js';
 
 /**
  * SQLAlchemy-style database URLs: `scheme://USER:PASSWORD@HOST:PORT/DATABASE?k=v&…`, and the
@@ -100,9 +101,24 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 const USERINFO_END_IN_QUERY = /@(?:\[[^\]]*\]|[A-Za-z0-9._~-]*)(?::\d*)?[/?]/;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-/** `PROJECT:REGION:INSTANCE`; PROJECT may carry a domain (`example.com:project`). */
-const INSTANCE_NAME = /^(?:[a-z0-9][a-z0-9.-]*:)?[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-]*$/i;
 const POSTGRES_SOCKET_FILE = /\/\.s\.PGSQL\.\d+$/;
+
+/**
+ * A Cloud SQL instance connection name, `PROJECT:REGION:INSTANCE`, the one rule for the
+ * `instance` input and for the name in a URL's socket path. PROJECT is a project id (lower case
+ * letters, digits and hyphens, starting with a letter, not ending with a hyphen), possibly
+ * domain-scoped (`example.com:project`); REGION is a Cloud region (`europe-west1`,
+ * `northamerica-northeast1`); INSTANCE an instance id (lower case letters, digits and hyphens,
+ * starting with a letter). Lengths are left to Google: the rule catches a misplaced part, a
+ * missing part or a capital letter, not every name Google would refuse.
+ */
+export const INSTANCE_CONNECTION_NAME =
+  /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+:)?[a-z](?:[a-z0-9-]*[a-z0-9])?:[a-z]+-[a-z]+\d+:[a-z][a-z0-9-]*$/;
+
+/** Whether `name` is a Cloud SQL instance connection name (see INSTANCE_CONNECTION_NAME). */
+export function isInstanceConnectionName(name: string): boolean {
+  return INSTANCE_CONNECTION_NAME.test(name);
+}
 
 const MISPLACED_USERINFO =
   "there is an '@' after the host, so the user name or password holds a raw '/' or '?' " +
@@ -112,7 +128,7 @@ const MISPLACED_USERINFO =
  * Parses a SQLAlchemy-style database URL. `inputName` is the input that held it, for messages.
  * Throws `DatabaseUrlError` with a message that names the wrong part and never quotes the URL.
  */
-export function parseDatabaseUrl(text: string, inputName = 'database-url'): DatabaseUrl {
+export function parseDatabaseUrl(text: string, inputName: string = Inputs.DatabaseUrl): DatabaseUrl {
   const failure = (message: string): DatabaseUrlError =>
     new DatabaseUrlError(`input "${inputName}": ${message}`);
   if (text === '') throw failure(`the URL is empty (expected ${EXPECTED})`);
@@ -264,14 +280,17 @@ function decodeQueryValue(raw: string): string {
  * Undefined when no socket parameter names an instance. Throws when a `/cloudsql/` path is
  * not a connection name, or when the parameters name two different instances.
  */
-export function cloudSqlInstance(url: DatabaseUrl, inputName = 'database-url'): string | undefined {
+export function cloudSqlInstance(
+  url: DatabaseUrl,
+  inputName: string = Inputs.DatabaseUrl,
+): string | undefined {
   const found = new Set<string>();
   for (const parameter of url.query) {
     if (!SOCKET_PARAMETERS.includes(parameter.key) || parameter.value === undefined) continue;
     const path = decodeQueryValue(parameter.value).replace(POSTGRES_SOCKET_FILE, '').replace(/\/+$/, '');
     if (!path.startsWith('/')) continue;
     const name = path.slice(path.lastIndexOf('/') + 1);
-    if (INSTANCE_NAME.test(name)) {
+    if (isInstanceConnectionName(name)) {
       found.add(name);
     } else if (path === '/cloudsql' || path.startsWith('/cloudsql/')) {
       throw new DatabaseUrlError(
@@ -281,7 +300,7 @@ export function cloudSqlInstance(url: DatabaseUrl, inputName = 'database-url'): 
   }
   if (found.size > 1) {
     throw new DatabaseUrlError(
-      `input "${inputName}": the URL names more than one Cloud SQL instance in its socket parameters: keep one, or give the instance input`,
+      `input "${inputName}": the URL names more than one Cloud SQL instance in its socket parameters: keep one, or give the ${Inputs.Instance} input`,
     );
   }
   return [...found][0];
@@ -397,7 +416,7 @@ export function secretForms(url: DatabaseUrl, original: string): string[] {
  * the scheme `postgres` (libpq takes it, SQLAlchemy 1.4+ does not), and an `sslmode` that requires TLS, which the Cloud SQL Auth Proxy's local listener does not
  * speak (the proxy encrypts the connection to Cloud SQL itself).
  */
-export function databaseUrlWarnings(url: DatabaseUrl, inputName = 'database-url'): string[] {
+export function databaseUrlWarnings(url: DatabaseUrl, inputName: string = Inputs.DatabaseUrl): string[] {
   const warnings: string[] = [];
   if (url.raw.userinfo.includes('@')) {
     warnings.push(

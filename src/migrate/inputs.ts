@@ -1,19 +1,19 @@
 import * as core from '@actions/core';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { accessSync, constants } from 'node:fs';
 import {
   cloudSqlInstance,
   databaseUrlWarnings,
+  isInstanceConnectionName,
   parseDatabaseUrl,
   rewriteForProxy,
   secretForms,
   type DatabaseUrl,
 } from './database-url.js';
 import { ConfigurationError } from '../lib/errors.js';
-import { parseBoolean, parseDuration, parseInteger, splitCommand } from '../lib/parse.js';
+import { parseBoolean, parseDuration, parseInteger, splitCommand, workspaceFolder } from '../lib/parse.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
-import { PROXY_SHA256, PROXY_VERSION } from './proxy-release.js';
+import { PROXY_SHA256, PROXY_VERSION, proxyPlatformKey } from './proxy-release.js';
 
 export interface MigrateInputs {
   readonly url: DatabaseUrl;
@@ -23,6 +23,8 @@ export interface MigrateInputs {
   readonly proxyVersion: string;
   /** Expected SHA-256 of the download; empty when proxy-path is used. */
   readonly proxySha256: string;
+  /** The release file of this runner's platform (`linux.amd64`); empty when proxy-path is used. */
+  readonly proxyPlatform: string;
   readonly proxyPath: string;
   readonly port: number;
   readonly privateIp: boolean;
@@ -31,19 +33,6 @@ export interface MigrateInputs {
   readonly workingDirectory: string;
   readonly proxyTimeoutMs: number;
   readonly timeoutMs: number;
-}
-
-/** `project:region:instance`, where the project may carry a domain (`example.com:project`). */
-const INSTANCE = /^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]*[a-z0-9]:[a-z]+-[a-z]+\d+:[a-z][a-z0-9-]*$/;
-
-/** The release file of this runner's platform, as the proxy's releases name them. */
-export function platformKey(
-  platform: NodeJS.Platform = process.platform,
-  arch: string = process.arch,
-): string {
-  const cpu = arch === 'x64' ? 'amd64' : arch === 'arm64' ? 'arm64' : arch;
-  if (platform === 'win32') return arch === 'x64' ? 'x64.exe' : `${arch}.exe`;
-  return `${platform}.${cpu}`;
 }
 
 const get = (name: string): string => core.getInput(name).trim();
@@ -85,7 +74,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
       `no Cloud SQL instance: the database URL has no host=/cloudsql/PROJECT:REGION:INSTANCE; set input "${Inputs.Instance}"`,
     );
   }
-  if (!INSTANCE.test(instance)) {
+  if (!isInstanceConnectionName(instance)) {
     throw new ConfigurationError(
       `the instance connection name ${instance} is not PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`,
     );
@@ -111,26 +100,21 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
   if (proxySha256 !== '' && !/^[0-9a-f]{64}$/.test(proxySha256)) {
     throw new ConfigurationError(`input "${Inputs.ProxySha256}" is not a SHA-256 (64 hex characters)`);
   }
+  // Only a download needs a release file for this runner: with proxy-path any platform goes.
+  const proxyPlatform = proxyPath === '' ? proxyPlatformKey() : '';
   if (proxyPath === '' && proxySha256 === '') {
-    const pinned = proxyVersion === PROXY_VERSION ? PROXY_SHA256[platformKey()] : undefined;
+    const pinned = proxyVersion === PROXY_VERSION ? PROXY_SHA256[proxyPlatform] : undefined;
     if (pinned === undefined) {
       throw new ConfigurationError(
         proxyVersion === PROXY_VERSION
-          ? `no pinned SHA-256 of the proxy for ${platformKey()}: set input "${Inputs.ProxySha256}" (from the release notes) or "${Inputs.ProxyPath}"`
-          : `input "${Inputs.ProxyVersion}" is ${proxyVersion}, not the pinned ${PROXY_VERSION}: set input "${Inputs.ProxySha256}" to its SHA-256 for ${platformKey()} from the release notes`,
+          ? `no pinned SHA-256 of the proxy for ${proxyPlatform}: set input "${Inputs.ProxySha256}" (from the release notes) or "${Inputs.ProxyPath}"`
+          : `input "${Inputs.ProxyVersion}" is ${proxyVersion}, not the pinned ${PROXY_VERSION}: set input "${Inputs.ProxySha256}" to its SHA-256 for ${proxyPlatform} from the release notes`,
       );
     }
     proxySha256 = pinned;
   }
 
-  const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
-  const rawDirectory = get(Inputs.WorkingDirectory) || '.';
-  const workingDirectory = isAbsolute(rawDirectory) ? rawDirectory : resolve(workspace, rawDirectory);
-  if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory()) {
-    throw new ConfigurationError(
-      `input "${Inputs.WorkingDirectory}" is "${rawDirectory}", which is not a folder in the workspace`,
-    );
-  }
+  const workingDirectory = workspaceFolder(Inputs.WorkingDirectory, get(Inputs.WorkingDirectory) || '.', env);
 
   return {
     url,
@@ -138,6 +122,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
     instance,
     proxyVersion,
     proxySha256,
+    proxyPlatform,
     proxyPath,
     port,
     privateIp: parseBoolean(Inputs.PrivateIp, get(Inputs.PrivateIp), false),
@@ -146,5 +131,23 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
     workingDirectory,
     proxyTimeoutMs: parseDuration(Inputs.ProxyTimeout, get(Inputs.ProxyTimeout) || '60s'),
     timeoutMs: parseDuration(Inputs.Timeout, get(Inputs.Timeout) || '15m'),
+  };
+}
+
+/** What the debug log may show of the inputs: the URL's scheme, host and database, nothing secret. */
+export function describeInputs(inputs: MigrateInputs): Record<string, unknown> {
+  const { url, instance, proxyVersion, proxyPlatform, proxyPath, port, privateIp, autoIamAuthn } = inputs;
+  const { command, workingDirectory } = inputs;
+  return {
+    url: { scheme: url.scheme, host: url.host, database: url.database },
+    instance,
+    proxyVersion,
+    proxyPlatform,
+    proxyPath,
+    port,
+    privateIp,
+    autoIamAuthn,
+    command,
+    workingDirectory,
   };
 }

@@ -1,102 +1,104 @@
 import * as core from '@actions/core';
 import { runTool } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
-import { runStage } from '../lib/stage.js';
-import { writeSummarySection, type Row } from '../lib/summary.js';
+import { runStage, type Stage } from '../lib/stage.js';
 import { alembicPrefix, currentRevision, describeRevisions } from './alembic.js';
 import { Outputs, STAGE, State } from './constants.js';
-import { readInputs, type MigrateInputs } from './inputs.js';
-import { assertPortFree, freePort, proxyArgs, resolveProxy, startProxy, waitForProxy } from './proxy.js';
+import { describeInputs, readInputs, type MigrateInputs } from './inputs.js';
+import {
+  assertPortFree,
+  freePort,
+  proxyArgs,
+  resolveProxy,
+  startProxy,
+  waitForProxy,
+  type ProxyBinary,
+} from './proxy.js';
 
-function describeInputs(inputs: MigrateInputs): string {
-  // The URL's secret parts stay out: scheme, host and database only.
-  const { url, instance, proxyVersion, proxyPath, port, privateIp, autoIamAuthn, command, workingDirectory } =
-    inputs;
-  return JSON.stringify({
-    url: { scheme: url.scheme, host: url.host, database: url.database },
-    instance,
-    proxyVersion,
-    proxyPath,
-    port,
-    privateIp,
-    autoIamAuthn,
-    command,
-    workingDirectory,
+export async function run(): Promise<void> {
+  await runStage({
+    name: STAGE,
+    readInputs,
+    describeInputs,
+    steps: async (inputs, stage) => {
+      stage.row('Instance', inputs.instance);
+      stage.row('Database', `${inputs.url.database} as ${inputs.url.user}`);
+      stage.row('Command', inputs.command.join(' '));
+      const { binary, httpPort } = await prepareProxy(inputs);
+      stage.row('Proxy', binary.source);
+      await stage.group(`Cloud SQL Auth Proxy for ${inputs.instance} on 127.0.0.1:${inputs.port}`, () =>
+        startReadyProxy(inputs, binary.path, httpPort, stage),
+      );
+
+      const env = { ...process.env, DATABASE_URL: inputs.rewrittenUrl };
+      const readRevision = alembicRevisionReader(inputs, env);
+      const before = await readRevision?.();
+      await stage.group(inputs.command.join(' '), () => runCommand(inputs, env));
+      const headline =
+        readRevision === undefined || before === undefined
+          ? 'command succeeded'
+          : reportRevisions(stage, before, await readRevision());
+      stage.headline(headline);
+      core.info(`${STAGE}: ${headline}`);
+    },
   });
 }
 
-export async function run(): Promise<void> {
-  await runStage(STAGE, async () => {
-    const started = Date.now();
-    const inputs = readInputs();
-    core.debug(`inputs: ${describeInputs(inputs)}`);
-    const rows: Row[] = [
-      ['Instance', inputs.instance],
-      ['Database', `${inputs.url.database} as ${inputs.url.user}`],
-      ['Command', inputs.command.join(' ')],
-    ];
-    const notes: string[] = [];
-    let ok = false;
-    let headline = 'failed';
-    let proxy: ReturnType<typeof startProxy> | undefined;
-    try {
-      const [binary, httpPort] = await Promise.all([
-        resolveProxy(inputs),
-        freePort(),
-        assertPortFree(inputs.port),
-      ]);
-      rows.push(['Proxy', binary.source]);
-      core.startGroup(`Cloud SQL Auth Proxy for ${inputs.instance} on 127.0.0.1:${inputs.port}`);
-      try {
-        proxy = startProxy(binary.path, proxyArgs(inputs, httpPort));
-        // The post: step stops it if this step dies before it could.
-        core.saveState(State.ProxyPid, String(proxy.pid));
-        const waited = await waitForProxy(proxy, httpPort, inputs.proxyTimeoutMs);
-        core.info(`the proxy is ready after ${formatMs(waited)}`);
-        core.info(proxy.logTail());
-      } finally {
-        core.endGroup();
-      }
+/** The proxy binary, a free port for its health endpoints, and a clear error if `port` is taken. */
+async function prepareProxy(inputs: MigrateInputs): Promise<{ binary: ProxyBinary; httpPort: number }> {
+  const [binary, httpPort] = await Promise.all([
+    resolveProxy(inputs),
+    freePort(),
+    assertPortFree(inputs.port),
+  ]);
+  return { binary, httpPort };
+}
 
-      const env = { ...process.env, DATABASE_URL: inputs.rewrittenUrl };
-      const alembic = alembicPrefix(inputs.command);
-      const before =
-        alembic === undefined
-          ? undefined
-          : await currentRevision(alembic, inputs.workingDirectory, env, inputs.timeoutMs);
-      core.startGroup(inputs.command.join(' '));
-      try {
-        const [command = '', ...args] = inputs.command;
-        await runTool(command, args, {
-          cwd: inputs.workingDirectory,
-          env,
-          timeoutMs: inputs.timeoutMs,
-          onOutput: (chunk) => process.stdout.write(chunk),
-        });
-      } finally {
-        core.endGroup();
-      }
-      if (alembic !== undefined && before !== undefined) {
-        const after = await currentRevision(alembic, inputs.workingDirectory, env, inputs.timeoutMs);
-        headline = describeRevisions(before, after);
-        rows.push(['Revisions', headline]);
-        core.setOutput(Outputs.RevisionBefore, before);
-        core.setOutput(Outputs.RevisionAfter, after);
-      } else {
-        headline = 'command succeeded';
-      }
-      ok = true;
-      core.info(`${STAGE}: ${headline}`);
-    } catch (error) {
-      notes.push(error instanceof Error ? error.message : String(error));
-      throw error;
-    } finally {
-      if (proxy !== undefined) {
-        await proxy.stop();
-        core.saveState(State.ProxyPid, '');
-      }
-      rows.push(['Time', formatMs(Date.now() - started)]);
-      await writeSummarySection({ stage: STAGE, ok, headline, rows, notes });
-    }
+/** Starts the proxy and waits until it is ready; it is stopped when the stage ends, whatever the outcome. */
+async function startReadyProxy(
+  inputs: MigrateInputs,
+  binary: string,
+  httpPort: number,
+  stage: Stage,
+): Promise<void> {
+  const proxy = startProxy(binary, proxyArgs(inputs, httpPort));
+  // The post: step stops it if this step dies before it could.
+  core.saveState(State.ProxyPid, String(proxy.pid));
+  stage.defer(async () => {
+    await proxy.stop();
+    core.saveState(State.ProxyPid, '');
   });
+  const waited = await waitForProxy(proxy, httpPort, inputs.proxyTimeoutMs);
+  core.info(`the proxy is ready after ${formatMs(waited)}`);
+  core.info(proxy.logTail());
+}
+
+/** Reads the Alembic head the database is at; undefined when the command is not Alembic. */
+function alembicRevisionReader(
+  inputs: MigrateInputs,
+  env: NodeJS.ProcessEnv,
+): (() => Promise<string>) | undefined {
+  const prefix = alembicPrefix(inputs.command);
+  if (prefix === undefined) return undefined;
+  return () => currentRevision(prefix, inputs.workingDirectory, env, inputs.timeoutMs);
+}
+
+/** The migration command itself, its output streamed to the log. */
+async function runCommand(inputs: MigrateInputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const [command = '', ...args] = inputs.command;
+  await runTool(command, args, {
+    cwd: inputs.workingDirectory,
+    env,
+    timeoutMs: inputs.timeoutMs,
+    onOutput: (chunk) => process.stdout.write(chunk),
+  });
+}
+
+/** The revisions before and after as the summary's row and the outputs; returns the headline. */
+function reportRevisions(stage: Stage, before: string, after: string): string {
+  const revisions = describeRevisions(before, after);
+  stage.row('Revisions', revisions);
+  core.setOutput(Outputs.RevisionBefore, before);
+  core.setOutput(Outputs.RevisionAfter, after);
+  return revisions;
 }

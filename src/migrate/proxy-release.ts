@@ -1,3 +1,6 @@
+import { ConfigurationError } from '../lib/errors.js';
+import { Inputs } from './constants.js';
+
 /**
  * The pinned Cloud SQL Auth Proxy v2 release and the SHA-256 of each binary, as published in the
  * release notes of that exact version (the table "filename | sha256 hash").
@@ -32,17 +35,27 @@ export function proxyDownloadUrl(version: string, platformKey: string, base = PR
   return `${base.replace(/\/+$/, '')}/${tag}/cloud-sql-proxy.${platformKey}`;
 }
 
+/** The release binaries the action downloads, by Node's `process.platform`/`process.arch`. */
+const PLATFORM_KEYS: Record<string, string> = {
+  'linux/x64': 'linux.amd64',
+  'linux/arm64': 'linux.arm64',
+  'darwin/x64': 'darwin.amd64',
+  'darwin/arm64': 'darwin.arm64',
+  'win32/x64': 'x64.exe',
+};
+
 /**
- * The release file suffix for a Node platform and architecture (`process.platform`,
- * `process.arch`), or undefined where Google publishes no binary that the action supports.
+ * The release file suffix (`cloud-sql-proxy.<key>`) for a Node platform and architecture, the
+ * one mapping used for the pinned SHA-256 and for the download. Where the action downloads no
+ * binary, a ConfigurationError names the platform and the way out: a proxy binary of the
+ * user's own through proxy-path.
  */
-export function proxyPlatformKey(platform: string, arch: string): string | undefined {
-  const keys: Record<string, string> = {
-    'linux/x64': 'linux.amd64',
-    'linux/arm64': 'linux.arm64',
-    'darwin/x64': 'darwin.amd64',
-    'darwin/arm64': 'darwin.arm64',
-    'win32/x64': 'x64.exe',
-  };
-  return keys[`${platform}/${arch}`];
+export function proxyPlatformKey(platform: string = process.platform, arch: string = process.arch): string {
+  const key = PLATFORM_KEYS[`${platform}/${arch}`];
+  if (key === undefined) {
+    throw new ConfigurationError(
+      `the Cloud SQL Auth Proxy is downloaded for ${Object.keys(PLATFORM_KEYS).join(', ')}, not for this runner's ${platform}/${arch}: install a proxy binary for it and set input "${Inputs.ProxyPath}" to its path`,
+    );
+  }
+  return key;
 }

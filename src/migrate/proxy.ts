@@ -10,9 +10,8 @@ import { formatMs } from '../lib/format.js';
 import { httpGet, RequestError } from '../lib/http.js';
 import { poll, type Backoff } from '../lib/poll.js';
 import { redact } from '../lib/secrets.js';
-import { TEST_DOWNLOAD_BASE_VARIABLE } from './constants.js';
+import { Inputs, TEST_DOWNLOAD_BASE_VARIABLE } from './constants.js';
 import type { MigrateInputs } from './inputs.js';
-import { platformKey } from './inputs.js';
 import { proxyDownloadUrl } from './proxy-release.js';
 
 const TOOL_NAME = 'cloud-sql-proxy';
@@ -30,14 +29,20 @@ export async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+export interface ProxyBinary {
+  path: string;
+  /** Where it came from, for the summary: proxy-path, the tool cache or a verified download. */
+  source: string;
+}
+
 /**
  * The proxy binary: `proxy-path` as given, the tool cache's copy of this version, or a download
  * from the official release bucket verified against its SHA-256 (a mismatch deletes the file).
  */
 export async function resolveProxy(
-  inputs: Pick<MigrateInputs, 'proxyPath' | 'proxyVersion' | 'proxySha256'>,
-): Promise<{ path: string; source: string }> {
-  if (inputs.proxyPath !== '') return { path: inputs.proxyPath, source: 'proxy-path' };
+  inputs: Pick<MigrateInputs, 'proxyPath' | 'proxyVersion' | 'proxySha256' | 'proxyPlatform'>,
+): Promise<ProxyBinary> {
+  if (inputs.proxyPath !== '') return { path: inputs.proxyPath, source: Inputs.ProxyPath };
   // Loaded here only: the tool cache and its HTTP client are not needed with proxy-path.
   const tc = await import('@actions/tool-cache');
   const arch = process.arch;
@@ -53,7 +58,7 @@ export async function resolveProxy(
     );
   }
   const base = process.env[TEST_DOWNLOAD_BASE_VARIABLE] || undefined;
-  const url = proxyDownloadUrl(inputs.proxyVersion, platformKey(), base);
+  const url = proxyDownloadUrl(inputs.proxyVersion, inputs.proxyPlatform, base);
   core.info(`downloading ${url}`);
   const downloaded = await Promise.race([
     tc.downloadTool(url),
@@ -69,7 +74,7 @@ export async function resolveProxy(
   if (actual !== inputs.proxySha256) {
     await rm(downloaded, { force: true });
     throw new Error(
-      `the downloaded ${TOOL_NAME} ${inputs.proxyVersion} has SHA-256 ${actual}, not the expected ${inputs.proxySha256}; the file was deleted. Check proxy-version and proxy-sha256 against the release notes`,
+      `the downloaded ${TOOL_NAME} ${inputs.proxyVersion} has SHA-256 ${actual}, not the expected ${inputs.proxySha256}; the file was deleted. Check ${Inputs.ProxyVersion} and ${Inputs.ProxySha256} against the release notes`,
     );
   }
   await chmod(downloaded, 0o755);
@@ -104,7 +109,7 @@ export function assertPortFree(port: number): Promise<void> {
       reject(
         error.code === 'EADDRINUSE'
           ? new ConfigurationError(
-              `port ${port} is already in use on 127.0.0.1 (a local PostgreSQL or another proxy?): set input "port" to a free port`,
+              `port ${port} is already in use on 127.0.0.1 (a local PostgreSQL or another proxy?): set input "${Inputs.Port}" to a free port`,
             )
           : error,
       );

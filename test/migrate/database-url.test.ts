@@ -9,6 +9,8 @@ import {
   cloudSqlInstance,
   databaseUrlWarnings,
   formatDatabaseUrl,
+  INSTANCE_CONNECTION_NAME,
+  isInstanceConnectionName,
   parseDatabaseUrl,
   rewriteForProxy,
   secretForms,
@@ -218,6 +220,70 @@ describe('parseDatabaseUrl: real-world URLs', () => {
   it('decodes multi-byte UTF-8 escapes', () => {
     expect(parseDatabaseUrl('postgresql://%C3%BCser:p%C3%A4ss%E2%9C%93%F0%9F%94%91@h/d%C3%B6').password).toBe(
       'päss✓🔑',
+    );
+  });
+});
+
+describe('isInstanceConnectionName: the one rule for the instance input and the socket path', () => {
+  it.each([
+    'acme-prod:europe-west1:main',
+    'acme-dev:europe-west1:main-db',
+    'my-project-123:us-central1:db-1',
+    'p-1:europe-west1:db-2',
+    'proj:us-east4:pg',
+    'acme:northamerica-northeast1:main',
+    'acme:me-central2:main',
+    'acme:europe-west12:main',
+    'acme:us-central1:a',
+    'acme:us-central1:db2',
+    // A domain-scoped project: DOMAIN:PROJECT:REGION:INSTANCE.
+    'example.com:acme:us-central1:main',
+    'google.com:my-project:europe-west1:pg-main',
+    'sub.example.co.uk:acme:asia-southeast1:db',
+  ])('accepts %s', (name) => {
+    expect(isInstanceConnectionName(name)).toBe(true);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['main', 'the instance alone'],
+    ['acme-prod:main', 'no region'],
+    ['acme-prod:europe-west1', 'no instance'],
+    ['acme-prod:europe-west1:', 'an empty instance'],
+    [':europe-west1:main', 'an empty project'],
+    ['acme-prod:europe-west1:main:replica', 'a fourth part without a domain'],
+    ['example:acme:europe-west1:main', 'a domain without a dot'],
+    ['Acme-prod:europe-west1:main', 'a capital in the project'],
+    ['acme-prod:Europe-West1:main', 'a capital in the region'],
+    ['acme-prod:europe-west1:Main', 'a capital in the instance'],
+    ['1acme:europe-west1:main', 'a project starting with a digit'],
+    ['acme-:europe-west1:main', 'a project ending with a hyphen'],
+    ['acme_prod:europe-west1:main', 'an underscore in the project'],
+    ['acme-prod:europe-west:main', 'a region without its number'],
+    ['acme-prod:europe1:main', 'a region without its hyphen'],
+    ['acme-prod:us-central1-a:main', 'a zone, not a region'],
+    ['acme-prod:europe-west1:1main', 'an instance starting with a digit'],
+    ['acme-prod:europe-west1:main_db', 'an underscore in the instance'],
+    ['acme-prod:europe-west1:main db', 'a space'],
+    [' acme-prod:europe-west1:main', 'a leading space'],
+    ['acme-prod:europe-west1:main\n', 'a trailing newline'],
+    ['acme-prod:europe-west1:main/', 'a trailing slash'],
+    ['p:r:i', 'placeholders'],
+  ])('refuses %j (%s)', (name) => {
+    expect(isInstanceConnectionName(name)).toBe(false);
+    expect(INSTANCE_CONNECTION_NAME.test(name)).toBe(false);
+  });
+
+  it.each([
+    ['postgresql://app:pw@/appdb?host=/cloudsql/Acme:us-central1:main', 'host'],
+    [
+      'postgresql+pg8000://app:pw@/appdb?unix_sock=/cloudsql/acme:us-central1:main_db/.s.PGSQL.5432',
+      'unix_sock',
+    ],
+    ['mysql+pymysql://app:pw@/appdb?unix_socket=/cloudsql/p:r:i', 'unix_socket'],
+  ])('a /cloudsql/ path that breaks it is refused by cloudSqlInstance: %s', (text, parameter) => {
+    expect(() => cloudSqlInstance(parseDatabaseUrl(text))).toThrow(
+      `the ${parameter} parameter's /cloudsql/ path does not end in an instance connection name`,
     );
   });
 });

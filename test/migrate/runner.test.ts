@@ -47,6 +47,8 @@ interface MigrateCase {
   env?: Record<string, string | undefined>;
   project?: string;
   cancel?: Parameters<typeof runAction>[0]['cancel'];
+  /** Values besides the test database's password and URLs that must appear nowhere. */
+  secrets?: string[];
 }
 
 async function migrate(test: MigrateCase = {}) {
@@ -73,7 +75,12 @@ async function migrate(test: MigrateCase = {}) {
       ...test.env,
     },
     // The password in every form, and both URLs, must never show.
-    secrets: [SPECIAL_PASSWORD, url, db.url('postgresql+psycopg2').replace(`:${db.port}/`, `:${port}/`)],
+    secrets: [
+      SPECIAL_PASSWORD,
+      url,
+      db.url('postgresql+psycopg2').replace(`:${db.port}/`, `:${port}/`),
+      ...(test.secrets ?? []),
+    ],
     timeoutMs: 90_000,
     ...(test.cancel ? { cancel: test.cancel } : {}),
   });
@@ -236,6 +243,27 @@ describe('migrate bundle: the proxy fails', () => {
     expect(isRunning(starts[0]!.pid)).toBe(false);
     expect(result.durationMs).toBeLessThan(15_000);
   });
+
+  it('a cancelled run writes the summary: the group it stopped, the proxy stopped, its pid cleared', async () => {
+    const { result, starts } = await migrate({
+      inputs: { command: 'sleep 30' },
+      cancel: { whenLog: /::group::sleep 30/, signal: 'SIGINT' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.summary).toMatch(/^### ❌ migrate: cancelled\n/);
+    expect(result.summary).toContain(`| Instance | ${INSTANCE} |`);
+    expect(result.summary).toContain('| Command | sleep 30 |');
+    expect(result.summary).toContain('| Proxy | proxy-path |');
+    expect(result.summary).toContain('| Cancelled | SIGINT during "sleep 30" |');
+    expect(result.summary).toMatch(/\| Time \| [^|]+ \|/);
+    expect(result.summary.match(/^### /gm)).toHaveLength(1);
+    // The cleanup ran: the proxy is stopped and the post: step has nothing left to stop.
+    expect(isRunning(starts[0]!.pid)).toBe(false);
+    expect(result.state['proxy-pid']).toBe('');
+    expect(result.post?.code).toBe(0);
+    expect(result.post?.stdout ?? '').not.toContain('stopping the Cloud SQL Auth Proxy left running');
+    expect(result.outputs).toEqual({});
+  });
 });
 
 describe('migrate bundle: the proxy download', () => {
@@ -295,5 +323,56 @@ describe('migrate bundle: bad inputs change nothing', () => {
     expect(result.log).toContain(message);
     expect(starts).toEqual([]);
     expect(await db.query("SELECT to_regclass('public.customers') IS NULL")).toBe('t');
+  });
+});
+
+describe('migrate bundle: the summary on invalid input', () => {
+  const PASSWORD = 'Tcp-f0rm-n0t-s0cket';
+  it.each([
+    [
+      'a database-url that is not the socket form',
+      {
+        'database-url': `postgresql+psycopg2://api:${PASSWORD}@db.internal.example:5432/api?sslmode=disable`,
+      },
+      'no Cloud SQL instance: the database URL has no host=/cloudsql/PROJECT:REGION:INSTANCE; set input "instance"',
+    ],
+    [
+      'a /cloudsql/ path without a connection name',
+      { 'database-url': `postgresql+psycopg2://api:${PASSWORD}@/api?host=/cloudsql/main` },
+      'input "database-url": the host parameter\'s /cloudsql/ path does not end in an instance connection name: write /cloudsql/PROJECT:REGION:INSTANCE',
+    ],
+    [
+      'a database-url that does not parse',
+      { 'database-url': `postgresql+psycopg2://api:${PASSWORD}#x@/api?host=/cloudsql/${INSTANCE}` },
+      'input "database-url": the URL contains a raw \'#\', which would end it',
+    ],
+    [
+      'a missing database-url',
+      { 'database-url': '' },
+      'input "database-url" is required: the runtime DATABASE_URL (e.g. from Secret Manager)',
+    ],
+    [
+      'a bad duration',
+      { timeout: '15 minutes' },
+      'input "timeout" is "15 minutes": not a duration; use a number with s, m or h (90s, 5m, 1h) or plain seconds',
+    ],
+  ])('%s: heading, the reason as a note, nothing run, no secret', async (_name, inputs, reason) => {
+    const { result, starts } = await migrate({
+      inputs,
+      secrets: [PASSWORD, ...Object.values(inputs).filter((value) => value.includes(PASSWORD))],
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`::error::migrate: invalid configuration: ${reason}`);
+    expect(result.summary).toMatch(/^### ❌ migrate: invalid input\n/);
+    expect(result.summary).toContain(`> ${reason}`);
+    expect(result.summary).toMatch(/\| Time \| [^|]+ \|/);
+    expect(result.summary.match(/^### /gm)).toHaveLength(1);
+    // Nothing was read into rows before the inputs were refused, and nothing ran.
+    expect(result.summary).not.toContain('| Instance |');
+    expect(result.summary).not.toContain(PASSWORD);
+    expect(result.summary).not.toContain('postgresql');
+    expect(starts).toEqual([]);
+    expect(result.outputs).toEqual({});
+    expect(await db.query("SELECT to_regclass('public.alembic_version') IS NULL")).toBe('t');
   });
 });

@@ -285,7 +285,7 @@ describe('pinned Cloud SQL Auth Proxy release', () => {
     expect(proxyPlatformKey('linux', 'x64')).toBe('linux.amd64');
     expect(proxyPlatformKey('darwin', 'arm64')).toBe('darwin.arm64');
     expect(proxyPlatformKey('win32', 'x64')).toBe('x64.exe');
-    expect(proxyPlatformKey('win32', 'ia32')).toBeUndefined();
+    expect(() => proxyPlatformKey('win32', 'ia32')).toThrow('win32/ia32');
   });
 });
 

@@ -17,6 +17,35 @@ var core = __webpack_require__(6058);
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/lib/errors.ts
+/** A mistake in the action's inputs or the user's files: the message says what to change. */
+class errors_ConfigurationError extends Error {
+    name = 'ConfigurationError';
+}
+/** A wait that ran past its deadline. */
+class DeadlineError extends Error {
+    name = 'DeadlineError';
+}
+/** The step was cancelled (the runner sent SIGINT or SIGTERM). */
+class CancelledError extends Error {
+    name = 'CancelledError';
+}
+/** The message of anything thrown, `Error` or not. */
+function messageOf(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        // JSON.stringify returns undefined for undefined, functions and symbols.
+        const text = JSON.stringify(error);
+        return typeof text === 'string' ? text : String(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lib/format.ts
 /** `1500` → `1.5s`, `90000` → `1m30s`. */
 function formatMs(ms) {
@@ -99,6 +128,7 @@ function secrets_redact(text) {
 
 
 
+
 /** A tool that failed: its command, exit status and the tail of its stderr, secrets removed. */
 class ToolError extends Error {
     result;
@@ -132,6 +162,16 @@ class Capture {
     }
 }
 const live = new Set();
+/** Set for good once the step is being cancelled: from then on no tool starts. */
+const cancellation = { started: false };
+/** Whether the step is being cancelled (no tool starts any more). */
+function isCancelling() {
+    return cancellation.started;
+}
+/** For tests only: a step is cancelled once, a test file cancels several. */
+function resetCancellation() {
+    cancellation.started = false;
+}
 /** The command line for messages: arguments quoted when needed, secrets removed. */
 function describeCommand(command, args) {
     const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg));
@@ -182,6 +222,10 @@ async function stopProcessGroup(child, graceMs = KILL_GRACE_MS) {
  * releases its state lock that way); the others are stopped as a group.
  */
 async function stopAllTools(reason) {
+    // A step that goes on after its tool was stopped must not start the next one (a push after
+    // a build that exited 0 on SIGTERM): that one would outlive the step.
+    if (reason === 'cancel')
+        cancellation.started = true;
     await Promise.all([...live].map(async (tracked) => {
         if (reason === 'cancel' && tracked.onCancel === 'interrupt') {
             signalGroup(tracked.child, 'SIGINT');
@@ -210,6 +254,9 @@ function trackProcess(child, onCancel = 'kill') {
     });
     const tracked = { child, onCancel, exited };
     live.add(tracked);
+    // Started while the step is being cancelled: nothing else would stop it.
+    if (cancellation.started)
+        void stopProcessGroup(child);
     return () => live.delete(tracked);
 }
 /** Number of tools this process is running (for tests of the cleanup). */
@@ -224,6 +271,8 @@ function liveToolCount() {
 async function runTool(command, args, options) {
     const started = performance.now();
     const shown = describeCommand(command, args);
+    if (cancellation.started)
+        throw new CancelledError(`${shown} was not started: the step is being cancelled`);
     const child = (0,external_node_child_process_.spawn)(command, args, {
         cwd: options.cwd,
         env: options.env ?? process.env,
@@ -293,87 +342,10 @@ function stderrSuffix(stderr) {
     return text === '' ? '' : `:\n${text}`;
 }
 
-;// CONCATENATED MODULE: ./src/lib/errors.ts
-/** A mistake in the action's inputs or the user's files: the message says what to change. */
-class errors_ConfigurationError extends Error {
-    name = 'ConfigurationError';
-}
-/** A wait that ran past its deadline. */
-class DeadlineError extends Error {
-    name = 'DeadlineError';
-}
-/** The step was cancelled (the runner sent SIGINT or SIGTERM). */
-class CancelledError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'CancelledError';
-}
-/** The message of anything thrown, `Error` or not. */
-function messageOf(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        // JSON.stringify returns undefined for undefined, functions and symbols.
-        const text = JSON.stringify(error);
-        return typeof text === 'string' ? text : String(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/lib/stage.ts
-
-
-
-
-/**
- * The one error boundary of every stage. It runs the body, turns anything thrown into
- * `core.setFailed('<stage>: <message>')` with secrets removed, stops any tool still running,
- * and on SIGINT/SIGTERM (the runner's cancellation) stops the tools and fails the step.
- */
-async function runStage(stage, body) {
-    const cancellation = { started: false };
-    const onSignal = (signal) => {
-        // The runner sends SIGINT, then SIGTERM 7.5 s later: the second must not interrupt a tool
-        // again (a second SIGINT makes Terraform quit without releasing its state lock).
-        if (cancellation.started) {
-            core/* info */.pq(`${stage}: ${signal} received while already stopping the tools`);
-            return;
-        }
-        cancellation.started = true;
-        core/* error */.z3(`${stage}: cancelled (${signal}); stopping the tools this step started`);
-        void stopAllTools('cancel').finally(() => {
-            process.exitCode = 1;
-            process.exit();
-        });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    try {
-        await body();
-    }
-    catch (error) {
-        const prefix = error instanceof errors_ConfigurationError ? `${stage}: invalid configuration: ` : `${stage}: `;
-        core/* setFailed */.C1(prefix + secrets_redact(messageOf(error)));
-        if (!(error instanceof errors_ConfigurationError) && error instanceof Error && error.stack !== undefined) {
-            core/* debug */.Yz(secrets_redact(error.stack));
-        }
-    }
-    finally {
-        try {
-            // While cancelling, the signal handler owns the tools (an interrupted one is left to exit).
-            if (!cancellation.started)
-                await stopAllTools('failure');
-        }
-        catch (cleanupError) {
-            core/* warning */.$e(`${stage}: cleanup failed: ${secrets_redact(messageOf(cleanupError))}`);
-        }
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
-}
-
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./src/lib/summary.ts
@@ -431,8 +403,204 @@ async function writeSummarySection(section) {
     await (0,promises_.appendFile)(file, lines.join('\n'), 'utf8');
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./src/lib/stage.ts
+
+
+
+
+
+
+
+
+
+/** How long a cancelled step waits for its steps to unwind (their notes reach the summary). */
+const UNWIND_MS = 1_000;
+const DEFAULT_HEADLINES = {
+    success: 'succeeded',
+    failure: 'failed',
+    'invalid input': 'invalid input',
+    'invalid configuration': 'invalid configuration',
+    cancelled: 'cancelled',
+};
+/** The collected summary and cleanups of one run. */
+class StageRun {
+    name;
+    startedAt = Date.now();
+    cancellation = new AbortController();
+    cancelled = this.cancellation.signal;
+    rows = [];
+    tables = [];
+    notes = [];
+    cleanups = [];
+    title;
+    /** The log group open now, if any. */
+    current;
+    constructor(name) {
+        this.name = name;
+    }
+    async group(title, step) {
+        const outer = this.current;
+        this.current = title;
+        try {
+            return await core/* group */.Os(title, step);
+        }
+        finally {
+            this.current = outer;
+        }
+    }
+    row(key, value) {
+        this.rows.push([key, value]);
+    }
+    table(table) {
+        this.tables.push(table);
+    }
+    note(text) {
+        if (!this.notes.includes(text))
+            this.notes.push(text);
+    }
+    warning(text) {
+        core/* warning */.$e(`${this.name}: ${text}`);
+        this.note(`warning: ${text}`);
+    }
+    headline(text) {
+        this.title = text;
+    }
+    defer(cleanup) {
+        this.cleanups.push(cleanup);
+    }
+    tempDir(prefix) {
+        const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), prefix));
+        this.defer(() => (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true }));
+        return dir;
+    }
+    /** Runs every cleanup once, last first; a failing one is a warning, never the step's failure. */
+    async cleanUp() {
+        for (const cleanup of this.cleanups.splice(0).reverse()) {
+            try {
+                await cleanup();
+            }
+            catch (error) {
+                core/* warning */.$e(`${this.name}: cleanup failed: ${secrets_redact(messageOf(error))}`);
+            }
+        }
+    }
+    async writeSummary(outcome) {
+        const headline = outcome === 'cancelled' || outcome === 'invalid input'
+            ? DEFAULT_HEADLINES[outcome]
+            : (this.title ?? DEFAULT_HEADLINES[outcome]);
+        try {
+            await writeSummarySection({
+                stage: this.name,
+                ok: outcome === 'success',
+                headline,
+                rows: [...this.rows, ['Time', formatMs(Date.now() - this.startedAt)]],
+                tables: this.tables,
+                notes: this.notes,
+            });
+        }
+        catch (error) {
+            core/* warning */.$e(`${this.name}: the job summary could not be written: ${secrets_redact(messageOf(error))}`);
+        }
+    }
+}
+/**
+ * The one lifecycle of every stage: reads the inputs, runs the steps, and on every outcome
+ * (success, failure, invalid input, cancellation) runs the cleanups and writes the stage's one
+ * summary section. It is also the one error boundary: anything thrown, `Error` or not, becomes
+ * `core.setFailed('<stage>: <message>')` with secrets removed; tools still running are stopped.
+ * On SIGINT/SIGTERM (the runner's cancellation) it stops the tools, once, and fails the step.
+ */
+async function runStage(definition) {
+    const stage = new StageRun(definition.name);
+    const name = definition.name;
+    // Shared with the signal handler, hence fields rather than variables TypeScript would narrow.
+    const run = {
+        finished: false,
+        settled: Promise.resolve(),
+        outcome: 'invalid input',
+    };
+    const cancellation = { started: false };
+    const onSignal = (signal) => {
+        // The runner sends SIGINT, then SIGTERM 7.5 s later: the second must not interrupt a tool
+        // again (a second SIGINT makes Terraform quit without releasing its state lock).
+        if (cancellation.started) {
+            core/* info */.pq(`${name}: ${signal} received while already stopping the tools`);
+            return;
+        }
+        // The steps are over and the summary is being written: the step ends by itself.
+        if (run.finished)
+            return;
+        cancellation.started = true;
+        const during = stage.current;
+        stage.cancellation.abort(signal);
+        core/* error */.z3(`${name}: cancelled (${signal}); stopping the tools this step started`);
+        void (async () => {
+            try {
+                await stopAllTools('cancel');
+                // The steps unwind once their tools are gone: give them a moment to add their notes.
+                await Promise.race([run.settled, new Promise((resolve) => setTimeout(resolve, UNWIND_MS).unref())]);
+                run.finished = true;
+                stage.row('Cancelled', `${signal}${during === undefined ? '' : ` during "${during}"`}`);
+                await stage.cleanUp();
+                await stage.writeSummary('cancelled');
+            }
+            finally {
+                process.exitCode = 1;
+                process.exit();
+            }
+        })();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        const body = (async () => {
+            const inputs = await definition.readInputs();
+            core/* debug */.Yz(`inputs: ${secrets_redact(JSON.stringify(definition.describeInputs(inputs)))}`);
+            run.outcome = 'failure';
+            await definition.steps(inputs, stage);
+            run.outcome = 'success';
+        })();
+        run.settled = body.catch(() => undefined);
+        await body;
+    }
+    catch (error) {
+        const message = secrets_redact(messageOf(error));
+        stage.note(message);
+        if (!cancellation.started) {
+            if (error instanceof errors_ConfigurationError) {
+                core/* setFailed */.C1(`${name}: invalid configuration: ${message}`);
+                if (run.outcome === 'failure')
+                    run.outcome = 'invalid configuration';
+            }
+            else {
+                core/* setFailed */.C1(`${name}: ${message}`);
+                // Not the user's mistake, even while reading inputs (a contract file that cannot be read).
+                run.outcome = 'failure';
+                if (error instanceof Error && error.stack !== undefined)
+                    core/* debug */.Yz(secrets_redact(error.stack));
+            }
+        }
+    }
+    finally {
+        // While cancelling, the signal handler owns the tools, the cleanups and the summary.
+        if (!cancellation.started && !run.finished) {
+            run.finished = true;
+            try {
+                await stopAllTools('failure');
+            }
+            catch (cleanupError) {
+                core/* warning */.$e(`${name}: cleanup failed: ${secrets_redact(messageOf(cleanupError))}`);
+            }
+            await stage.cleanUp();
+            await stage.writeSummary(run.outcome);
+        }
+        if (!cancellation.started) {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/migrate/alembic.ts
 
 
@@ -448,23 +616,28 @@ const SUBCOMMANDS = new Set([
     'show',
     'branches',
 ]);
+/** Alembic's global options that take a value as the next word (`-c alembic.ini`, `-n upgrade`). */
+const OPTIONS_WITH_VALUE = new Set(['-c', '--config', '-n', '--name', '-x']);
 /**
  * The Alembic invocation within a command (`alembic …` or `python -m alembic …`), as the
- * argument prefix before its subcommand (global options such as `-c` kept); undefined when the
- * command is not Alembic.
+ * argument prefix before its subcommand (global options such as `-c` kept, with their values);
+ * undefined when the command is not Alembic.
  */
 function alembicPrefix(command) {
     const first = command[0] ?? '';
-    let start;
+    let index;
     if ((0,external_node_path_.basename)(first) === 'alembic')
-        start = 1;
+        index = 1;
     else if (/^python[\d.]*$/.test((0,external_node_path_.basename)(first)) && command[1] === '-m' && command[2] === 'alembic') {
-        start = 3;
+        index = 3;
     }
     else
         return undefined;
-    const sub = command.findIndex((word, index) => index >= start && SUBCOMMANDS.has(word));
-    return [...command.slice(0, sub === -1 ? command.length : sub)];
+    while (index < command.length && !SUBCOMMANDS.has(command[index] ?? '')) {
+        // An option's value is never the subcommand, even when it reads like one (`-n upgrade`).
+        index += OPTIONS_WITH_VALUE.has(command[index] ?? '') ? 2 : 1;
+    }
+    return command.slice(0, Math.min(index, command.length));
 }
 /** Revision ids from `alembic current` (`9f2c4d5e6a7b (head)`; nothing before the first migration). */
 function parseCurrent(stdout) {
@@ -478,7 +651,7 @@ async function currentRevision(prefix, cwd, env, timeoutMs) {
     const { stdout } = await runTool(command, [...args, 'current'], { cwd, env, timeoutMs });
     return parseCurrent(stdout).join(',');
 }
-/** `3a1b… → 9f2c…`, or "already at head". */
+/** `3a1b… → 9f2c…`, or "already at head (9f2c…)"; an empty database has no revision. */
 function describeRevisions(before, after) {
     const short = (revision) => revision === ''
         ? '(empty database)'
@@ -486,7 +659,10 @@ function describeRevisions(before, after) {
             .split(',')
             .map((r) => (r.length > 8 ? `${r.slice(0, 4)}…` : r))
             .join(',');
-    return before === after ? `already at head (${short(after)})` : `${short(before)} → ${short(after)}`;
+    if (before === after) {
+        return after === '' ? 'already at head (empty database)' : `already at head (${short(after)})`;
+    }
+    return `${short(before)} → ${short(after)}`;
 }
 
 // EXTERNAL MODULE: ./src/migrate/constants.ts
@@ -494,6 +670,7 @@ var constants = __webpack_require__(4352);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);
 ;// CONCATENATED MODULE: ./src/migrate/database-url.ts
+
 
 
 /**
@@ -563,16 +740,28 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  */
 const USERINFO_END_IN_QUERY = /@(?:\[[^\]]*\]|[A-Za-z0-9._~-]*)(?::\d*)?[/?]/;
 const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
-/** `PROJECT:REGION:INSTANCE`; PROJECT may carry a domain (`example.com:project`). */
-const INSTANCE_NAME = /^(?:[a-z0-9][a-z0-9.-]*:)?[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9-]*$/i;
 const POSTGRES_SOCKET_FILE = /\/\.s\.PGSQL\.\d+$/;
+/**
+ * A Cloud SQL instance connection name, `PROJECT:REGION:INSTANCE`, the one rule for the
+ * `instance` input and for the name in a URL's socket path. PROJECT is a project id (lower case
+ * letters, digits and hyphens, starting with a letter, not ending with a hyphen), possibly
+ * domain-scoped (`example.com:project`); REGION is a Cloud region (`europe-west1`,
+ * `northamerica-northeast1`); INSTANCE an instance id (lower case letters, digits and hyphens,
+ * starting with a letter). Lengths are left to Google: the rule catches a misplaced part, a
+ * missing part or a capital letter, not every name Google would refuse.
+ */
+const INSTANCE_CONNECTION_NAME = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+:)?[a-z](?:[a-z0-9-]*[a-z0-9])?:[a-z]+-[a-z]+\d+:[a-z][a-z0-9-]*$/;
+/** Whether `name` is a Cloud SQL instance connection name (see INSTANCE_CONNECTION_NAME). */
+function isInstanceConnectionName(name) {
+    return INSTANCE_CONNECTION_NAME.test(name);
+}
 const MISPLACED_USERINFO = "there is an '@' after the host, so the user name or password holds a raw '/' or '?' " +
     "(or the database name a raw '@'): percent-encode them in the secret ('/' as %2F, '?' as %3F, '@' as %40)";
 /**
  * Parses a SQLAlchemy-style database URL. `inputName` is the input that held it, for messages.
  * Throws `DatabaseUrlError` with a message that names the wrong part and never quotes the URL.
  */
-function parseDatabaseUrl(text, inputName = 'database-url') {
+function parseDatabaseUrl(text, inputName = constants/* Inputs */.G0.DatabaseUrl) {
     const failure = (message) => new DatabaseUrlError(`input "${inputName}": ${message}`);
     if (text === '')
         throw failure(`the URL is empty (expected ${EXPECTED})`);
@@ -721,7 +910,7 @@ function decodeQueryValue(raw) {
  * Undefined when no socket parameter names an instance. Throws when a `/cloudsql/` path is
  * not a connection name, or when the parameters name two different instances.
  */
-function cloudSqlInstance(url, inputName = 'database-url') {
+function cloudSqlInstance(url, inputName = constants/* Inputs */.G0.DatabaseUrl) {
     const found = new Set();
     for (const parameter of url.query) {
         if (!SOCKET_PARAMETERS.includes(parameter.key) || parameter.value === undefined)
@@ -730,7 +919,7 @@ function cloudSqlInstance(url, inputName = 'database-url') {
         if (!path.startsWith('/'))
             continue;
         const name = path.slice(path.lastIndexOf('/') + 1);
-        if (INSTANCE_NAME.test(name)) {
+        if (isInstanceConnectionName(name)) {
             found.add(name);
         }
         else if (path === '/cloudsql' || path.startsWith('/cloudsql/')) {
@@ -738,7 +927,7 @@ function cloudSqlInstance(url, inputName = 'database-url') {
         }
     }
     if (found.size > 1) {
-        throw new DatabaseUrlError(`input "${inputName}": the URL names more than one Cloud SQL instance in its socket parameters: keep one, or give the instance input`);
+        throw new DatabaseUrlError(`input "${inputName}": the URL names more than one Cloud SQL instance in its socket parameters: keep one, or give the ${constants/* Inputs */.G0.Instance} input`);
     }
     return [...found][0];
 }
@@ -828,7 +1017,7 @@ function secretForms(url, original) {
  * the scheme `postgres` (libpq takes it, SQLAlchemy 1.4+ does not), and an `sslmode` that requires TLS, which the Cloud SQL Auth Proxy's local listener does not
  * speak (the proxy encrypts the connection to Cloud SQL itself).
  */
-function databaseUrlWarnings(url, inputName = 'database-url') {
+function databaseUrlWarnings(url, inputName = constants/* Inputs */.G0.DatabaseUrl) {
     const warnings = [];
     if (url.raw.userinfo.includes('@')) {
         warnings.push(`input "${inputName}": the user name or password contains a raw '@'; SQLAlchemy 1.4+ and libpq end the user part at the first '@', so the service may not connect with this URL: percent-encode it as %40 in the secret (the migration URL already writes it as %40)`);
@@ -845,6 +1034,8 @@ function databaseUrlWarnings(url, inputName = 'database-url') {
 }
 
 ;// CONCATENATED MODULE: ./src/lib/parse.ts
+
+
 
 /** Strict boolean: `true` or `false` in any case, trimmed; an empty value takes the default. */
 function parseBoolean(name, raw, fallback) {
@@ -974,8 +1165,26 @@ function splitCommand(name, raw) {
     }
     return words;
 }
+/** The runner's workspace, where relative paths of inputs start (the current folder outside a runner). */
+function workspaceOf(env = process.env) {
+    return env['GITHUB_WORKSPACE'] || process.cwd();
+}
+/** A path input, absolute or relative to the workspace. */
+function workspacePath(raw, env = process.env) {
+    return (0,external_node_path_.isAbsolute)(raw) ? raw : (0,external_node_path_.resolve)(workspaceOf(env), raw);
+}
+/** A folder input, resolved in the workspace; anything but an existing folder names the input. */
+function workspaceFolder(name, raw, env = process.env) {
+    const folder = workspacePath(raw, env);
+    if (!(0,external_node_fs_.existsSync)(folder) || !(0,external_node_fs_.statSync)(folder).isDirectory()) {
+        throw new errors_ConfigurationError(`input "${name}" is "${raw}", which is not a folder in the workspace`);
+    }
+    return folder;
+}
 
 ;// CONCATENATED MODULE: ./src/migrate/proxy-release.ts
+
+
 /**
  * The pinned Cloud SQL Auth Proxy v2 release and the SHA-256 of each binary, as published in the
  * release notes of that exact version (the table "filename | sha256 hash").
@@ -1006,19 +1215,26 @@ function proxyDownloadUrl(version, platformKey, base = PROXY_DOWNLOAD_BASE) {
     const tag = version.startsWith('v') ? version : `v${version}`;
     return `${base.replace(/\/+$/, '')}/${tag}/cloud-sql-proxy.${platformKey}`;
 }
+/** The release binaries the action downloads, by Node's `process.platform`/`process.arch`. */
+const PLATFORM_KEYS = {
+    'linux/x64': 'linux.amd64',
+    'linux/arm64': 'linux.arm64',
+    'darwin/x64': 'darwin.amd64',
+    'darwin/arm64': 'darwin.arm64',
+    'win32/x64': 'x64.exe',
+};
 /**
- * The release file suffix for a Node platform and architecture (`process.platform`,
- * `process.arch`), or undefined where Google publishes no binary that the action supports.
+ * The release file suffix (`cloud-sql-proxy.<key>`) for a Node platform and architecture, the
+ * one mapping used for the pinned SHA-256 and for the download. Where the action downloads no
+ * binary, a ConfigurationError names the platform and the way out: a proxy binary of the
+ * user's own through proxy-path.
  */
-function proxyPlatformKey(platform, arch) {
-    const keys = {
-        'linux/x64': 'linux.amd64',
-        'linux/arm64': 'linux.arm64',
-        'darwin/x64': 'darwin.amd64',
-        'darwin/arm64': 'darwin.arm64',
-        'win32/x64': 'x64.exe',
-    };
-    return keys[`${platform}/${arch}`];
+function proxyPlatformKey(platform = process.platform, arch = process.arch) {
+    const key = PLATFORM_KEYS[`${platform}/${arch}`];
+    if (key === undefined) {
+        throw new errors_ConfigurationError(`the Cloud SQL Auth Proxy is downloaded for ${Object.keys(PLATFORM_KEYS).join(', ')}, not for this runner's ${platform}/${arch}: install a proxy binary for it and set input "${constants/* Inputs */.G0.ProxyPath}" to its path`);
+    }
+    return key;
 }
 
 ;// CONCATENATED MODULE: ./src/migrate/inputs.ts
@@ -1030,16 +1246,6 @@ function proxyPlatformKey(platform, arch) {
 
 
 
-
-/** `project:region:instance`, where the project may carry a domain (`example.com:project`). */
-const INSTANCE = /^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]*[a-z0-9]:[a-z]+-[a-z]+\d+:[a-z][a-z0-9-]*$/;
-/** The release file of this runner's platform, as the proxy's releases name them. */
-function platformKey(platform = process.platform, arch = process.arch) {
-    const cpu = arch === 'x64' ? 'amd64' : arch === 'arm64' ? 'arm64' : arch;
-    if (platform === 'win32')
-        return arch === 'x64' ? 'x64.exe' : `${arch}.exe`;
-    return `${platform}.${cpu}`;
-}
 const get = (name) => core/* getInput */.V4(name).trim();
 function readInputs(env = process.env) {
     // The URL first: registered as a secret, with every derived form, before anything can print.
@@ -1074,7 +1280,7 @@ function readInputs(env = process.env) {
     if (instance === undefined) {
         throw new errors_ConfigurationError(`no Cloud SQL instance: the database URL has no host=/cloudsql/PROJECT:REGION:INSTANCE; set input "${constants/* Inputs */.G0.Instance}"`);
     }
-    if (!INSTANCE.test(instance)) {
+    if (!isInstanceConnectionName(instance)) {
         throw new errors_ConfigurationError(`the instance connection name ${instance} is not PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`);
     }
     const proxyPath = get(constants/* Inputs */.G0.ProxyPath);
@@ -1094,27 +1300,25 @@ function readInputs(env = process.env) {
     if (proxySha256 !== '' && !/^[0-9a-f]{64}$/.test(proxySha256)) {
         throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.ProxySha256}" is not a SHA-256 (64 hex characters)`);
     }
+    // Only a download needs a release file for this runner: with proxy-path any platform goes.
+    const proxyPlatform = proxyPath === '' ? proxyPlatformKey() : '';
     if (proxyPath === '' && proxySha256 === '') {
-        const pinned = proxyVersion === PROXY_VERSION ? PROXY_SHA256[platformKey()] : undefined;
+        const pinned = proxyVersion === PROXY_VERSION ? PROXY_SHA256[proxyPlatform] : undefined;
         if (pinned === undefined) {
             throw new errors_ConfigurationError(proxyVersion === PROXY_VERSION
-                ? `no pinned SHA-256 of the proxy for ${platformKey()}: set input "${constants/* Inputs */.G0.ProxySha256}" (from the release notes) or "${constants/* Inputs */.G0.ProxyPath}"`
-                : `input "${constants/* Inputs */.G0.ProxyVersion}" is ${proxyVersion}, not the pinned ${PROXY_VERSION}: set input "${constants/* Inputs */.G0.ProxySha256}" to its SHA-256 for ${platformKey()} from the release notes`);
+                ? `no pinned SHA-256 of the proxy for ${proxyPlatform}: set input "${constants/* Inputs */.G0.ProxySha256}" (from the release notes) or "${constants/* Inputs */.G0.ProxyPath}"`
+                : `input "${constants/* Inputs */.G0.ProxyVersion}" is ${proxyVersion}, not the pinned ${PROXY_VERSION}: set input "${constants/* Inputs */.G0.ProxySha256}" to its SHA-256 for ${proxyPlatform} from the release notes`);
         }
         proxySha256 = pinned;
     }
-    const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
-    const rawDirectory = get(constants/* Inputs */.G0.WorkingDirectory) || '.';
-    const workingDirectory = (0,external_node_path_.isAbsolute)(rawDirectory) ? rawDirectory : (0,external_node_path_.resolve)(workspace, rawDirectory);
-    if (!(0,external_node_fs_.existsSync)(workingDirectory) || !(0,external_node_fs_.statSync)(workingDirectory).isDirectory()) {
-        throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.WorkingDirectory}" is "${rawDirectory}", which is not a folder in the workspace`);
-    }
+    const workingDirectory = workspaceFolder(constants/* Inputs */.G0.WorkingDirectory, get(constants/* Inputs */.G0.WorkingDirectory) || '.', env);
     return {
         url,
         rewrittenUrl,
         instance,
         proxyVersion,
         proxySha256,
+        proxyPlatform,
         proxyPath,
         port,
         privateIp: parseBoolean(constants/* Inputs */.G0.PrivateIp, get(constants/* Inputs */.G0.PrivateIp), false),
@@ -1123,6 +1327,23 @@ function readInputs(env = process.env) {
         workingDirectory,
         proxyTimeoutMs: parseDuration(constants/* Inputs */.G0.ProxyTimeout, get(constants/* Inputs */.G0.ProxyTimeout) || '60s'),
         timeoutMs: parseDuration(constants/* Inputs */.G0.Timeout, get(constants/* Inputs */.G0.Timeout) || '15m'),
+    };
+}
+/** What the debug log may show of the inputs: the URL's scheme, host and database, nothing secret. */
+function describeInputs(inputs) {
+    const { url, instance, proxyVersion, proxyPlatform, proxyPath, port, privateIp, autoIamAuthn } = inputs;
+    const { command, workingDirectory } = inputs;
+    return {
+        url: { scheme: url.scheme, host: url.host, database: url.database },
+        instance,
+        proxyVersion,
+        proxyPlatform,
+        proxyPath,
+        port,
+        privateIp,
+        autoIamAuthn,
+        command,
+        workingDirectory,
     };
 }
 
@@ -1300,7 +1521,6 @@ async function poll(attempt, options) {
 
 
 
-
 const TOOL_NAME = 'cloud-sql-proxy';
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 /**
@@ -1321,7 +1541,7 @@ async function sha256Of(file) {
  */
 async function resolveProxy(inputs) {
     if (inputs.proxyPath !== '')
-        return { path: inputs.proxyPath, source: 'proxy-path' };
+        return { path: inputs.proxyPath, source: constants/* Inputs */.G0.ProxyPath };
     // Loaded here only: the tool cache and its HTTP client are not needed with proxy-path.
     const tc = await __webpack_require__.e(/* import() */ 805).then(__webpack_require__.bind(__webpack_require__, 9805));
     const arch = process.arch;
@@ -1335,7 +1555,7 @@ async function resolveProxy(inputs) {
         core/* warning */.$e(`the cached ${TOOL_NAME} ${inputs.proxyVersion} does not match its SHA-256; downloading it again`);
     }
     const base = process.env[constants/* TEST_DOWNLOAD_BASE_VARIABLE */.$y] || undefined;
-    const url = proxyDownloadUrl(inputs.proxyVersion, platformKey(), base);
+    const url = proxyDownloadUrl(inputs.proxyVersion, inputs.proxyPlatform, base);
     core/* info */.pq(`downloading ${url}`);
     const downloaded = await Promise.race([
         tc.downloadTool(url),
@@ -1344,7 +1564,7 @@ async function resolveProxy(inputs) {
     const actual = await sha256Of(downloaded);
     if (actual !== inputs.proxySha256) {
         await (0,promises_.rm)(downloaded, { force: true });
-        throw new Error(`the downloaded ${TOOL_NAME} ${inputs.proxyVersion} has SHA-256 ${actual}, not the expected ${inputs.proxySha256}; the file was deleted. Check proxy-version and proxy-sha256 against the release notes`);
+        throw new Error(`the downloaded ${TOOL_NAME} ${inputs.proxyVersion} has SHA-256 ${actual}, not the expected ${inputs.proxySha256}; the file was deleted. Check ${constants/* Inputs */.G0.ProxyVersion} and ${constants/* Inputs */.G0.ProxySha256} against the release notes`);
     }
     await (0,promises_.chmod)(downloaded, 0o755);
     const dir = await tc.cacheFile(downloaded, TOOL_NAME, TOOL_NAME, inputs.proxyVersion.replace(/^v/, ''), arch);
@@ -1368,7 +1588,7 @@ function assertPortFree(port) {
         const server = (0,external_node_net_.createServer)();
         server.once('error', (error) => {
             reject(error.code === 'EADDRINUSE'
-                ? new errors_ConfigurationError(`port ${port} is already in use on 127.0.0.1 (a local PostgreSQL or another proxy?): set input "port" to a free port`)
+                ? new errors_ConfigurationError(`port ${port} is already in use on 127.0.0.1 (a local PostgreSQL or another proxy?): set input "${constants/* Inputs */.G0.Port}" to a free port`)
                 : error);
         });
         server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
@@ -1482,99 +1702,76 @@ async function waitForProxy(proxy, httpPort, timeoutMs) {
 
 
 
-
-function describeInputs(inputs) {
-    // The URL's secret parts stay out: scheme, host and database only.
-    const { url, instance, proxyVersion, proxyPath, port, privateIp, autoIamAuthn, command, workingDirectory } = inputs;
-    return JSON.stringify({
-        url: { scheme: url.scheme, host: url.host, database: url.database },
-        instance,
-        proxyVersion,
-        proxyPath,
-        port,
-        privateIp,
-        autoIamAuthn,
-        command,
-        workingDirectory,
+async function run() {
+    await runStage({
+        name: constants/* STAGE */.Ld,
+        readInputs: readInputs,
+        describeInputs: describeInputs,
+        steps: async (inputs, stage) => {
+            stage.row('Instance', inputs.instance);
+            stage.row('Database', `${inputs.url.database} as ${inputs.url.user}`);
+            stage.row('Command', inputs.command.join(' '));
+            const { binary, httpPort } = await prepareProxy(inputs);
+            stage.row('Proxy', binary.source);
+            await stage.group(`Cloud SQL Auth Proxy for ${inputs.instance} on 127.0.0.1:${inputs.port}`, () => startReadyProxy(inputs, binary.path, httpPort, stage));
+            const env = { ...process.env, DATABASE_URL: inputs.rewrittenUrl };
+            const readRevision = alembicRevisionReader(inputs, env);
+            const before = await readRevision?.();
+            await stage.group(inputs.command.join(' '), () => runCommand(inputs, env));
+            const headline = readRevision === undefined || before === undefined
+                ? 'command succeeded'
+                : reportRevisions(stage, before, await readRevision());
+            stage.headline(headline);
+            core/* info */.pq(`${constants/* STAGE */.Ld}: ${headline}`);
+        },
     });
 }
-async function run() {
-    await runStage(constants/* STAGE */.Ld, async () => {
-        const started = Date.now();
-        const inputs = readInputs();
-        core/* debug */.Yz(`inputs: ${describeInputs(inputs)}`);
-        const rows = [
-            ['Instance', inputs.instance],
-            ['Database', `${inputs.url.database} as ${inputs.url.user}`],
-            ['Command', inputs.command.join(' ')],
-        ];
-        const notes = [];
-        let ok = false;
-        let headline = 'failed';
-        let proxy;
-        try {
-            const [binary, httpPort] = await Promise.all([
-                resolveProxy(inputs),
-                freePort(),
-                assertPortFree(inputs.port),
-            ]);
-            rows.push(['Proxy', binary.source]);
-            core/* startGroup */.Oh(`Cloud SQL Auth Proxy for ${inputs.instance} on 127.0.0.1:${inputs.port}`);
-            try {
-                proxy = startProxy(binary.path, proxyArgs(inputs, httpPort));
-                // The post: step stops it if this step dies before it could.
-                core/* saveState */.LZ(constants/* State */.Uw.ProxyPid, String(proxy.pid));
-                const waited = await waitForProxy(proxy, httpPort, inputs.proxyTimeoutMs);
-                core/* info */.pq(`the proxy is ready after ${formatMs(waited)}`);
-                core/* info */.pq(proxy.logTail());
-            }
-            finally {
-                core/* endGroup */.N4();
-            }
-            const env = { ...process.env, DATABASE_URL: inputs.rewrittenUrl };
-            const alembic = alembicPrefix(inputs.command);
-            const before = alembic === undefined
-                ? undefined
-                : await currentRevision(alembic, inputs.workingDirectory, env, inputs.timeoutMs);
-            core/* startGroup */.Oh(inputs.command.join(' '));
-            try {
-                const [command = '', ...args] = inputs.command;
-                await runTool(command, args, {
-                    cwd: inputs.workingDirectory,
-                    env,
-                    timeoutMs: inputs.timeoutMs,
-                    onOutput: (chunk) => process.stdout.write(chunk),
-                });
-            }
-            finally {
-                core/* endGroup */.N4();
-            }
-            if (alembic !== undefined && before !== undefined) {
-                const after = await currentRevision(alembic, inputs.workingDirectory, env, inputs.timeoutMs);
-                headline = describeRevisions(before, after);
-                rows.push(['Revisions', headline]);
-                core/* setOutput */.uH(constants/* Outputs */.tY.RevisionBefore, before);
-                core/* setOutput */.uH(constants/* Outputs */.tY.RevisionAfter, after);
-            }
-            else {
-                headline = 'command succeeded';
-            }
-            ok = true;
-            core/* info */.pq(`${constants/* STAGE */.Ld}: ${headline}`);
-        }
-        catch (error) {
-            notes.push(error instanceof Error ? error.message : String(error));
-            throw error;
-        }
-        finally {
-            if (proxy !== undefined) {
-                await proxy.stop();
-                core/* saveState */.LZ(constants/* State */.Uw.ProxyPid, '');
-            }
-            rows.push(['Time', formatMs(Date.now() - started)]);
-            await writeSummarySection({ stage: constants/* STAGE */.Ld, ok, headline, rows, notes });
-        }
+/** The proxy binary, a free port for its health endpoints, and a clear error if `port` is taken. */
+async function prepareProxy(inputs) {
+    const [binary, httpPort] = await Promise.all([
+        resolveProxy(inputs),
+        freePort(),
+        assertPortFree(inputs.port),
+    ]);
+    return { binary, httpPort };
+}
+/** Starts the proxy and waits until it is ready; it is stopped when the stage ends, whatever the outcome. */
+async function startReadyProxy(inputs, binary, httpPort, stage) {
+    const proxy = startProxy(binary, proxyArgs(inputs, httpPort));
+    // The post: step stops it if this step dies before it could.
+    core/* saveState */.LZ(constants/* State */.Uw.ProxyPid, String(proxy.pid));
+    stage.defer(async () => {
+        await proxy.stop();
+        core/* saveState */.LZ(constants/* State */.Uw.ProxyPid, '');
     });
+    const waited = await waitForProxy(proxy, httpPort, inputs.proxyTimeoutMs);
+    core/* info */.pq(`the proxy is ready after ${formatMs(waited)}`);
+    core/* info */.pq(proxy.logTail());
+}
+/** Reads the Alembic head the database is at; undefined when the command is not Alembic. */
+function alembicRevisionReader(inputs, env) {
+    const prefix = alembicPrefix(inputs.command);
+    if (prefix === undefined)
+        return undefined;
+    return () => currentRevision(prefix, inputs.workingDirectory, env, inputs.timeoutMs);
+}
+/** The migration command itself, its output streamed to the log. */
+async function runCommand(inputs, env) {
+    const [command = '', ...args] = inputs.command;
+    await runTool(command, args, {
+        cwd: inputs.workingDirectory,
+        env,
+        timeoutMs: inputs.timeoutMs,
+        onOutput: (chunk) => process.stdout.write(chunk),
+    });
+}
+/** The revisions before and after as the summary's row and the outputs; returns the headline. */
+function reportRevisions(stage, before, after) {
+    const revisions = describeRevisions(before, after);
+    stage.row('Revisions', revisions);
+    core/* setOutput */.uH(constants/* Outputs */.tY.RevisionBefore, before);
+    core/* setOutput */.uH(constants/* Outputs */.tY.RevisionAfter, after);
+    return revisions;
 }
 
 
