@@ -43,7 +43,7 @@ export function parseBaseUrl(name: string, raw: string): URL {
   }
   if (url.username !== '' || url.password !== '') {
     throw new ConfigurationError(
-      `input "${name}" must not carry credentials; pass a token in "bearer-token"`,
+      `input "${name}" must not carry credentials; pass a token in "${Inputs.BearerToken}"`,
     );
   }
   return url;
@@ -68,6 +68,11 @@ export function parseExpect(raw: string): Record<string, unknown> {
     throw new ConfigurationError(`input "${Inputs.Expect}" must be a JSON object, such as {"status": "ok"}`);
   }
   return value as Record<string, unknown>;
+}
+
+/** What the debug log may show of the inputs: whether a bearer token is set, never its value. */
+export function describeInputs(inputs: HealthCheckInputs): Record<string, unknown> {
+  return { ...inputs, bearerToken: inputs.bearerToken === '' ? '' : '(set)' };
 }
 
 /** Reads and validates every input once; the bearer token is registered as a secret first. */

@@ -1,6 +1,7 @@
 import { excerpt } from '../lib/format.js';
 import { httpGet, parseRetryAfter, RequestError } from '../lib/http.js';
 import { poll, type Attempt } from '../lib/poll.js';
+import { Inputs } from './constants.js';
 
 export interface ProbeOptions {
   expectedStatus: number;
@@ -90,7 +91,7 @@ export async function probeOnce(
   if (status >= 300 && status < 400) {
     const location = response.headers.location ?? '(no Location header)';
     throw new ProbeFailedError(
-      `GET ${url.href} answered ${status}, a redirect to ${location}; redirects are not followed: point "url" at the final address`,
+      `GET ${url.href} answered ${status}, a redirect to ${location}; redirects are not followed: point "${Inputs.Url}" at the final address`,
     );
   }
   if (isRetryableStatus(status)) {

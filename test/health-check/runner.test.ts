@@ -334,6 +334,48 @@ describe('health-check bundle: Cloud Run readiness through gcloud', () => {
   });
 });
 
+describe('health-check bundle: the summary on cancellation', () => {
+  const target = { service: 'api', region: 'europe-west1', project: 'acme-dev' };
+
+  it('names the revision wait it stopped, with gcloud gone', async () => {
+    const { env, log } = gcloudEnv({ api: [{ ...knativeService(), delayMs: 60_000 }] });
+    const result = await healthCheck({
+      inputs: target,
+      env,
+      cancel: { when: () => gcloudCalls(log).length > 0, signal: 'SIGINT' },
+      timeoutMs: 20_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.summary).toContain('### ❌ health-check: cancelled');
+    expect(result.summary).toContain('| Service | api (europe-west1, acme-dev) |');
+    expect(result.summary).toContain(
+      '| Cancelled | SIGINT during "Waiting for revision (latest) of api to be ready" |',
+    );
+    expect(result.summary).toMatch(/\| Time \| [\d.]+m?s \|/);
+    expect(result.summary.match(/^### /gm)).toHaveLength(1);
+    expect(result.outputs).toEqual({});
+    await waitUntilGone(gcloudCalls(log)[0]!.pid);
+  });
+
+  it('names the GET it stopped while polling the health URL', async () => {
+    const api = await server((_req, res) => json(res, 503, { detail: 'warming up' }));
+    const result = await healthCheck({
+      inputs: { url: api.url, timeout: '60s' },
+      cancel: { when: () => api.requests.length >= 2, signal: 'SIGINT' },
+      timeoutMs: 20_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.durationMs).toBeLessThan(10_000);
+    expect(result.log).toContain('health-check: cancelled (SIGINT)');
+    expect(result.summary).toContain('### ❌ health-check: cancelled');
+    expect(result.summary).toContain(`| URL | ${api.url}/health |`);
+    expect(result.summary).toContain(`| Cancelled | SIGINT during "GET ${api.url}/health" |`);
+    expect(result.summary).not.toContain('| Answer |');
+    expect(result.summary.match(/^### /gm)).toHaveLength(1);
+    expect(result.outputs).toEqual({});
+  });
+});
+
 describe('health-check bundle: bad inputs fail before any request', () => {
   it.each([
     [{ timeout: 'soon' }, 'input "timeout" is "soon": not a duration'],
@@ -353,6 +395,26 @@ describe('health-check bundle: bad inputs fail before any request', () => {
     });
     expect(result.code).toBe(1);
     expect(result.log).toContain(`::error::health-check: invalid configuration: ${message}`);
+    expect(api.requests).toHaveLength(0);
+    expect(gcloudCalls(log)).toHaveLength(0);
+  });
+
+  it.each([
+    [{ timeout: 'soon' }, 'input "timeout" is "soon": not a duration'],
+    [{ expect: '["revision"]' }, 'input "expect" must be a JSON object, such as {"status": "ok"}'],
+    [{ url: '' }, 'set input "url", or "service" and "region" to use the service\'s URL'],
+  ])('writes the invalid-input summary for %j, and runs nothing', async (inputs, message) => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const { env, log } = gcloudEnv({ api: [knativeService({ url: api.url })] });
+    const given: Record<string, string> = { url: api.url, ...inputs };
+    const result = await healthCheck({ inputs: given, env });
+    expect(result.code).toBe(1);
+    expect(result.summary).toContain('### ❌ health-check: invalid input');
+    expect(result.summary).toContain(`> ${message}`);
+    expect(result.summary).toMatch(/\| Time \| [\d.]+m?s \|/);
+    expect(result.summary).not.toContain('| URL |');
+    expect(result.summary.match(/^### /gm)).toHaveLength(1);
+    expect(result.outputs).toEqual({});
     expect(api.requests).toHaveLength(0);
     expect(gcloudCalls(log)).toHaveLength(0);
   });
