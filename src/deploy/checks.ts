@@ -1,12 +1,9 @@
 import { allKnownNames, devOnlyNames, secretIdFor, type RuntimeContract } from '../lib/contract.js';
+import { Inputs } from './constants.js';
+import type { Finding } from './findings.js';
 import type { PlannedEnv, PlanSummary } from './terraform-plan.js';
 
-export interface Finding {
-  level: 'error' | 'warning';
-  message: string;
-}
-
-export interface CheckContext {
+export interface ContractCheckContext {
   contract: RuntimeContract;
   /** Whether the contract came from a file: without one only the production guard applies. */
   hasContract: boolean;
@@ -37,7 +34,7 @@ function isOn(value: unknown): boolean {
  * Every check of the runtime contract on the planned Cloud Run services, and the destroy
  * guard over all resources. Errors stop the deploy before apply; warnings are shown.
  */
-export function checkPlan(plan: PlanSummary, context: CheckContext): Finding[] {
+export function checkPlanAgainstContract(plan: PlanSummary, context: ContractCheckContext): Finding[] {
   const findings: Finding[] = [];
   const error = (message: string): void => void findings.push({ level: 'error', message });
   const warning = (message: string): void => void findings.push({ level: 'warning', message });
@@ -47,7 +44,7 @@ export function checkPlan(plan: PlanSummary, context: CheckContext): Finding[] {
   if (context.production && isOn(plan.variables[context.bypassVariable])) {
     error(
       `the plan sets variable ${context.bypassVariable} = ${String(plan.variables[context.bypassVariable])} for ${envName}: ` +
-        'the dev auth bypass never reaches production; remove it from TF_VAR_*, *.auto.tfvars, var-files and vars',
+        `the dev auth bypass never reaches production; remove it from TF_VAR_*, *.auto.tfvars, ${Inputs.VarFiles} and ${Inputs.Vars}`,
     );
   }
   if (
@@ -56,8 +53,8 @@ export function checkPlan(plan: PlanSummary, context: CheckContext): Finding[] {
     isOn(plan.variables[context.bypassVariable]) !== context.allowDevAuthBypass
   ) {
     error(
-      `the plan's ${context.bypassVariable} (${String(plan.variables[context.bypassVariable])}) differs from input allow-dev-auth-bypass (${context.allowDevAuthBypass}): ` +
-        'another route (TF_VAR_*, *.auto.tfvars, var-files) overrides it; set it in one place, the input',
+      `the plan's ${context.bypassVariable} (${String(plan.variables[context.bypassVariable])}) differs from input ${Inputs.AllowDevAuthBypass} (${context.allowDevAuthBypass}): ` +
+        `another route (TF_VAR_*, *.auto.tfvars, ${Inputs.VarFiles}) overrides it; set it in one place, the input`,
     );
   }
 
@@ -83,13 +80,13 @@ export function checkPlan(plan: PlanSummary, context: CheckContext): Finding[] {
     } else if (context.allowDevAuthBypass) {
       for (const name of [...devOnly].filter((dev) => !byName.has(dev))) {
         error(
-          `${where}: allow-dev-auth-bypass is true but the plan injects no ${name}: the service stack must add the dev-only variables when var.${context.bypassVariable} is true (and the platform stack must create their secrets)`,
+          `${where}: ${Inputs.AllowDevAuthBypass} is true but the plan injects no ${name}: the service stack must add the dev-only variables when var.${context.bypassVariable} is true (and the platform stack must create their secrets)`,
         );
       }
     } else {
       for (const { name } of presentDevOnly) {
         error(
-          `${where}: ${name} is planned although allow-dev-auth-bypass is false: the stack must add the dev-only variables only when var.${context.bypassVariable} is true`,
+          `${where}: ${name} is planned although ${Inputs.AllowDevAuthBypass} is false: the stack must add the dev-only variables only when var.${context.bypassVariable} is true`,
         );
       }
     }
@@ -140,7 +137,7 @@ export function checkPlan(plan: PlanSummary, context: CheckContext): Finding[] {
     for (const change of plan.changes.filter((c) => c.kind === 'delete' || c.kind === 'replace')) {
       error(
         `${change.address} would be ${change.kind === 'delete' ? 'destroyed' : 'replaced (destroyed, then created)'}: ` +
-          'refused unless input allow-destroy is true; check the plan for an unintended change first',
+          `refused unless input ${Inputs.AllowDestroy} is true; check the plan for an unintended change first`,
       );
     }
   }

@@ -8,6 +8,7 @@ import { excerpt, formatMs } from '../lib/format.js';
 import { parseRetryAfter } from '../lib/http.js';
 import { poll, type Attempt, type Backoff } from '../lib/poll.js';
 import { Inputs } from './constants.js';
+import { shortSha } from './running-commit.js';
 
 /** How `head` relates to `base`, as the API reports it; `not-found`: the API knows no such commit. */
 export type Comparison =
@@ -40,8 +41,6 @@ interface HttpFailure {
   status?: number;
   response?: { status: number; headers: Record<string, string | undefined>; data: unknown };
 }
-
-const short = (sha: string): string => sha.slice(0, 7);
 
 const STATUSES = new Set(['ahead', 'behind', 'identical', 'diverged']);
 
@@ -109,7 +108,7 @@ export async function compareCommits(
   const [owner = '', repo = ''] = options.repository.split('/');
   const octokit = await client(options.token, options.apiUrl);
   const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-  const what = `${short(base)}...${short(head)}`;
+  const what = `${shortSha(base)}...${shortSha(head)}`;
 
   const attempt = async ({ remainingMs }: { remainingMs: number }): Promise<Attempt<Comparison>> => {
     const timeout = AbortSignal.timeout(Math.max(1, Math.min(requestTimeoutMs, remainingMs)));

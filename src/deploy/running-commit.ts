@@ -1,7 +1,14 @@
 // Which commit each Cloud Run service of the stack runs now, read from the plan: Terraform
 // refreshes the state before it plans, so a change's `before` is the live service, and the
 // service stack records the commit it deployed in a `commit-sha` label.
-import { CLOUD_RUN_V1, CLOUD_RUN_V2, type TerraformPlan } from './terraform-plan.js';
+import {
+  CLOUD_RUN_V1,
+  CLOUD_RUN_V2,
+  first,
+  record,
+  type Json,
+  type TerraformPlan,
+} from './terraform-plan.js';
 
 /** The label the service stack sets from a variable, e.g. `labels = { "commit-sha" = var.commit_sha }`. */
 export const COMMIT_LABEL = 'commit-sha';
@@ -16,12 +23,6 @@ export type RunningCommit =
   | { address: string; kind: 'none'; reason: 'first deploy' | 'no label' }
   /** A label that is no git SHA: the check cannot use it. */
   | { address: string; kind: 'invalid'; value: string; from: string };
-
-type Json = unknown;
-const record = (value: Json): Record<string, Json> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, Json>) : {};
-/** Nested blocks are lists in the provider's JSON; accept a bare object too. */
-const first = (value: Json): Json => (Array.isArray(value) ? (value[0] as Json) : value);
 
 /** The places a label can be, in order of preference, as [where, labels map]. */
 function labelPlaces(type: string, before: Record<string, Json>): [string, Json][] {
@@ -78,6 +79,9 @@ export function runningCommits(plan: TerraformPlan, label: string = COMMIT_LABEL
   }
   return found;
 }
+
+/** A commit as people read it in messages: its first 7 characters, as GitHub shows it. */
+export const shortSha = (sha: string): string => sha.slice(0, 7);
 
 /** Whether a running commit (full or abbreviated) is this run's commit. */
 export function sameCommit(running: string, head: string): boolean {

@@ -5,22 +5,17 @@
 import { ConfigurationError } from '../lib/errors.js';
 import type { Comparison } from './github-compare.js';
 import { Inputs } from './constants.js';
-import { COMMIT_LABEL, sameCommit, type RunningCommit } from './running-commit.js';
+import type { Finding } from './findings.js';
+import { COMMIT_LABEL, sameCommit, shortSha, type RunningCommit } from './running-commit.js';
 
 export const ON_STALE = ['fail', 'skip'] as const;
 export type OnStale = (typeof ON_STALE)[number];
 
-export interface Note {
-  level: 'info' | 'warning';
-  message: string;
-}
-
-const short = (sha: string): string => sha.slice(0, 7);
 const commits = (n: number): string => `${n} commit${n === 1 ? '' : 's'}`;
 const GIT_SHA = /^[0-9a-f]{40}$/i;
 const REPOSITORY = /^[\w.-]+\/[\w.-]+$/;
 
-export interface CheckNeed {
+export interface StaleCheckNeed {
   /** Whether the run would apply: not plan-only, and the plan has changes. */
   applying: boolean;
   planOnly: boolean;
@@ -30,10 +25,10 @@ export interface CheckNeed {
   token: string;
 }
 
-export interface CheckPlan {
+export interface StaleCheckPlan {
   /** The distinct running commits to compare with this run's (none: no request at all). */
   compare: string[];
-  notes: Note[];
+  notes: Finding[];
   /** The summary's stale-check cell when nothing is compared. */
   result: string;
 }
@@ -42,8 +37,8 @@ export interface CheckPlan {
  * Whether the guard asks GitHub, and about which commits: only for a run that would apply, and
  * only for running commits that are not this run's. Pure: the table tests decide here.
  */
-export function planStaleCheck(need: CheckNeed): CheckPlan {
-  const notes: Note[] = [];
+export function planStaleCheck(need: StaleCheckNeed): StaleCheckPlan {
+  const notes: Finding[] = [];
   for (const reading of need.running) {
     if (reading.kind === 'none') {
       notes.push({
@@ -77,20 +72,20 @@ export function planStaleCheck(need: CheckNeed): CheckPlan {
   for (const reading of found.filter((r) => sameCommit(r.sha, head))) {
     notes.push({
       level: 'info',
-      message: `${reading.address} already runs this run's commit ${short(head)}`,
+      message: `${reading.address} already runs this run's commit ${shortSha(head)}`,
     });
   }
   if (compare.length === 0) return { compare, notes, result: "same commit as this run's" };
   if (need.token === '') {
-    notes.push({ level: 'warning', message: 'stale check skipped: github-token is empty' });
-    return { compare: [], notes, result: 'skipped: github-token is empty' };
+    notes.push({ level: 'warning', message: `stale check skipped: ${Inputs.GithubToken} is empty` });
+    return { compare: [], notes, result: `skipped: ${Inputs.GithubToken} is empty` };
   }
   return { compare, notes, result: '' };
 }
 
 export interface Decision {
   outcome: 'apply' | 'fail' | 'skip';
-  notes: Note[];
+  notes: Finding[];
   /** Why the run stops or skips; undefined for apply. */
   message?: string;
   /** The summary's stale-check cell. */
@@ -109,43 +104,43 @@ export function decideStale(
   onStale: OnStale,
   repository: string,
 ): Decision {
-  const notes: Note[] = [];
+  const notes: Finding[] = [];
   const stale: { address: string; sha: string; behindBy: number }[] = [];
   const results: string[] = [];
   for (const reading of running) {
     if (reading.kind !== 'found') continue;
     const comparison = comparisons.get(reading.sha);
     if (comparison === undefined) continue;
-    const where = `${reading.address} runs ${short(reading.sha)}`;
+    const where = `${reading.address} runs ${shortSha(reading.sha)}`;
     switch (comparison.status) {
       case 'behind':
         stale.push({ address: reading.address, sha: reading.sha, behindBy: comparison.behindBy });
-        results.push(`${commits(comparison.behindBy)} behind ${short(reading.sha)}`);
+        results.push(`${commits(comparison.behindBy)} behind ${shortSha(reading.sha)}`);
         break;
       case 'ahead':
         notes.push({
           level: 'info',
-          message: `${where}, ${commits(comparison.aheadBy)} older than this run's ${short(head)}: the run goes on`,
+          message: `${where}, ${commits(comparison.aheadBy)} older than this run's ${shortSha(head)}: the run goes on`,
         });
-        results.push(`${commits(comparison.aheadBy)} newer than ${short(reading.sha)}`);
+        results.push(`${commits(comparison.aheadBy)} newer than ${shortSha(reading.sha)}`);
         break;
       case 'identical':
-        notes.push({ level: 'info', message: `${where}, the same commit as this run's ${short(head)}` });
-        results.push(`same commit as ${short(reading.sha)}`);
+        notes.push({ level: 'info', message: `${where}, the same commit as this run's ${shortSha(head)}` });
+        results.push(`same commit as ${shortSha(reading.sha)}`);
         break;
       case 'diverged':
         notes.push({
           level: 'warning',
-          message: `${where}, and neither it nor this run's commit ${short(head)} contains the other (${commits(comparison.behindBy)} only there, ${commits(comparison.aheadBy)} only here; history rewritten?): cannot tell which is newer, so the run goes on`,
+          message: `${where}, and neither it nor this run's commit ${shortSha(head)} contains the other (${commits(comparison.behindBy)} only there, ${commits(comparison.aheadBy)} only here; history rewritten?): cannot tell which is newer, so the run goes on`,
         });
-        results.push(`diverged from ${short(reading.sha)}, not stopped`);
+        results.push(`diverged from ${shortSha(reading.sha)}, not stopped`);
         break;
       case 'not-found':
         notes.push({
           level: 'warning',
           message: `${where}, a commit that ${repository} does not know (from another repository, or gone after a force-push): cannot tell which is newer, so the run goes on`,
         });
-        results.push(`${short(reading.sha)} unknown to ${repository}, not stopped`);
+        results.push(`${shortSha(reading.sha)} unknown to ${repository}, not stopped`);
         break;
     }
   }
@@ -153,7 +148,7 @@ export function decideStale(
   if (newest === undefined) return { outcome: 'apply', notes, result: `ok: ${results.join('; ')}` };
   const others = stale.filter((s) => s !== newest).map((s) => s.address);
   const what =
-    `this run's commit ${short(head)} is ${commits(newest.behindBy)} behind ${short(newest.sha)}, which ${newest.address} already runs (a newer run deployed it first)` +
+    `this run's commit ${shortSha(head)} is ${commits(newest.behindBy)} behind ${shortSha(newest.sha)}, which ${newest.address} already runs (a newer run deployed it first)` +
     (others.length > 0
       ? `; ${others.join(', ')} also run${others.length === 1 ? 's' : ''} a newer commit`
       : '');
@@ -180,7 +175,7 @@ export function describeRunning(running: readonly RunningCommit[]): string {
     .map((reading) => {
       const text =
         reading.kind === 'found'
-          ? short(reading.sha)
+          ? shortSha(reading.sha)
           : reading.kind === 'invalid'
             ? `"${reading.value.slice(0, 64)}" (no commit SHA)`
             : reading.reason === 'first deploy'
@@ -191,7 +186,7 @@ export function describeRunning(running: readonly RunningCommit[]): string {
     .join('; ');
 }
 
-export interface StaleCheckOptions extends CheckNeed {
+export interface StaleCheckOptions extends StaleCheckNeed {
   onStale: OnStale;
   repository: string;
   /** Compares `base...head` on GitHub; a failure ends the check (and the run). */

@@ -90,10 +90,14 @@ export function changeKind(actions: readonly string[]): ChangeKind {
   return 'no-op';
 }
 
-type Json = unknown;
-const record = (value: Json): Record<string, Json> =>
+/** A value of the plan document, read without trusting its shape. */
+export type Json = unknown;
+/** The value as an object; anything else (a list, a scalar, null) reads as an empty one. */
+export const record = (value: Json): Record<string, Json> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, Json>) : {};
 /** Nested blocks are lists in the provider's JSON; accept a bare object too. */
+export const first = (value: Json): Json => (Array.isArray(value) ? (value[0] as Json) : value);
+/** Every block of a nested block list; a bare object is one block. */
 const blocks = (value: Json): Json[] =>
   Array.isArray(value) ? value : typeof value === 'object' && value !== null ? [value] : [];
 const text = (value: Json): string | undefined => (typeof value === 'string' ? value : undefined);

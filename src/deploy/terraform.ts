@@ -1,10 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runTool, ToolError, type ToolOptions, type ToolResult } from '../lib/exec.js';
 import { ConfigurationError } from '../lib/errors.js';
+import { Inputs } from './constants.js';
 import type { DeployInputs } from './inputs.js';
 
 /** Exit codes of `terraform plan -detailed-exitcode`. */
 export const PLAN_NO_CHANGES = 0;
 export const PLAN_HAS_CHANGES = 2;
+
+/** The names of the variables the stack's top-level .tf files declare (`variable "<name>" {`). */
+export function declaredVariables(directory: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of readdirSync(directory).filter((name) => name.endsWith('.tf'))) {
+    for (const match of readFileSync(join(directory, file), 'utf8').matchAll(
+      /^\s*variable\s+"([\w-]+)"\s*\{/gm,
+    )) {
+      names.add(match[1] ?? '');
+    }
+  }
+  return names;
+}
 
 export function initArgs(inputs: Pick<DeployInputs, 'backendConfig'>): string[] {
   return [
@@ -88,7 +104,7 @@ export function explainTerraformFailure(
     const created = /^\s*Created:\s*(.+)$/m.exec(text)?.[1]?.trim();
     return new Error(
       `terraform ${command}: the state is locked (lock ID ${id}${who ? `, held by ${who}` : ''}${created ? ` since ${created}` : ''}). ` +
-        `Another run is changing this stack: let it finish (input lock-timeout waits for it). If that run died, release the lock with: terraform force-unlock ${id}`,
+        `Another run is changing this stack: let it finish (input ${Inputs.LockTimeout} waits for it). If that run died, release the lock with: terraform force-unlock ${id}`,
     );
   }
   if (/Saved plan is stale/.test(stderr)) {
@@ -100,7 +116,7 @@ export function explainTerraformFailure(
   if (missing.length > 0) {
     const names = [...new Set(missing)].join(', ');
     return new ConfigurationError(
-      `terraform ${command}: variable ${names} has no value: pass it in input vars (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env`,
+      `terraform ${command}: variable ${names} has no value: pass it in input ${Inputs.Vars} (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env`,
     );
   }
   if (command === 'init') {

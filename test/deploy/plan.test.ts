@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkPlan, type CheckContext } from '../../src/deploy/checks.js';
+import { checkPlanAgainstContract, type ContractCheckContext } from '../../src/deploy/checks.js';
 import { DEFAULT_CONTRACT, loadContract, type RuntimeContract } from '../../src/lib/contract.js';
 import { changeKind, parsePlan, secretIdOf, summarisePlan } from '../../src/deploy/terraform-plan.js';
 import { platformPlan, servicePlan, type ServicePlanOptions } from '../../testkit/deploy-scenarios.js';
@@ -15,12 +15,12 @@ beforeAll(async () => {
 const summary = (options: ServicePlanOptions = {}) =>
   summarisePlan(parsePlan(JSON.stringify(servicePlan(options))));
 
-function check(options: ServicePlanOptions, context: Partial<CheckContext> = {}) {
+function check(options: ServicePlanOptions, context: Partial<ContractCheckContext> = {}) {
   const environment = context.environment ?? options.environment ?? 'dev';
   const plan = summary({ environment: environment === 'prod' ? 'prod' : 'dev', ...options });
   // As Terraform resolves it from the -var the action passes.
   plan.variables['allow_dev_auth_bypass'] = environment !== 'prod' && (context.allowDevAuthBypass ?? false);
-  return checkPlan(plan, {
+  return checkPlanAgainstContract(plan, {
     contract,
     hasContract: true,
     environment,
@@ -117,7 +117,7 @@ describe('summarisePlan', () => {
   });
 });
 
-describe('checkPlan', () => {
+describe('checkPlanAgainstContract', () => {
   it('passes the reference service in dev and in prod', () => {
     expect(check({ environment: 'dev' })).toEqual([]);
     expect(check({ environment: 'prod' })).toEqual([]);
@@ -141,7 +141,7 @@ describe('checkPlan', () => {
   it('refuses a bypass variable that resolved to on in prod even without env', () => {
     const plan = summary({ environment: 'prod' });
     plan.variables['allow_dev_auth_bypass'] = true;
-    const findings = checkPlan(plan, {
+    const findings = checkPlanAgainstContract(plan, {
       contract,
       hasContract: true,
       environment: 'prod',
@@ -159,7 +159,7 @@ describe('checkPlan', () => {
       secretEnv: { DEV_BYPASS_SECRET: { secret: 'x', version: 'latest' } },
       plainEnv: {},
     });
-    const findings = checkPlan(plan, {
+    const findings = checkPlanAgainstContract(plan, {
       contract: DEFAULT_CONTRACT,
       hasContract: false,
       environment: 'production',
@@ -246,7 +246,7 @@ describe('checkPlan', () => {
     ]);
     expect(check({ action: 'replace' }, { allowDestroy: true })).toEqual([]);
     const platform = summarisePlan(parsePlan(JSON.stringify(platformPlan({ deleteSecrets: ['OLD_KEY'] }))));
-    const findings = checkPlan(platform, {
+    const findings = checkPlanAgainstContract(platform, {
       contract,
       hasContract: true,
       environment: 'dev',

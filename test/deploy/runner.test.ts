@@ -1,8 +1,8 @@
 // actions/deploy as the runner runs it: the bundle started as a process, the terraform and
 // gcloud stand-ins first on PATH, answering from scenario files and recording every call.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
 import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
@@ -81,7 +81,8 @@ interface DeployCase {
   env?: Record<string, string>;
   stack?: string;
   secrets?: string[];
-  cancel?: Parameters<typeof runAction>[0]['cancel'];
+  /** Cancels the step as the runner does; given the stand-in's call log to decide when. */
+  cancel?: (terraformLog: string) => NonNullable<Parameters<typeof runAction>[0]['cancel']>;
 }
 
 async function deploy(test: DeployCase) {
@@ -110,7 +111,7 @@ async function deploy(test: DeployCase) {
       ...test.env,
     },
     secrets: [GITHUB_TOKEN, ...(test.secrets ?? [])],
-    ...(test.cancel ? { cancel: test.cancel, timeoutMs: 30_000 } : {}),
+    ...(test.cancel ? { cancel: test.cancel(terraform.log), timeoutMs: 30_000 } : {}),
   });
   cleanups.push(result.cleanup);
   const calls = terraformCalls(terraform.log);
@@ -535,5 +536,71 @@ describe('deploy bundle: bad inputs change nothing', () => {
     expect(result.log).toContain(message);
     expect(calls).toEqual([]);
     expect(gcloud).toEqual([]);
+  });
+});
+
+describe('deploy bundle: the summary on invalid input and on cancellation', () => {
+  it.each([
+    [
+      'environment missing',
+      'dev' as const,
+      { environment: '' },
+      'input "environment" is required: dev, prod, or an environment the contract declares',
+    ],
+    [
+      'a prod run with allow-dev-auth-bypass true',
+      'prod' as const,
+      { 'allow-dev-auth-bypass': 'true' },
+      'input "allow-dev-auth-bypass" is "true" in a production environment: the dev auth bypass never reaches production; set it to false or remove it',
+    ],
+  ])(
+    '%s: one "invalid input" section with the reason, and nothing run',
+    async (_case, environment, inputs, reason) => {
+      const { result, calls, gcloud } = await deploy({
+        environment,
+        terraform: serviceScenario(environment),
+        inputs,
+      });
+      expect(result.code).toBe(1);
+      expect(result.log).toContain(`::error::deploy: invalid configuration: ${reason}`);
+      expect(result.summary).toMatch(/^### ❌ deploy: invalid input\n/);
+      expect(result.summary).toContain(`> ${reason}`);
+      expect(result.summary).toMatch(/\| Time \| [^|]+ \|/);
+      expect(result.summary.match(/^### /gm)).toHaveLength(1);
+      // The inputs were refused before anything was described or run.
+      expect(result.summary).not.toContain('| Environment |');
+      expect(calls).toEqual([]);
+      expect(gcloud).toEqual([]);
+      expect(result.outputs).toEqual({});
+      expect(readdirSync(result.runnerTemp).filter((name) => name.startsWith('deploy-plan-'))).toEqual([]);
+    },
+  );
+
+  it('a run cancelled during apply writes the cancelled summary and removes the plan folder', async () => {
+    const { result, calls, signals } = await deploy({
+      terraform: { ...serviceScenario('dev'), apply: { delayMs: 20_000 } },
+      cancel: (log) => ({
+        when: () => terraformCalls(log).some((call) => call.argv[0] === 'apply'),
+        signal: 'SIGINT',
+      }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('deploy: cancelled (SIGINT)');
+    expect(signals.map((s) => s.signal)).toEqual(['SIGINT']);
+    expect(result.summary).toMatch(/^### ❌ deploy: cancelled\n/);
+    expect(result.summary).toContain('| Cancelled | SIGINT during "terraform apply (the saved plan)" |');
+    // What the run found before it was stopped is there too.
+    expect(result.summary).toContain('| Environment | dev |');
+    expect(result.summary).toContain('| Changes | 0 to add, 1 to change, 0 to replace, 0 to destroy |');
+    expect(result.summary).toContain('| database-url-dev | latest | ✅ enabled (2) |');
+    expect(result.summary).toMatch(/\| Time \| [^|]+ \|/);
+    expect(result.summary.match(/^### /gm)).toHaveLength(1);
+    expect(result.outputs).toEqual({});
+    // The saved plan (it holds secret values) was under RUNNER_TEMP, and is gone with its folder.
+    const planFile = calls[1]?.argv.find((arg) => arg.startsWith('-out='))?.slice('-out='.length) ?? '';
+    expect(planFile.startsWith(join(result.runnerTemp, 'deploy-plan-'))).toBe(true);
+    expect(existsSync(dirname(planFile))).toBe(false);
+    expect(readdirSync(result.runnerTemp).filter((name) => name.startsWith('deploy-plan-'))).toEqual([]);
+    expect(result.durationMs).toBeLessThan(15_000);
   });
 });

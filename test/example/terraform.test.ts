@@ -6,7 +6,7 @@
 // (testkit/deploy-scenarios.ts) must name only what these stacks define.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declaredVariables } from '../../src/deploy/inputs.js';
+import { declaredVariables } from '../../src/deploy/terraform.js';
 import { allKnownNames, loadContract, secretIdFor, type RuntimeContract } from '../../src/lib/contract.js';
 import {
   platformPlan,

@@ -176,7 +176,10 @@ async function poll(attempt, options) {
 
 // EXTERNAL MODULE: ./src/deploy/constants.ts
 var constants = __webpack_require__(802);
+// EXTERNAL MODULE: ./src/deploy/running-commit.ts
+var running_commit = __webpack_require__(1600);
 ;// CONCATENATED MODULE: ./src/deploy/github-compare.ts
+
 
 
 
@@ -185,7 +188,6 @@ var constants = __webpack_require__(802);
 /** Waits between retries of a 5xx or a lost connection: 0.5 s, 1 s, 2 s … up to 8 s. */
 const COMPARE_BACKOFF = { initialMs: 500, factor: 2, maxMs: 8_000, jitter: 0.2 };
 const REQUEST_TIMEOUT_MS = 10_000;
-const github_compare_short = (sha) => sha.slice(0, 7);
 const STATUSES = new Set(['ahead', 'behind', 'identical', 'diverged']);
 /** The fields of a commit comparison this action needs, checked. */
 function readComparison(data) {
@@ -236,7 +238,7 @@ async function compareCommits(base, head, options) {
     const [owner = '', repo = ''] = options.repository.split('/');
     const octokit = await client(options.token, options.apiUrl);
     const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-    const what = `${github_compare_short(base)}...${github_compare_short(head)}`;
+    const what = `${(0,running_commit/* shortSha */.Fu)(base)}...${(0,running_commit/* shortSha */.Fu)(head)}`;
     const attempt = async ({ remainingMs }) => {
         const timeout = AbortSignal.timeout(Math.max(1, Math.min(requestTimeoutMs, remainingMs)));
         const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
