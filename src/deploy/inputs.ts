@@ -120,7 +120,7 @@ function readStack(env: NodeJS.ProcessEnv): Stack {
 
 async function readContract(env: NodeJS.ProcessEnv): Promise<RuntimeContract> {
   const raw = get(Inputs.Contract);
-  return raw === '' ? DEFAULT_CONTRACT : loadContract(workspacePath(raw, env));
+  return raw === '' ? DEFAULT_CONTRACT : loadContract(workspacePath(raw, env), Inputs.Contract);
 }
 
 /** The environment, known to the contract, and whether it is a production one. */

@@ -51,7 +51,8 @@ function locationOf(file: string, line: number | undefined): string {
 export const DEFAULT_SECRET_NAMING = '{name}-{environment}';
 /** Production whatever a contract says: a contract cannot turn the production guard off for them. */
 export const ALWAYS_PRODUCTION = ['prod', 'production'];
-const CONTRACT_INPUT_FIX = 'set input contract to the path of runtime-contract.yml';
+const contractInputFix = (input: string): string =>
+  `set input "${input}" to the path of runtime-contract.yml`;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
@@ -123,8 +124,11 @@ export function allKnownNames(contract: RuntimeContract): Set<string> {
   return new Set(Object.values(contract.env).flat());
 }
 
-/** Reads and validates a contract file; a missing file names the path and the input to fix. */
-export async function loadContract(file: string): Promise<RuntimeContract> {
+/**
+ * Reads and validates a contract file; a missing file names the path and `input`, the stage's
+ * input that names the file, as the thing to fix.
+ */
+export async function loadContract(file: string, input: string): Promise<RuntimeContract> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -133,14 +137,14 @@ export async function loadContract(file: string): Promise<RuntimeContract> {
     const where = resolve(file) === file ? '' : ` (looked for ${resolve(file)})`;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new ContractError(
-        `the runtime contract does not exist${where}; ${CONTRACT_INPUT_FIX}`,
+        `the runtime contract does not exist${where}; ${contractInputFix(input)}`,
         file,
         undefined,
       );
     }
     if (code === 'EISDIR') {
       throw new ContractError(
-        `is a directory, not the runtime contract; ${CONTRACT_INPUT_FIX}`,
+        `is a directory, not the runtime contract; ${contractInputFix(input)}`,
         file,
         undefined,
       );

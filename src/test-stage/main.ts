@@ -4,7 +4,7 @@ import { loadContract } from '../lib/contract.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { describeResult, runChecks, type CheckResult } from './commands.js';
-import { IMPORT_GUARD, Outputs, STAGE } from './constants.js';
+import { IMPORT_GUARD, Inputs, Outputs, STAGE } from './constants.js';
 import { findViolations, type Violation } from './import-guard.js';
 import { describeInputs, readInputs, type TestInputs } from './inputs.js';
 import { readJunitReports } from './junit.js';
@@ -48,7 +48,7 @@ function startImportGuard(inputs: TestInputs): Promise<GuardRun> | undefined {
   if (inputs.contract === '') return undefined;
   const started = performance.now();
   return (async () => {
-    const contract = await loadContract(inputs.contract);
+    const contract = await loadContract(inputs.contract, Inputs.Contract);
     const rules = contract.imports.forbidden;
     const violations = await findViolations(inputs.workingDirectory, rules, contract.file);
     return { violations, rules: rules.length, contractFile: contract.file };

@@ -9,6 +9,7 @@ let contract: RuntimeContract;
 beforeAll(async () => {
   contract = await loadContract(
     join(import.meta.dirname, '..', 'fixtures', 'contracts', 'runtime-contract.yml'),
+    'contract',
   );
 });
 

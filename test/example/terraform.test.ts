@@ -64,7 +64,7 @@ let service: Stack;
 
 beforeAll(async () => {
   [contract, platform, service] = await Promise.all([
-    loadContract(join(example, 'runtime-contract.yml')),
+    loadContract(join(example, 'runtime-contract.yml'), 'contract'),
     loadStack(platformDir),
     loadStack(serviceDir),
   ]);

@@ -647,29 +647,29 @@ describe('loadContract', () => {
   });
 
   it('loads the example and records its path', async () => {
-    expect(await loadContract(EXAMPLE)).toEqual({ ...EXAMPLE_CONTRACT, file: EXAMPLE });
+    expect(await loadContract(EXAMPLE, 'contract')).toEqual({ ...EXAMPLE_CONTRACT, file: EXAMPLE });
   });
 
   it('names the missing path and the input that fixes it', async () => {
     const missing = join(dir, 'runtime-contract.yml');
-    const error = await loadContract(missing).catch((thrown: unknown) => thrown);
+    const error = await loadContract(missing, 'contract').catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).message).toBe(
-      `${missing}: the runtime contract does not exist; set input contract to the path of runtime-contract.yml`,
+      `${missing}: the runtime contract does not exist; set input "contract" to the path of runtime-contract.yml`,
     );
     expect((error as ContractError).file).toBe(missing);
     expect((error as ContractError).line).toBeUndefined();
   });
 
   it('says where a relative path was looked for', async () => {
-    await expect(loadContract('no-such-dir/runtime-contract.yml')).rejects.toThrow(
-      `no-such-dir/runtime-contract.yml: the runtime contract does not exist (looked for ${resolve('no-such-dir/runtime-contract.yml')}); set input contract to the path of runtime-contract.yml`,
+    await expect(loadContract('no-such-dir/runtime-contract.yml', 'contract')).rejects.toThrow(
+      `no-such-dir/runtime-contract.yml: the runtime contract does not exist (looked for ${resolve('no-such-dir/runtime-contract.yml')}); set input "contract" to the path of runtime-contract.yml`,
     );
   });
 
   it('refuses a directory with the same fix', async () => {
-    await expect(loadContract(dir)).rejects.toThrow(
-      `${dir}: is a directory, not the runtime contract; set input contract to the path of runtime-contract.yml`,
+    await expect(loadContract(dir, 'contract')).rejects.toThrow(
+      `${dir}: is a directory, not the runtime contract; set input "contract" to the path of runtime-contract.yml`,
     );
   });
 });

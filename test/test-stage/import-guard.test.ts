@@ -25,7 +25,7 @@ const IGNORED_FOLDERS = ['src/generated', 'src/web/node_modules'];
 let rules: ForbiddenImportRule[] = [];
 
 beforeAll(async () => {
-  rules = (await loadContract(join(FIXTURE, CONTRACT))).imports.forbidden;
+  rules = (await loadContract(join(FIXTURE, CONTRACT), 'contract')).imports.forbidden;
   for (const [file, text] of Object.entries(IGNORED_FILES)) {
     await mkdir(dirname(join(FIXTURE, file)), { recursive: true });
     await writeFile(join(FIXTURE, file), text);
