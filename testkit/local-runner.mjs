@@ -284,15 +284,52 @@ function prepareRun(options) {
 }
 
 /**
+ * The lines of a raw log, each marked as a workflow command the runner acts on or as plain text.
+ * Between `::stop-commands::<token>` and `::<token>::` nothing is a command, as on the runner.
+ * @param {string} text
+ * @returns {{ line: string, command: boolean, fence: boolean }[]}
+ */
+export function classifyLines(text) {
+  /** @type {string | undefined} */
+  let fence;
+  return text.split('\n').map((line) => {
+    if (fence !== undefined) {
+      if (line === `::${fence}::`) {
+        fence = undefined;
+        return { line, command: false, fence: true };
+      }
+      return { line, command: false, fence: false };
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line);
+    if (stop !== null) {
+      fence = stop[1];
+      return { line, command: false, fence: true };
+    }
+    return { line, command: line.startsWith('::'), fence: false };
+  });
+}
+
+/**
+ * The workflow commands the runner would act on in a raw log (`::error …::…`, `::add-mask::…`),
+ * those inside a stop-commands fence left out. @param {string} text
+ */
+export function workflowCommands(text) {
+  return classifyLines(text)
+    .filter((entry) => entry.command)
+    .map((entry) => entry.line);
+}
+
+/**
  * The log as the runner shows it: the data of workflow commands (`::error::…`) unescaped
- * (`%25` → `%`, `%0A` → newline, `%0D` → carriage return).
+ * (`%25` → `%`, `%0A` → newline, `%0D` → carriage return); the fence lines of stop-commands
+ * are not shown, and what they fence is shown as printed.
  * @param {string} text
  */
 export function decodeCommands(text) {
-  return text
-    .split('\n')
-    .map((line) =>
-      line.startsWith('::')
+  return classifyLines(text)
+    .filter((entry) => !entry.fence)
+    .map(({ line, command }) =>
+      command
         ? line
             .replace(/%0D/g, '\r')
             .replace(/%0A/g, '\n')
@@ -321,9 +358,9 @@ export function leakForms(secret) {
 export function assertNoLeaks(result, secrets) {
   /** @param {string} text */
   const withoutMasks = (text) =>
-    text
-      .split('\n')
-      .filter((line) => !line.startsWith('::add-mask::'))
+    classifyLines(text)
+      .filter((entry) => !(entry.command && entry.line.startsWith('::add-mask::')))
+      .map((entry) => entry.line)
       .join('\n');
   /** @param {Record<string, string>} values */
   const flat = (values) =>

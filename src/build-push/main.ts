@@ -68,7 +68,7 @@ async function buildAndPush(
   await stage.group(`${plan.command} ${verb} ${inputs.imageName}:${inputs.tag}`, async () => {
     const options = () => ({
       timeoutMs: Math.max(1, deadline - Date.now()),
-      onOutput: (chunk: string) => process.stdout.write(chunk),
+      live: true,
     });
     await runTool(plan.command, plan.build, options());
     if (inputs.builder !== 'docker') await requireFinishedBuild(plan, files);

@@ -32,7 +32,7 @@ interface TerraformOutput {
 const STALE_CHECK_DEADLINE_MS = 60_000;
 
 /** Terraform's own output, as it comes: init and apply print no values (the plan text can). */
-const streamed = { onOutput: (chunk: string) => void process.stdout.write(chunk) };
+const streamed = { live: true };
 
 export async function run(): Promise<void> {
   await runStage({

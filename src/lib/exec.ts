@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CancelledError } from './errors.js';
 import { formatMs } from './format.js';
+import { LineBuffer, writeFenced } from './relay.js';
 import { redact } from './secrets.js';
 
 export interface ToolOptions {
@@ -15,8 +16,13 @@ export interface ToolOptions {
   stdin?: string;
   /** Accept these exit codes besides 0 (e.g. Terraform's `-detailed-exitcode` 2). */
   okCodes?: readonly number[];
-  /** Called with each chunk of output as it arrives (already redacted). */
-  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Called with whole lines of output as they arrive (each batch ends in a newline, secrets
+   * removed). Printing them is the relay's job: see `live`.
+   */
+  onOutput?: (lines: string, stream: 'stdout' | 'stderr') => void;
+  /** Write the output to the log as it arrives, through the one relay (`writeFenced`). */
+  live?: boolean;
   /** How a cancelled run stops this tool: kill its group (default) or forward one SIGINT and wait. */
   onCancel?: 'kill' | 'interrupt';
 }
@@ -197,9 +203,18 @@ export async function runTool(
   live.add(tracked);
 
   const captured = { stdout: new Capture(), stderr: new Capture() };
+  const lines = {
+    stdout: new LineBuffer((text) => relay(text, 'stdout')),
+    stderr: new LineBuffer((text) => relay(text, 'stderr')),
+  };
+  function relay(text: string, stream: 'stdout' | 'stderr'): void {
+    if (options.live === true) writeFenced(text);
+    options.onOutput?.(text, stream);
+  }
+  const relayed = options.live === true || options.onOutput !== undefined;
   const capture = (stream: 'stdout' | 'stderr') => (text: string) => {
     captured[stream].add(text);
-    options.onOutput?.(redact(text), stream);
+    if (relayed) lines[stream].push(text);
   };
   // Decoded by the streams, so that a character split across two chunks stays whole.
   child.stdout?.setEncoding('utf8').on('data', capture('stdout'));
@@ -222,6 +237,10 @@ export async function runTool(
         child.once('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
       },
     );
+    if (relayed) {
+      lines.stdout.end();
+      lines.stderr.end();
+    }
     const stdout = captured.stdout.text();
     const stderr = captured.stderr.text();
     const result: ToolResult = { code: code ?? -1, stdout, stderr, durationMs: performance.now() - started };

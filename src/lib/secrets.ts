@@ -50,3 +50,10 @@ export function redact(text: string): string {
   }
   return result;
 }
+
+/** The length of the longest registered form: text held back at a cut must be at least this long. */
+export function longestSecretLength(): number {
+  let longest = 0;
+  for (const secret of registered) longest = Math.max(longest, secret.length);
+  return longest;
+}

@@ -90,7 +90,7 @@ async function runCommand(inputs: MigrateInputs, env: NodeJS.ProcessEnv): Promis
     cwd: inputs.workingDirectory,
     env,
     timeoutMs: inputs.timeoutMs,
-    onOutput: (chunk) => process.stdout.write(chunk),
+    live: true,
   });
 }
 

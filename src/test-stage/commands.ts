@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { CancelledError } from '../lib/errors.js';
 import { runTool, ToolError } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
+import { writeFenced } from '../lib/relay.js';
 import type { Stage } from '../lib/stage.js';
 import type { Check } from './inputs.js';
 
@@ -31,7 +32,7 @@ function start(check: Check, cwd: string, timeoutMs: number, live: boolean): Run
     cwd,
     timeoutMs,
     // Live in sequence; in parallel each command's output is kept and printed whole, in order.
-    onOutput: live ? (chunk) => process.stdout.write(chunk) : (chunk) => output.push(chunk),
+    ...(live ? { live: true } : { onOutput: (lines: string) => void output.push(lines) }),
   }).then(
     (): CheckResult => ({
       name: check.name,
@@ -90,9 +91,7 @@ export async function runChecks(
       await stage.group(
         `${check.name}: ${result.ok ? 'passed' : result.detail} in ${formatMs(result.durationMs)} — ${check.command}`,
         () => {
-          const text = output.join('');
-          process.stdout.write(text);
-          if (text !== '' && !text.endsWith('\n')) process.stdout.write('\n');
+          writeFenced(output.join(''));
           return Promise.resolve();
         },
       );

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
+import { repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
 import { waitUntilGone } from '../../testkit/process.js';
 
 const cleanups: (() => void)[] = [];
@@ -98,6 +98,40 @@ describe('test bundle: the commands', () => {
     expect(result.code, result.log).toBe(0);
     expect(result.log).toMatch(/::group::lint: sleep 0\.4; echo a\na\n::endgroup::\nlint: passed/);
     expect(result.durationMs).toBeGreaterThan(800);
+  });
+});
+
+describe('test bundle: a command cannot issue workflow commands', () => {
+  // Each of these, printed raw by a child, would mask "main", forge an annotation or stop the
+  // runner reading the stage's own commands.
+  const forged = [
+    '::add-mask::main',
+    '::error file=x.py,line=1::forged',
+    '::stop-commands::x',
+    '::warning::forged',
+    '::set-output name=ok::forged',
+  ];
+  const printForged = `printf '%s\\n' ${forged.map((line) => `'${line}'`).join(' ')}`;
+
+  it.each([
+    ['in sequence (streamed live)', 'false'],
+    ['in parallel (printed whole afterwards)', 'true'],
+  ])('%s: what it prints is shown but is no command', async (_mode, parallel) => {
+    const dir = workspace();
+    // The second command writes the line in two pieces: the relay still sees one line.
+    const result = await testStage(
+      { lint: printForged, test: "printf '::err'; sleep 0.2; printf 'or::split\\n'; exit 1", parallel },
+      dir,
+    );
+    expect(result.code, result.log).toBe(1);
+    for (const line of forged) expect(result.log).toContain(line);
+    expect(result.log).toContain('::error::split');
+    const commands = workflowCommands(result.rawLog);
+    expect(commands.filter((line) => [...forged, '::error::split'].includes(line))).toEqual([]);
+    // The stage's own annotation, outside every fence, still is one.
+    expect(commands.filter((line) => line.startsWith('::error')).join('\n'), result.rawLog).toContain(
+      'test failed',
+    );
   });
 });
 
