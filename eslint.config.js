@@ -31,8 +31,27 @@ const OTHER_STAGES = {
   message: 'A stage imports no other stage: move what both need into src/lib.',
 };
 
+const INPUT_READERS = ['getInput', 'getBooleanInput', 'getMultilineInput'].map((property) => ({
+  object: 'core',
+  property,
+  message: 'Inputs are read only in src/<stage>/inputs.ts: add the input there and pass its value on.',
+}));
+
+const SET_OUTPUT_IMPORT = {
+  selector: "ImportSpecifier[imported.name='setOutput']",
+  message: 'Outputs are set only through setCheckedOutput (src/lib/outputs.ts).',
+};
+
+const SET_OUTPUT = {
+  object: 'core',
+  property: 'setOutput',
+  message:
+    'Outputs are set only through setCheckedOutput (src/lib/outputs.ts), which checks the value against its form.',
+};
+
 /**
- * The design's walls (DESIGN.md "Layout"): only src/<stage>/inputs.ts reads inputs, src/lib
+ * The design's walls (DESIGN.md "Layout"): only src/<stage>/inputs.ts reads inputs, only
+ * src/lib/outputs.ts sets outputs, src/lib
  * imports no stage, and no stage imports another (what two stages share lives in src/lib).
  * Exported for test/lint-rules.test.ts, which shows each one trips.
  * @type {import('eslint').Linter.Config[]}
@@ -42,30 +61,23 @@ export const designWalls = [
     files: ['src/**/*.ts'],
     ignores: ['src/*/inputs.ts'],
     rules: {
-      'no-restricted-properties': [
-        'error',
-        ...['getInput', 'getBooleanInput', 'getMultilineInput'].map((property) => ({
-          object: 'core',
-          property,
-          message:
-            'Inputs are read only in src/<stage>/inputs.ts: add the input there and pass its value on.',
-        })),
-      ],
-      'no-restricted-syntax': ['error', INPUT_READER_IMPORT, STAGE_DYNAMIC_IMPORT],
+      'no-restricted-properties': ['error', ...INPUT_READERS, SET_OUTPUT],
+      'no-restricted-syntax': ['error', INPUT_READER_IMPORT, SET_OUTPUT_IMPORT, STAGE_DYNAMIC_IMPORT],
       'no-restricted-imports': ['error', { patterns: [OTHER_STAGES] }],
     },
   },
   {
     files: ['src/*/inputs.ts'],
     rules: {
-      'no-restricted-syntax': ['error', STAGE_DYNAMIC_IMPORT],
+      'no-restricted-properties': ['error', SET_OUTPUT],
+      'no-restricted-syntax': ['error', SET_OUTPUT_IMPORT, STAGE_DYNAMIC_IMPORT],
       'no-restricted-imports': ['error', { patterns: [OTHER_STAGES] }],
     },
   },
   {
     files: ['src/lib/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', INPUT_READER_IMPORT, LIB_DYNAMIC_IMPORT],
+      'no-restricted-syntax': ['error', INPUT_READER_IMPORT, SET_OUTPUT_IMPORT, LIB_DYNAMIC_IMPORT],
       'no-restricted-imports': [
         'error',
         {
@@ -74,6 +86,14 @@ export const designWalls = [
           ],
         },
       ],
+    },
+  },
+  {
+    // The one place an output is set, after its value was checked against its form.
+    files: ['src/lib/outputs.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...INPUT_READERS],
+      'no-restricted-syntax': ['error', INPUT_READER_IMPORT, LIB_DYNAMIC_IMPORT],
     },
   },
 ];

@@ -52,6 +52,23 @@ describe('design walls', () => {
   });
 
   it.each([
+    ['src/deploy/main.ts', "import * as core from '@actions/core';\ncore.setOutput('url', 'x');"],
+    ['src/health-check/inputs.ts', "import * as core from '@actions/core';\ncore.setOutput('url', 'x');"],
+    ['src/lib/stage.ts', "import { setOutput } from '@actions/core';\nsetOutput('url', 'x');"],
+  ])('refuses setting an output outside setCheckedOutput (%s)', async (path, source) => {
+    expect((await problems(path, source)).join('\n')).toMatch(/only through setCheckedOutput/);
+  });
+
+  it('lets src/lib/outputs.ts set outputs', async () => {
+    expect(
+      await problems(
+        'src/lib/outputs.ts',
+        "import * as core from '@actions/core';\ncore.setOutput('url', 'x');",
+      ),
+    ).toEqual([]);
+  });
+
+  it.each([
     ['src/lib/summary.ts', "import { STAGE } from '../deploy/constants.js';\nexport const x = STAGE;"],
     ['src/lib/exec.ts', "export const load = () => import('../test-stage/junit.js');"],
   ])('refuses a stage import from src/lib (%s)', async (path, source) => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { CancelledError } from './errors.js';
 import { formatMs } from './format.js';
 import { LineBuffer, writeFenced } from './relay.js';
-import { redact } from './secrets.js';
+import { longestSecretLength, redact } from './secrets.js';
 
 export interface ToolOptions {
   /** Working directory of the tool. */
@@ -95,9 +95,17 @@ export function describeCommand(command: string, args: readonly string[]): strin
   return redact([command, ...args].map(quote).join(' '));
 }
 
-function tail(text: string, lines: number): string {
-  const kept = text.trimEnd().split('\n').slice(-lines).join('\n');
-  return redact(kept);
+/**
+ * The last `lines` lines of `text`, secrets removed before the cut: the window redacted reaches
+ * back as far as the longest secret past the first kept line, so a secret across the cut is
+ * recognised whole and never leaves a piece in the tail.
+ */
+export function redactedTail(text: string, lines: number): string {
+  const trimmed = text.trimEnd();
+  let start = trimmed.length;
+  for (let kept = 0; kept < lines && start > 0; kept++) start = trimmed.lastIndexOf('\n', start - 1);
+  const from = Math.max(0, start - longestSecretLength());
+  return redact(trimmed.slice(from)).split('\n').slice(-lines).join('\n');
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -275,6 +283,6 @@ export async function runTool(
 }
 
 function stderrSuffix(stderr: string): string {
-  const text = tail(stderr, STDERR_TAIL_LINES);
+  const text = redactedTail(stderr, STDERR_TAIL_LINES);
   return text === '' ? '' : `:\n${text}`;
 }

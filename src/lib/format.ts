@@ -1,3 +1,5 @@
+import { redact } from './secrets.js';
+
 /** `1500` → `1.5s`, `90000` → `1m30s`. */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -12,8 +14,11 @@ export function formatMs(ms: number): string {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
-/** A short, single-line excerpt of a body for messages: control characters escaped. */
+/**
+ * A short, single-line excerpt of a body for messages: secrets removed **before** it is cut (a
+ * cut secret is no longer recognised, by this code or the runner), control characters escaped.
+ */
 export function excerpt(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, ' ').replace(CONTROL_CHARACTERS, '?').trim();
+  const flat = redact(text).replace(/\s+/g, ' ').replace(CONTROL_CHARACTERS, '?').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

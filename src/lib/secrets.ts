@@ -10,12 +10,19 @@ const registered = new Set<string>();
 /** Lines of a multi-line secret shorter than this (trimmed) are not registered on their own. */
 export const MIN_LINE_LENGTH = 6;
 
-/** The forms in which a secret can leak: as given, percent-encoded or -decoded, base64. */
+/**
+ * The forms in which a secret can leak: as given, percent-encoded or -decoded (also in the form
+ * of an HTML form or Python's `quote_plus`, a space as `+`), base64.
+ */
 export function derivedForms(value: string): string[] {
   const forms = new Set<string>([value]);
-  forms.add(encodeURIComponent(value));
+  const encoded = encodeURIComponent(value);
+  forms.add(encoded);
+  forms.add(encoded.replace(/%20/g, '+'));
+  forms.add(quotePlus(value));
   try {
     forms.add(decodeURIComponent(value));
+    forms.add(decodeURIComponent(value.replace(/\+/g, ' ')));
   } catch {
     // Not percent-encoded: nothing to add.
   }
@@ -29,6 +36,16 @@ export function derivedForms(value: string): string[] {
     for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_LINE_LENGTH) forms.add(line);
   }
   return [...forms].filter((form) => form !== '');
+}
+
+/**
+ * Python's `urllib.parse.quote_plus`: every byte but letters, digits and `_.-~` percent-encoded
+ * (upper-case hex), a space as `+`. It encodes more than encodeURIComponent (`!'()*`).
+ */
+function quotePlus(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 }
 
 /** Registers a secret and its derived forms, before anything that could print them. */

@@ -11,6 +11,7 @@ import {
 } from './database-url.js';
 import { ConfigurationError } from '../lib/errors.js';
 import { parseBoolean, parseDuration, parseInteger, splitCommand, workspaceFolder } from '../lib/parse.js';
+import { shown } from '../lib/names.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 import { PROXY_SHA256, PROXY_VERSION, proxyPlatformKey } from './proxy-release.js';
@@ -65,7 +66,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
   for (const warning of databaseUrlWarnings(url, Inputs.DatabaseUrl)) core.warning(warning);
   if (given !== '' && fromUrl !== undefined && given !== fromUrl) {
     throw new ConfigurationError(
-      `input "${Inputs.Instance}" is ${given}, but the database URL's host names ${fromUrl}: they must agree (or leave ${Inputs.Instance} empty)`,
+      `input "${Inputs.Instance}" is ${shown(given)}, but the database URL's host names ${fromUrl}: they must agree (or leave ${Inputs.Instance} empty)`,
     );
   }
   const instance = given || fromUrl;
@@ -76,7 +77,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
   }
   if (!isInstanceConnectionName(instance)) {
     throw new ConfigurationError(
-      `the instance connection name ${instance} is not PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`,
+      `${given === '' ? `the instance in input "${Inputs.DatabaseUrl}"` : `input "${Inputs.Instance}"`} is ${shown(instance)}, not a Cloud SQL instance connection name PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`,
     );
   }
 
@@ -86,14 +87,14 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
       accessSync(proxyPath, constants.X_OK);
     } catch {
       throw new ConfigurationError(
-        `input "${Inputs.ProxyPath}" is ${proxyPath}, which is not an executable file`,
+        `input "${Inputs.ProxyPath}" is ${shown(proxyPath)}, which is not an executable file`,
       );
     }
   }
   const proxyVersion = get(Inputs.ProxyVersion) || PROXY_VERSION;
   if (!/^v2\.\d+\.\d+$/.test(proxyVersion)) {
     throw new ConfigurationError(
-      `input "${Inputs.ProxyVersion}" is "${proxyVersion}": use a v2 release tag such as ${PROXY_VERSION}`,
+      `input "${Inputs.ProxyVersion}" is ${shown(proxyVersion)}: use a v2 release tag such as ${PROXY_VERSION}`,
     );
   }
   let proxySha256 = get(Inputs.ProxySha256).toLowerCase();
@@ -134,7 +135,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
   };
 }
 
-/** What the debug log may show of the inputs: the URL's scheme, host and database, nothing secret. */
+/**
+ * What the debug log may show of the inputs: the URL's scheme, host and database, and of the
+ * command only its program (an argument may carry a secret: `-x password=…`).
+ */
 export function describeInputs(inputs: MigrateInputs): Record<string, unknown> {
   const { url, instance, proxyVersion, proxyPlatform, proxyPath, port, privateIp, autoIamAuthn } = inputs;
   const { command, workingDirectory } = inputs;
@@ -147,7 +151,7 @@ export function describeInputs(inputs: MigrateInputs): Record<string, unknown> {
     port,
     privateIp,
     autoIamAuthn,
-    command,
+    command: [command[0] ?? '', ...(command.length > 1 ? [`(${command.length - 1} arguments)`] : [])],
     workingDirectory,
   };
 }

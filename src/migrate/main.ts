@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { runTool } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
+import { setCheckedOutput } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { alembicPrefix, currentRevision, describeRevisions } from './alembic.js';
 import { Outputs, STAGE, State } from './constants.js';
@@ -94,11 +95,14 @@ async function runCommand(inputs: MigrateInputs, env: NodeJS.ProcessEnv): Promis
   });
 }
 
+/** Alembic revision ids, comma-separated when there are several heads (what parseCurrent reads). */
+const ALEMBIC_REVISIONS = /^[0-9a-zA-Z_]+(?:,[0-9a-zA-Z_]+)*$/;
+
 /** The revisions before and after as the summary's row and the outputs; returns the headline. */
 function reportRevisions(stage: Stage, before: string, after: string): string {
   const revisions = describeRevisions(before, after);
   stage.row('Revisions', revisions);
-  core.setOutput(Outputs.RevisionBefore, before);
-  core.setOutput(Outputs.RevisionAfter, after);
+  setCheckedOutput(Outputs.RevisionBefore, before, { kind: 'line', pattern: ALEMBIC_REVISIONS });
+  setCheckedOutput(Outputs.RevisionAfter, after, { kind: 'line', pattern: ALEMBIC_REVISIONS });
   return revisions;
 }

@@ -52,9 +52,18 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): TestInputs {
 }
 
 /**
- * What the debug log shows of the inputs: all of them, as none is a secret (the commands are
- * the workflow's own text, masked by the runner where they quote a secret).
+ * What the debug log shows of the inputs: each one named, and its value only where it cannot be
+ * a secret. A command may quote one (`--token=${{ secrets.X }}`), so only which checks are set.
  */
 export function describeInputs(inputs: TestInputs): unknown {
-  return { ...inputs };
+  const { workspace, workingDirectory, checks, parallel, contract, junit, timeoutMs } = inputs;
+  return {
+    workspace,
+    workingDirectory,
+    checks: checks.map((check) => `${check.name} (set)`),
+    parallel,
+    contract,
+    junit,
+    timeoutMs,
+  };
 }

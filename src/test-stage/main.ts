@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { relative } from 'node:path';
 import { loadContract } from '../lib/contract.js';
 import { ConfigurationError } from '../lib/errors.js';
+import { setCheckedOutput } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { describeResult, runChecks, type CheckResult } from './commands.js';
 import { IMPORT_GUARD, Inputs, Outputs, STAGE } from './constants.js';
@@ -158,7 +159,7 @@ async function reportJunit(inputs: TestInputs, stage: Stage): Promise<void> {
 /** Sets `failed` and fails the step when a check failed: all of them ran to the end. */
 function requireAllPassed(results: readonly CheckResult[]): void {
   const failed = results.filter((result) => !result.ok).map((result) => result.name);
-  core.setOutput(Outputs.Failed, failed.join(','));
+  setCheckedOutput(Outputs.Failed, failed.join(','), { kind: 'line', pattern: /^[a-z-]+(?:,[a-z-]+)*$/ });
   if (failed.length > 0) {
     throw new Error(`${failed.join(', ')} failed; every check ran to the end (see each one's log group)`);
   }

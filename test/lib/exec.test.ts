@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   describeCommand,
   liveToolCount,
+  redactedTail,
   runTool,
   stopAllTools,
   stopProcessGroup,
@@ -107,6 +108,27 @@ describe('describeCommand', () => {
     expect(describeCommand('psql', ['postgresql://u:describe-secret-42@h/db'])).toBe(
       'psql postgresql://u:***@h/db',
     );
+  });
+});
+
+describe('redactedTail', () => {
+  it('removes a secret that crosses the first kept line before it cuts', () => {
+    const secret = 'multi-line-secret-part-one\nand-part-two-of-it';
+    registerSecret(secret);
+    const text = `noise\nprefix ${secret}\nlast line\n`;
+    // The last two lines start inside the secret: redacted whole, it is one line shorter, and
+    // the tail is cut from the redacted text.
+    const tail = redactedTail(text, 2);
+    expect(tail).toBe('prefix ***\nlast line');
+    expect(tail).not.toContain('part-two');
+  });
+
+  it('removes a one-line secret cut by the window of lines', () => {
+    const secret = `sk-${'z'.repeat(50)}`;
+    registerSecret(secret);
+    expect(redactedTail(`a\nb ${secret} c\nd`, 2)).toBe('b *** c\nd');
+    expect(redactedTail('one\ntwo\nthree\n\n', 2)).toBe('two\nthree');
+    expect(redactedTail('', 3)).toBe('');
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { excerpt, formatMs } from '../../src/lib/format.js';
+import { registerSecret } from '../../src/lib/secrets.js';
 
 describe('formatMs', () => {
   it.each([
@@ -60,5 +61,17 @@ describe('excerpt', () => {
   it('measures the maximum after flattening', () => {
     // 3 words separated by long whitespace runs: 11 characters once flattened.
     expect(excerpt('abc\n\n\n\n\n\n\ndef\t\t\t\t\tghi', 11)).toBe('abc def ghi');
+  });
+});
+
+describe('excerpt and secrets', () => {
+  it('removes a secret before it cuts, so no piece of it is left at the cut', () => {
+    const token = `eyJ${'k'.repeat(117)}`;
+    registerSecret(token);
+    const body = `{"headers":{"authorization":"Bearer ${token}"}}`;
+    const text = excerpt(body, 40);
+    expect(text).not.toContain('eyJk');
+    expect(text).not.toMatch(/k{8}/);
+    expect(excerpt(body)).toBe('{"headers":{"authorization":"Bearer ***"}}');
   });
 });

@@ -71,6 +71,18 @@ describe('derivedForms', () => {
     ]);
   });
 
+  it("adds Python's quote_plus form, a space as + and !'()* encoded", () => {
+    // What `urllib.parse.quote_plus("p a!s'(s)*~w/o+rd@é")` prints (Python 3.11).
+    const forms = derivedForms("p a!s'(s)*~w/o+rd@é");
+    expect(forms).toContain('p+a%21s%27%28s%29%2A~w%2Fo%2Brd%40%C3%A9');
+    // The form an HTML form sends: encodeURIComponent with + for a space.
+    expect(forms).toContain("p+a!s'(s)*~w%2Fo%2Brd%40%C3%A9");
+  });
+
+  it('adds the decoded form of a quote_plus value', () => {
+    expect(derivedForms('my+pass%21word')).toContain('my pass!word');
+  });
+
   it('lists each form once', () => {
     // Plain letters: encoded and decoded forms are the value itself; base64 has no padding or +/.
     expect(derivedForms('abc')).toEqual(['abc', 'YWJj']);

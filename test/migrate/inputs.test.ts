@@ -82,7 +82,7 @@ describe('readInputs: the instance', () => {
         [Inputs.Instance]: instance,
       });
       expect(() => readInputs()).toThrow(
-        `the instance connection name ${instance} is not PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`,
+        `input "instance" is "${instance}", not a Cloud SQL instance connection name PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`,
       );
     },
   );
@@ -106,7 +106,14 @@ describe('describeInputs', () => {
       port: 5432,
       privateIp: false,
       autoIamAuthn: false,
-      command: ['alembic', 'upgrade', 'head'],
+      command: ['alembic', '(2 arguments)'],
     });
+  });
+
+  it('shows of the command only its program: an argument may be a secret', () => {
+    setInputs({ [Inputs.Command]: 'alembic -x db_password=Hunter2-arg upgrade head' });
+    const described = JSON.stringify(describeInputs(readInputs()));
+    expect(described).not.toContain('Hunter2');
+    expect(described).toContain('"command":["alembic","(4 arguments)"]');
   });
 });

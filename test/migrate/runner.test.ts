@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runAction, runPostStep } from '../../testkit/local-runner.mjs';
+import { repoRoot, runAction, runPostStep, workflowCommands } from '../../testkit/local-runner.mjs';
 import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../../testkit/postgres.js';
 import { freePort, isRunning, waitFor } from '../../testkit/process.js';
 import { startServer } from '../../testkit/servers.js';
@@ -311,10 +311,14 @@ describe('migrate bundle: bad inputs change nothing', () => {
     ],
     [
       { instance: 'other:europe-west1:db' },
-      `input "instance" is other:europe-west1:db, but the database URL's host names ${INSTANCE}`,
+      `input "instance" is "other:europe-west1:db", but the database URL's host names ${INSTANCE}`,
     ],
     [{ command: 'alembic upgrade head && echo done' }, 'input "command" uses the shell character &'],
     [{ 'proxy-path': '', 'proxy-version': 'v2.1.0' }, 'input "proxy-version" is v2.1.0, not the pinned'],
+    [
+      { 'proxy-version': 'v2.1\n::add-mask::main' },
+      'input "proxy-version" is "v2.1\\n::add-mask::main": use a v2',
+    ],
     [{ port: '99999' }, 'input "port" is "99999": use a whole number from 1 to 65535'],
     [{ 'proxy-timeout': 'soon' }, 'input "proxy-timeout" is "soon": not a duration'],
   ])('%j', async (inputs, message) => {
@@ -323,6 +327,33 @@ describe('migrate bundle: bad inputs change nothing', () => {
     expect(result.log).toContain(message);
     expect(starts).toEqual([]);
     expect(await db.query("SELECT to_regclass('public.customers') IS NULL")).toBe('t');
+  });
+});
+
+describe('migrate bundle: a hostile instance name reaches no process and forges nothing', () => {
+  it.each([
+    'acme:europe-west1:main\n::error file=x::forged',
+    'acme:europe-west1:main\n::add-mask::main',
+    '--project=attacker-proj',
+    '-h',
+    'Acme:europe-west1:main',
+    'acme:europe-west1:mаin', // U+0430
+    `acme:europe-west1:${'m'.repeat(120)}x:y`,
+    "acme:europe-west1:main'; rm -rf /",
+  ])('%j', async (instance) => {
+    const { result, starts } = await migrate({
+      inputs: { 'database-url': 'postgresql+psycopg2://api:pw@/api', instance },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('::error::migrate: invalid configuration: input "instance" is "');
+    expect(result.log).toContain('not a Cloud SQL instance connection name PROJECT:REGION:INSTANCE');
+    // The stage's one annotation, nothing a value forged, no mask of part of a name.
+    expect(workflowCommands(result.rawLog).filter((c) => !c.startsWith('::add-mask::'))).toEqual([
+      expect.stringMatching(/^::error::migrate: invalid configuration: /),
+    ]);
+    expect(workflowCommands(result.rawLog)).not.toContain('::add-mask::main');
+    expect(starts).toEqual([]);
+    expect(await db.query("SELECT to_regclass('public.alembic_version') IS NULL")).toBe('t');
   });
 });
 
