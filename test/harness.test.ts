@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import {
   assertNoLeaks,
+  registeredSecrets,
   decodeCommands,
   inputVariable,
   parseFileCommands,
@@ -74,6 +75,34 @@ describe('assertNoLeaks', () => {
     ['exported', { ...clean, exported: { X: Buffer.from(secret).toString('base64url') } }],
   ])('catches a leak into the %s', (place, result) => {
     expect(() => assertNoLeaks(result, [secret])).toThrow(`${place} contains a secret`);
+  });
+
+  it('catches a piece of a long secret: a token cut at 94 of its 120 characters', () => {
+    const token = `eyJ${'aB3x'.repeat(29)}Q`;
+    const cut = { ...clean, log: `Bearer ${token.slice(0, 94)}…`, rawLog: '' };
+    expect(() => assertNoLeaks(cut, [token])).toThrow(/log contains 12 characters of a secret/);
+    expect(() => assertNoLeaks({ ...clean, summary: token.slice(60, 80) }, [token])).toThrow(
+      /summary contains/,
+    );
+    // Fewer than 12 characters, or a secret too short for pieces, is not a finding.
+    expect(() => assertNoLeaks({ ...clean, log: token.slice(0, 11) }, [token])).not.toThrow();
+    expect(() => assertNoLeaks({ ...clean, log: 'x s3cr3t/pa' }, [secret])).not.toThrow();
+    const url = 'postgresql+psycopg2://api:Long-Passw0rd-Here@/api?host=/cloudsql/a:b:c';
+    expect(() => assertNoLeaks({ ...clean, log: 'scheme postgresql+psycopg2' }, [url])).not.toThrow();
+  });
+});
+
+describe('registeredSecrets', () => {
+  it('reads the values a step registered, outside fences, long enough to check', () => {
+    const raw = [
+      '::add-mask::long-enough%25value',
+      '::add-mask::pw',
+      '::stop-commands::t0k',
+      '::add-mask::forged-inside-fence',
+      '::t0k::',
+      '::add-mask::line%0Atwo-lines',
+    ].join('\n');
+    expect(registeredSecrets(raw)).toEqual(['long-enough%value', 'line\ntwo-lines']);
   });
 });
 

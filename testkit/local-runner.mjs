@@ -61,6 +61,7 @@ export function parseFileCommands(text) {
  * @property {Record<string, string | undefined>} [env] extra variables (undefined removes one)
  * @property {string[]} [pathPrepend] folders put before PATH (stand-ins)
  * @property {string[]} [secrets] values that must appear nowhere; the run fails the test if they do
+ *   (every value the step itself registers with `::add-mask::` is checked too, always)
  * @property {number} [timeoutMs] the harness's own deadline (default 60 s)
  * @property {{ whenLog?: RegExp, when?: () => boolean, signal?: NodeJS.Signals, secondSignalAfterMs?: number }} [cancel]
  *   cancels the step as the runner does, once the log matches `whenLog` and/or `when()` holds
@@ -168,7 +169,7 @@ export async function runAction(options) {
     workspace,
     cleanup: () => rmSync(home, { recursive: true, force: true }),
   };
-  if (options.secrets) assertNoLeaks(result, options.secrets);
+  assertNoLeaks(result, [...(options.secrets ?? []), ...registeredSecrets(result.rawLog)]);
   return result;
 }
 
@@ -198,7 +199,7 @@ export async function runPostStep(options) {
       rawLog: post.stdout + post.stderr,
       log: decodeCommands(post.stdout + post.stderr),
     };
-    if (options.secrets) assertNoLeaks(result, options.secrets);
+    assertNoLeaks(result, [...(options.secrets ?? []), ...registeredSecrets(result.rawLog)]);
     return result;
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -341,6 +342,50 @@ export function decodeCommands(text) {
     .join('\n');
 }
 
+/**
+ * Shorter registered values are not checked on their own: "pw" is a test's password, but also
+ * part of unrelated words, and the runner masks it where it appears anyway.
+ */
+const MIN_CHECKED_MASK = 8;
+
+/**
+ * Every value the step registered as a secret (`::add-mask::`, outside fences), as the runner
+ * reads it. Every run is checked against these: what the action itself called a secret must
+ * not reach the log unmasked, the outputs, the state, the exported variables or the summary.
+ * @param {string} rawLog
+ */
+export function registeredSecrets(rawLog) {
+  return workflowCommands(rawLog)
+    .filter((line) => line.startsWith('::add-mask::'))
+    .map((line) =>
+      line.slice('::add-mask::'.length).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'),
+    )
+    .filter((value) => value.trim().length >= MIN_CHECKED_MASK);
+}
+
+/** The length of a piece of a secret that counts as a leak of it (a cut token, say). */
+export const PIECE = 12;
+/** Past this much text the pieces are not looked for (the whole forms always are). */
+const MAX_PIECE_SEARCH = 4 * 1024 * 1024;
+
+/** A token, key or password: one word of letters, digits and token punctuation (no URL). */
+const TOKEN_LIKE = /^[A-Za-z0-9+/=_.~!*-]+$/;
+
+/**
+ * The first piece of PIECE characters of `secret` found in `text`, if any; only for token-like
+ * secrets of at least 2 × PIECE characters. A URL's pieces (`postgresql+p`) are not secret.
+ * @param {string} secret @param {string} text
+ */
+export function partOf(secret, text) {
+  if (secret.length < 2 * PIECE || !TOKEN_LIKE.test(secret)) return undefined;
+  if (text.length > MAX_PIECE_SEARCH || text.length < PIECE) return undefined;
+  for (let at = 0; at + PIECE <= secret.length; at++) {
+    const piece = secret.slice(at, at + PIECE);
+    if (text.includes(piece)) return piece;
+  }
+  return undefined;
+}
+
 /** The forms in which a secret would show up. @param {string} secret */
 export function leakForms(secret) {
   const buffer = Buffer.from(secret, 'utf8');
@@ -382,6 +427,9 @@ export function assertNoLeaks(result, secrets) {
       for (const [place, text] of Object.entries(places)) {
         if (text.includes(form)) {
           found.push(`${place} contains a secret (as "${form.slice(0, 3)}…", ${form.length} chars)`);
+        } else if (partOf(form, text) !== undefined) {
+          // A piece is a leak too: the runner's masker does not catch a cut secret.
+          found.push(`${place} contains ${PIECE} characters of a secret (${form.length} chars)`);
         }
       }
     }
