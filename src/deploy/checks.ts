@@ -143,3 +143,12 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
   }
   return findings;
 }
+
+/**
+ * The `vars` names the plan does not list among its variables (Terraform lists every root
+ * module variable, set or defaulted): a value for an undeclared variable in a variables file
+ * is only a warning to Terraform, and it would be dropped without a word.
+ */
+export function undeclaredVars(names: readonly string[], plan: Pick<PlanSummary, 'variables'>): string[] {
+  return [...new Set(names.filter((name) => !Object.hasOwn(plan.variables, name)))];
+}

@@ -18,10 +18,11 @@ import {
   workspaceFolder,
   workspacePath,
 } from '../lib/parse.js';
+import { checkName, isName, NameRules, shown } from '../lib/names.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 import { ON_STALE, type OnStale } from './stale.js';
-import { declaredVariables } from './terraform.js';
+import { declaredVariables, takesStructuredValue } from './terraform.js';
 
 /** The `vars` lines as ordered name/value pairs. */
 export type Vars = readonly (readonly [string, string])[];
@@ -38,10 +39,14 @@ export interface DeployInputs {
   readonly bypassVariable: string;
   /** Whether the stack declares the bypass variable (Terraform refuses a -var for one it does not). */
   readonly declaresBypass: boolean;
+  /** Passed in a private `.tfvars.json` file, never on the command line. */
   readonly vars: Vars;
+  /** The `vars` names the stack declares with a structured type (list, map, object, …): their values are JSON. */
+  readonly structuredVars: ReadonlySet<string>;
   readonly varFiles: readonly string[];
   readonly backendConfig: readonly string[];
   readonly contract: RuntimeContract;
+  /** A project id, checked; empty when neither the input nor the environment names one. */
   readonly project: string;
   readonly planOnly: boolean;
   readonly allowDestroy: boolean;
@@ -58,20 +63,31 @@ export interface DeployInputs {
 
 const get = (name: string): string => core.getInput(name).trim();
 
-const DIGEST_REFERENCE =
-  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*@sha256:[a-f0-9]{64}$/;
+/** An image name (registry, port, lower-case path) as the OCI distribution spec has it. */
+const IMAGE_NAME = '[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*';
+const DIGEST_REFERENCE = new RegExp(`^(${IMAGE_NAME})@sha256:[a-f0-9]{64}$`);
+const TAG_REFERENCE = new RegExp(`^${IMAGE_NAME}:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`);
+/** The distribution spec's longest name (registry and path). */
+const MAX_IMAGE_NAME = 255;
+/** Terraform's identifier rule, which a variable name follows. */
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** The image must be an immutable digest reference: deploying a tag could deploy something else. */
 export function parseImage(raw: string): string {
-  if (DIGEST_REFERENCE.test(raw)) return raw;
+  const digest = DIGEST_REFERENCE.exec(raw);
+  if (digest !== null && (digest[1] ?? '').length <= MAX_IMAGE_NAME) return raw;
   if (/@sha256:/.test(raw)) {
     throw new ConfigurationError(
-      `input "${Inputs.Image}" is not a valid digest reference; expected REGISTRY/PATH@sha256:<64 hex>, as build-push's image output`,
+      `input "${Inputs.Image}" is ${shown(raw)}, which is not a valid digest reference: expected REGISTRY/PATH@sha256:<64 hex> (lower case, a name of at most ${MAX_IMAGE_NAME} characters), as build-push's image output`,
+    );
+  }
+  if (TAG_REFERENCE.test(raw)) {
+    throw new ConfigurationError(
+      `input "${Inputs.Image}" is ${shown(raw)}: a tag is refused, deploy by digest (REGISTRY/PATH@sha256:…, build-push's image output)`,
     );
   }
   throw new ConfigurationError(
-    `input "${Inputs.Image}" is "${raw}": a tag is refused, deploy by digest (REGISTRY/PATH@sha256:…, build-push's image output)`,
+    `input "${Inputs.Image}" is ${shown(raw)}, which is not an image reference: deploy by digest (REGISTRY/PATH@sha256:<64 hex>, build-push's image output)`,
   );
 }
 
@@ -84,20 +100,20 @@ function assertNoBypassRoute(raw: string, bypassVariable: string, vars: Vars, en
   const fix = 'the dev auth bypass never reaches production; set it to false or remove it';
   if (raw !== '' && raw.toLowerCase() !== 'false') {
     throw new ConfigurationError(
-      `input "${Inputs.AllowDevAuthBypass}" is "${raw}" in a production environment: ${fix}`,
+      `input "${Inputs.AllowDevAuthBypass}" is ${shown(raw)} in a production environment: ${fix}`,
     );
   }
   for (const [name, value] of vars) {
     if (name === bypassVariable && value.trim().toLowerCase() !== 'false') {
       throw new ConfigurationError(
-        `input "${Inputs.Vars}" sets ${name}=${value.trim()} in a production environment: ${fix}`,
+        `input "${Inputs.Vars}" sets ${name} to ${shown(value.trim())} in a production environment: ${fix}`,
       );
     }
   }
   const fromEnv = env[`TF_VAR_${bypassVariable}`];
   if (fromEnv !== undefined && fromEnv.trim() !== '' && fromEnv.trim().toLowerCase() !== 'false') {
     throw new ConfigurationError(
-      `TF_VAR_${bypassVariable} is "${fromEnv.trim()}" in a production environment: ${fix}`,
+      `TF_VAR_${bypassVariable} is ${shown(fromEnv.trim())} in a production environment: ${fix}`,
     );
   }
 }
@@ -134,7 +150,7 @@ function readEnvironment(contract: RuntimeContract): Pick<DeployInputs, 'environ
   if (!knownEnvironment(contract, environment)) {
     const declared = ['dev', 'prod', ...Object.keys(contract.environments)];
     throw new ConfigurationError(
-      `input "${Inputs.Environment}" is "${environment}": use one of ${[...new Set(declared)].join(', ')}, or declare it in the contract`,
+      `input "${Inputs.Environment}" is ${shown(environment)}: use one of ${[...new Set(declared)].join(', ')}, or declare it in the contract`,
     );
   }
   return { environment, production: isProduction(contract, environment) };
@@ -149,7 +165,9 @@ function readVariableNames(): Pick<DeployInputs, 'bypassVariable' | 'imageVariab
     [Inputs.ImageVariable, imageVariable],
   ] as const) {
     if (!VARIABLE_NAME.test(value)) {
-      throw new ConfigurationError(`input "${input}" is "${value}": not a Terraform variable name`);
+      throw new ConfigurationError(
+        `input "${input}" is ${shown(value)}: not a Terraform variable name (a letter or _, then letters, digits, _ and -)`,
+      );
     }
   }
   return { bypassVariable, imageVariable };
@@ -162,7 +180,9 @@ function readVars(imageVariable: string): Vars {
   );
   for (const [name] of vars) {
     if (!VARIABLE_NAME.test(name)) {
-      throw new ConfigurationError(`input "${Inputs.Vars}": "${name}" is not a Terraform variable name`);
+      throw new ConfigurationError(
+        `input "${Inputs.Vars}": ${shown(name)} is not a Terraform variable name (a letter or _, then letters, digits, _ and -); write one name=value a line`,
+      );
     }
     if (name === imageVariable) {
       throw new ConfigurationError(
@@ -194,8 +214,64 @@ function readBypassFlag(
   return allowDevAuthBypass;
 }
 
+/**
+ * The `vars` against the stack's variables: each name must be declared (Terraform only warns of
+ * an undeclared one in a variables file, and this action does not print the plan's warnings),
+ * and a structured variable (list, map, object, …) takes a JSON value, since the file passes it
+ * as JSON, not as the HCL that `-var` would parse. Returns the names of the structured ones.
+ */
+function checkVarsAgainstStack(
+  stack: Stack,
+  vars: Vars,
+  declared: ReadonlyMap<string, string | undefined>,
+): ReadonlySet<string> {
+  const structured = new Set<string>();
+  for (const [name, value] of vars) {
+    if (!declared.has(name)) {
+      throw new ConfigurationError(
+        `input "${Inputs.Vars}" sets ${shown(name)}, which the stack in ${stack.raw} does not declare: check the name, or add a variable "${name}" block`,
+      );
+    }
+    const type = declared.get(name);
+    if (!takesStructuredValue(type)) continue;
+    try {
+      JSON.parse(value);
+    } catch {
+      throw new ConfigurationError(
+        `input "${Inputs.Vars}" sets ${name}, which the stack declares with the structured type ${type ?? ''}: give its value as JSON on one line (${name}={"key": "value"} or ${name}=["a", "b"]), or set it in a file of input "${Inputs.VarFiles}"`,
+      );
+    }
+    structured.add(name);
+  }
+  return structured;
+}
+
+/**
+ * The project of the secret preflight: the input, else gcloud's and Google's environment
+ * variables; each checked to be a project id before it reaches gcloud's --project.
+ */
+function readProject(env: NodeJS.ProcessEnv): string {
+  const given = get(Inputs.Project);
+  if (given !== '') return checkName('project', Inputs.Project, given);
+  for (const variable of ['CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT']) {
+    const value = env[variable]?.trim() ?? '';
+    if (value === '') continue;
+    if (!isName('project', value)) {
+      throw new ConfigurationError(
+        `${variable} is ${shown(value)}, which is not ${NameRules.project.what} (input "${Inputs.Project}" is empty, so it would be used): set input "${Inputs.Project}" to ${NameRules.project.rule}`,
+      );
+    }
+    return value;
+  }
+  return '';
+}
+
 /** The image digest reference: given exactly when the stack declares the image variable. */
-function readImage(stack: Stack, imageVariable: string, declared: ReadonlySet<string>): string {
+function readImage(
+  stack: Stack,
+  imageVariable: string,
+  declared: ReadonlyMap<string, string | undefined>,
+): string {
   const raw = get(Inputs.Image);
   const image = raw === '' ? '' : parseImage(raw);
   const declaresImage = declared.has(imageVariable);
@@ -219,7 +295,7 @@ function readVarFiles(stack: Stack): string[] {
   for (const file of varFiles) {
     if (!existsSync(resolve(stack.directory, file))) {
       throw new ConfigurationError(
-        `input "${Inputs.VarFiles}": ${file} does not exist (paths are relative to ${stack.raw})`,
+        `input "${Inputs.VarFiles}": ${shown(file)} does not exist (paths are relative to ${stack.raw})`,
       );
     }
   }
@@ -243,7 +319,7 @@ function readRunOptions(
 > {
   const lockTimeoutMs = parseDuration(Inputs.LockTimeout, get(Inputs.LockTimeout) || '5m');
   return {
-    project: get(Inputs.Project) || env['CLOUDSDK_CORE_PROJECT'] || env['GOOGLE_CLOUD_PROJECT'] || '',
+    project: readProject(env),
     planOnly: parseBoolean(Inputs.PlanOnly, get(Inputs.PlanOnly), false),
     allowDestroy: parseBoolean(Inputs.AllowDestroy, get(Inputs.AllowDestroy), false),
     lockTimeout: `${Math.ceil(lockTimeoutMs / 1000)}s`,
@@ -266,9 +342,10 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   const { bypassVariable, imageVariable } = readVariableNames();
   const vars = readVars(imageVariable);
   const allowDevAuthBypass = readBypassFlag(production, bypassVariable, vars, env);
-  // Read once: which of the two variables this action passes the stack declares.
+  // Read once: the variables the stack declares, for the image, the bypass flag and the vars.
   const declared = declaredVariables(stack.directory);
   const image = readImage(stack, imageVariable, declared);
+  const structuredVars = checkVarsAgainstStack(stack, vars, declared);
   const varFiles = readVarFiles(stack);
   return {
     workingDirectory: stack.directory,
@@ -280,6 +357,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     bypassVariable,
     declaresBypass: declared.has(bypassVariable),
     vars,
+    structuredVars,
     varFiles,
     backendConfig: parseList(core.getInput(Inputs.BackendConfig)),
     contract,
@@ -288,13 +366,47 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   };
 }
 
-/** What the debug log may show of the inputs: the token only as set or empty, no vars values. */
+/**
+ * What the debug log may show of the inputs, an allow-list: names, paths, flags and checked
+ * values; of the free text that can hold a secret, only its shape (the vars and the backend
+ * settings by name, the token as set or empty, the API URL without its query).
+ */
 export function describeInputs(inputs: DeployInputs): unknown {
-  const { contract, vars, githubToken, ...rest } = inputs;
   return {
-    ...rest,
-    contract: contract.file || '(default)',
-    vars: vars.map(([name]) => `${name}=…`),
-    githubToken: githubToken === '' ? '(empty)' : '(set)',
+    workingDirectory: inputs.workingDirectory,
+    environment: inputs.environment,
+    production: inputs.production,
+    image: inputs.image,
+    imageVariable: inputs.imageVariable,
+    allowDevAuthBypass: inputs.allowDevAuthBypass,
+    bypassVariable: inputs.bypassVariable,
+    declaresBypass: inputs.declaresBypass,
+    vars: inputs.vars.map(([name]) => `${name}=…`),
+    structuredVars: [...inputs.structuredVars],
+    varFiles: inputs.varFiles,
+    backendConfig: inputs.backendConfig.map((entry) =>
+      entry.includes('=') ? `${entry.slice(0, entry.indexOf('='))}=…` : entry,
+    ),
+    contract: inputs.contract.file || '(default)',
+    project: inputs.project,
+    planOnly: inputs.planOnly,
+    allowDestroy: inputs.allowDestroy,
+    lockTimeout: inputs.lockTimeout,
+    timeoutMs: inputs.timeoutMs,
+    githubToken: inputs.githubToken === '' ? '(empty)' : '(set)',
+    onStale: inputs.onStale,
+    commit: inputs.commit,
+    repository: inputs.repository,
+    githubApiUrl: withoutQuery(inputs.githubApiUrl),
   };
+}
+
+/** A URL's origin and path: a query or a user part could hold a token. */
+function withoutQuery(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}${parsed.search === '' && parsed.username === '' ? '' : ' (query or user part left out)'}`;
+  } catch {
+    return '(set, not a URL)';
+  }
 }

@@ -1,11 +1,13 @@
 import * as core from '@actions/core';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
+import { outputProblem, setCheckedOutput, type OutputForm } from '../lib/outputs.js';
 import { registerSecret } from '../lib/secrets.js';
 import { runStage, type Stage } from '../lib/stage.js';
-import { checkPlanAgainstContract } from './checks.js';
+import { checkPlanAgainstContract, undeclaredVars } from './checks.js';
 import { Inputs, Outputs, STAGE } from './constants.js';
-import { reportFindings } from './findings.js';
+import { logLine, reportFindings } from './findings.js';
 import { describeInputs, readInputs, type DeployInputs } from './inputs.js';
 import { changeLine, environmentTables, preflightTable, resourceChangesTable } from './plan-tables.js';
 import { preflightSecrets, secretReferences } from './preflight.js';
@@ -20,6 +22,7 @@ import {
   PLAN_HAS_CHANGES,
   showArgs,
   terraform,
+  writeVarsFile,
   type TerraformRunner,
 } from './terraform.js';
 
@@ -42,10 +45,12 @@ export async function run(): Promise<void> {
     steps: async (inputs, stage) => {
       describeTarget(stage, inputs);
       const tf = terraform(inputs.workingDirectory, inputs.timeoutMs);
-      // The saved plan and its JSON hold secret values: a private folder, deleted at the end.
-      const planFile = join(stage.tempDir('deploy-plan-'), 'tfplan');
+      // The saved plan, its JSON and the vars file hold secret values: a private folder (0700
+      // under RUNNER_TEMP), deleted at the end whatever happens.
+      const privateDir = stage.tempDir('deploy-plan-');
+      const planFile = join(privateDir, 'tfplan');
       await init(stage, tf, inputs);
-      const planExit = await plan(stage, tf, inputs, planFile);
+      const planExit = await plan(stage, tf, inputs, { planFile, privateDir });
       const { planned, running, hasChanges } = await readPlan(stage, tf, planFile, planExit);
       checkThePlan(stage, inputs, planned);
       // Never an older commit over a newer one: queued runs are not ordered.
@@ -74,21 +79,33 @@ async function init(stage: Stage, tf: TerraformRunner, inputs: DeployInputs): Pr
   await stage.group('terraform init', () => tf.run('init', initArgs(inputs), streamed));
 }
 
-/** Plans into the saved plan file; returns the exit code (`PLAN_HAS_CHANGES` or 0). */
+/** Terraform's one-line plan summary, only in the words and numbers it is made of. */
+const PLAN_LINE = /^(Plan: \d+ to [a-z]+(?:, \d+ to [a-z]+)*\.|No changes\. [A-Za-z ,.]+)$/m;
+
+/**
+ * Plans into the saved plan file; returns the exit code (`PLAN_HAS_CHANGES` or 0). The `vars`
+ * reach Terraform in a private file, removed once the plan is saved (apply needs no vars).
+ */
 async function plan(
   stage: Stage,
   tf: TerraformRunner,
   inputs: DeployInputs,
-  planFile: string,
+  { planFile, privateDir }: { planFile: string; privateDir: string },
 ): Promise<number> {
   return stage.group('terraform plan', async () => {
-    const result = await tf.run('plan', planArgs(inputs, planFile, inputs.declaresBypass), {
-      okCodes: [PLAN_HAS_CHANGES],
-    });
-    // Only Terraform's own one-line summary: the full plan text can show values.
-    const line = /^(Plan: .*|No changes\..*)$/m.exec(result.stdout)?.[1];
-    core.info(line ?? `terraform plan exited with ${result.code}`);
-    return result.code;
+    const varsFile =
+      inputs.vars.length === 0 ? undefined : writeVarsFile(privateDir, inputs.vars, inputs.structuredVars);
+    try {
+      const result = await tf.run('plan', planArgs(inputs, planFile, inputs.declaresBypass, varsFile), {
+        okCodes: [PLAN_HAS_CHANGES],
+        privateFiles: varsFile === undefined ? [] : [varsFile],
+      });
+      // Only Terraform's own one-line summary: the full plan text can show values.
+      core.info(PLAN_LINE.exec(result.stdout)?.[1] ?? `terraform plan exited with ${result.code}`);
+      return result.code;
+    } finally {
+      if (varsFile !== undefined) rmSync(varsFile, { force: true });
+    }
   });
 }
 
@@ -121,6 +138,17 @@ async function readPlan(
 
 /** The runtime contract's rules and the destroy guard: any error stops the run before apply. */
 function checkThePlan(stage: Stage, inputs: DeployInputs, planned: PlanSummary): void {
+  // Terraform only warns of a value for an undeclared variable in a file; inputs.ts read the
+  // stack's declarations, and the plan's own list is the last word.
+  const undeclared = undeclaredVars(
+    inputs.vars.map(([name]) => name),
+    planned,
+  );
+  if (undeclared.length > 0) {
+    throw new ConfigurationError(
+      `input "${Inputs.Vars}" sets ${undeclared.join(', ')}, which the stack's plan does not know as variables: check the names; nothing was applied`,
+    );
+  }
   const findings = checkPlanAgainstContract(planned, {
     contract: inputs.contract,
     hasContract: inputs.contract.file !== '',
@@ -204,7 +232,9 @@ async function preflight(stage: Stage, inputs: DeployInputs, planned: PlanSummar
     const checked = await preflightSecrets(references, inputs.project);
     for (const result of checked) {
       core.info(
-        `${result.secret}:${result.version} ${result.ok ? `ok (version ${result.resolved ?? '?'})` : 'MISSING'}`,
+        logLine(
+          `${result.secret}:${result.version} ${result.ok ? `ok (version ${result.resolved ?? '?'})` : 'MISSING'}`,
+        ),
       );
     }
     return checked;
@@ -239,7 +269,17 @@ async function applyIfNeeded(
 /** The non-sensitive Terraform outputs; a sensitive one is masked, should anything echo it. */
 async function readOutputs(tf: TerraformRunner): Promise<Record<string, unknown>> {
   const printed = await tf.run('output', outputArgs());
-  const all = JSON.parse(printed.stdout || '{}') as Record<string, TerraformOutput>;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(printed.stdout || '{}');
+  } catch {
+    // Not JSON.parse's message: it quotes the text, which holds the sensitive outputs too.
+    throw new Error(`terraform output -json printed no valid JSON (${printed.stdout.length} characters)`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('terraform output -json printed JSON that is not an object of outputs');
+  }
+  const all = parsed as Record<string, TerraformOutput>;
   for (const output of Object.values(all)) {
     if (output.sensitive === true && typeof output.value === 'string') registerSecret(output.value);
   }
@@ -256,11 +296,20 @@ function setOutputs(
   { hasChanges, skipped }: { hasChanges: boolean; skipped: boolean },
 ): void {
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-  core.setOutput(Outputs.HasChanges, String(hasChanges));
-  core.setOutput(Outputs.Stale, String(skipped));
-  core.setOutput(Outputs.Outputs, JSON.stringify(outputs));
-  core.setOutput(Outputs.Url, text(outputs['url']));
-  core.setOutput(Outputs.Revision, text(outputs['revision']));
-  if (text(outputs['url'])) stage.row('URL', text(outputs['url']));
-  if (text(outputs['revision'])) stage.row('Revision', text(outputs['revision']));
+  const url = text(outputs['url']);
+  const revision = text(outputs['revision']);
+  const checked: [string, string, OutputForm][] = [
+    [Outputs.Url, url, { kind: 'url' }],
+    [Outputs.Revision, revision, { kind: 'name', name: 'revision' }],
+    [Outputs.Outputs, JSON.stringify(outputs), { kind: 'json' }],
+    [Outputs.HasChanges, String(hasChanges), { kind: 'boolean' }],
+    [Outputs.Stale, String(skipped), { kind: 'boolean' }],
+  ];
+  // Terraform's url and revision flow into health-check: one of the wrong form sets no output at
+  // all (setCheckedOutput throws its error, naming the output, before anything is set).
+  const wrong = checked.find(([, value, form]) => outputProblem(value, form) !== undefined);
+  if (wrong !== undefined) setCheckedOutput(...wrong);
+  for (const [name, value, form] of checked) setCheckedOutput(name, value, form);
+  if (url !== '') stage.row('URL', url);
+  if (revision !== '') stage.row('Revision', revision);
 }

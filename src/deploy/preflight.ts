@@ -1,5 +1,6 @@
 import { runTool, ToolError } from '../lib/exec.js';
 import { excerpt } from '../lib/format.js';
+import { isName, NameRules, shown } from '../lib/names.js';
 import type { PlanSummary } from './terraform-plan.js';
 
 export interface SecretReference {
@@ -66,12 +67,31 @@ function addVersionHint(secret: string, project: string): string {
   return `store one with: printf '%s' "$VALUE" | gcloud secrets versions add ${secret} --project=${project} --data-file=-`;
 }
 
+/** A Secret Manager version: a number, `latest`, or an alias (letters, digits, `_`, `-`; not a number). */
+const SECRET_VERSION = /^(?:latest|[1-9][0-9]{0,18}|[A-Za-z_][A-Za-z0-9_-]{0,62})$/;
+
+/**
+ * Why a reference the plan holds cannot go to gcloud as it is (a secret id or version that
+ * starts with `-` would be an option), or undefined when it can.
+ */
+function referenceProblem(secret: string, version: string): string | undefined {
+  if (!isName('secret', secret)) {
+    return `the plan reads secret ${shown(secret)}, which is not ${NameRules.secret.what} (${NameRules.secret.rule}): check its secret_key_ref in the stack`;
+  }
+  if (!SECRET_VERSION.test(version)) {
+    return `the plan reads secret ${secret} at version ${shown(version)}, which is not a version (a number, latest or an alias): check its secret_key_ref in the stack`;
+  }
+  return undefined;
+}
+
 const PLATFORM_FIRST = 'The platform stack creates the secrets and must be applied before the service stack.';
 
 /** Checks that one secret exists and has an enabled version (the pinned one, or any for latest). */
 async function checkSecret(reference: SecretReference, project: string): Promise<PreflightResult> {
   const { secret, version } = reference;
   const base = { secret, version };
+  const invalid = referenceProblem(secret, version);
+  if (invalid !== undefined) return { ...base, ok: false, problem: invalid };
   try {
     if (version === 'latest') {
       const { stdout } = await runTool('gcloud', listVersionsArgs(secret, project), {

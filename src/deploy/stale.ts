@@ -3,6 +3,7 @@
 // this run's commit on GitHub; a run whose commit is behind stops (or, on-stale: skip, ends
 // without applying).
 import { ConfigurationError } from '../lib/errors.js';
+import { shown } from '../lib/names.js';
 import type { Comparison } from './github-compare.js';
 import { Inputs } from './constants.js';
 import type { Finding } from './findings.js';
@@ -51,7 +52,7 @@ export function planStaleCheck(need: StaleCheckNeed): StaleCheckPlan {
     } else if (reading.kind === 'invalid') {
       notes.push({
         level: 'warning',
-        message: `${reading.address}: label ${COMMIT_LABEL} (in ${reading.from}) is "${reading.value.slice(0, 64)}", which is no git commit SHA (7 to 40 hex digits): stale check skipped for this service`,
+        message: `${reading.address}: label ${COMMIT_LABEL} (in ${reading.from}) is ${shown(reading.value, 64)}, which is no git commit SHA (7 to 40 hex digits): stale check skipped for this service`,
       });
     }
   }
@@ -64,7 +65,7 @@ export function planStaleCheck(need: StaleCheckNeed): StaleCheckPlan {
   if (found.length === 0) return { compare: [], notes, result: 'nothing to compare' };
   if (!GIT_SHA.test(need.head)) {
     throw new ConfigurationError(
-      `GITHUB_SHA is "${need.head.slice(0, 64)}", not a commit SHA: the stale-commit guard compares it with the commit ${found[0]?.address ?? 'the service'} runs; run this action in a GitHub Actions job (or set GITHUB_SHA to the commit being deployed)`,
+      `GITHUB_SHA is ${shown(need.head, 64)}, not a commit SHA: the stale-commit guard compares it with the commit ${found[0]?.address ?? 'the service'} runs; run this action in a GitHub Actions job (or set GITHUB_SHA to the commit being deployed)`,
     );
   }
   const head = need.head.toLowerCase();
@@ -177,7 +178,7 @@ export function describeRunning(running: readonly RunningCommit[]): string {
         reading.kind === 'found'
           ? shortSha(reading.sha)
           : reading.kind === 'invalid'
-            ? `"${reading.value.slice(0, 64)}" (no commit SHA)`
+            ? `${shown(reading.value, 64)} (no commit SHA)`
             : reading.reason === 'first deploy'
               ? 'none (first deploy)'
               : `unknown (no ${COMMIT_LABEL} label)`;
@@ -199,7 +200,7 @@ export async function checkStaleCommit(options: StaleCheckOptions): Promise<Deci
   if (plan.compare.length === 0) return { outcome: 'apply', notes: plan.notes, result: plan.result };
   if (!REPOSITORY.test(options.repository)) {
     throw new ConfigurationError(
-      `GITHUB_REPOSITORY is "${options.repository.slice(0, 100)}", not owner/name: the stale-commit guard asks the GitHub API about this repository's commits; run this action in a GitHub Actions job (or set GITHUB_REPOSITORY)`,
+      `GITHUB_REPOSITORY is ${shown(options.repository, 100)}, not owner/name: the stale-commit guard asks the GitHub API about this repository's commits; run this action in a GitHub Actions job (or set GITHUB_REPOSITORY)`,
     );
   }
   const head = options.head.toLowerCase();

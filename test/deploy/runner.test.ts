@@ -1,10 +1,10 @@
 // actions/deploy as the runner runs it: the bundle started as a process, the terraform and
 // gcloud stand-ins first on PATH, answering from scenario files and recording every call.
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
+import { repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
 import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   gcloudCalls,
@@ -118,6 +118,8 @@ async function deploy(test: DeployCase) {
   return {
     result,
     calls,
+    /** The stand-in's call log as written: every argv and TF_VAR_ it saw. */
+    rawCalls: existsSync(terraform.log) ? readFileSync(terraform.log, 'utf8') : '',
     commands: calls.map((call) => call.argv.find((arg) => !arg.startsWith('-')) ?? ''),
     gcloud: gcloudCalls(gcloud.log),
     signals: terraformSignals(terraform.log),
@@ -161,9 +163,9 @@ describe('deploy bundle: the happy paths', () => {
         '-lock-timeout=300s',
         `-out=${planFile}`,
         '-var',
-        `image=${IMAGE}`,
-        '-var',
         'allow_dev_auth_bypass=false',
+        '-var',
+        `image=${IMAGE}`,
       ],
       ['show', '-json', '-no-color', planFile],
       ['apply', '-input=false', '-no-color', '-lock-timeout=300s', planFile],
@@ -263,7 +265,7 @@ describe('deploy bundle: the dev auth bypass never reaches prod', () => {
     [
       'a vars line',
       { inputs: { vars: 'allow_dev_auth_bypass=true' } },
-      'input "vars" sets allow_dev_auth_bypass=true in a production environment',
+      'input "vars" sets allow_dev_auth_bypass to "true" in a production environment',
     ],
     [
       'TF_VAR_',
@@ -353,7 +355,8 @@ describe('deploy bundle: plans that break the contract stop before apply', () =>
 
   it('a required secret given as a plain value, whose value never shows', async () => {
     const password = 'pl41n-S3cret/with+chars';
-    const url = `postgresql+psycopg2://api:${password}@/api?host=/cloudsql/acme-dev:europe-west1:db`;
+    // No 12-character piece of it is other text of the log (the image names europe-west1).
+    const url = `postgresql+psycopg2://api:${password}@/api?host=/cloudsql/acme-dev:us-east4:plainleak`;
     const { result, commands } = await deploy({
       terraform: serviceScenario(
         'dev',
@@ -602,5 +605,249 @@ describe('deploy bundle: the summary on invalid input and on cancellation', () =
     expect(existsSync(dirname(planFile))).toBe(false);
     expect(readdirSync(result.runnerTemp).filter((name) => name.startsWith('deploy-plan-'))).toEqual([]);
     expect(result.durationMs).toBeLessThan(15_000);
+  });
+});
+
+/** A secret-looking value of a variable: it must reach Terraform only through the private file. */
+const SECRET_VALUE = 'sk_live_51Hc9aZ3kQ7wLmN4pR8tV2xY6';
+
+/** A copy of the service stack that declares more variables. */
+function serviceStackWith(extraTf: string): string {
+  const dir = stackCopy('service');
+  writeFileSync(join(dir, 'extra.tf'), extraTf);
+  return dir;
+}
+const EXTRA_VARIABLES = [
+  'variable "api_key" {',
+  '  type = string',
+  '}',
+  'variable "labels" {',
+  '  type    = map(string)',
+  '  default = {}',
+  '}',
+  '',
+].join('\n');
+
+/** The path of the vars file in the plan's argv, checked to be in the private folder. */
+function varsFileOf(argv: readonly string[] | undefined, runnerTemp: string): string {
+  const files = (argv ?? []).filter((arg) => arg.startsWith('-var-file=')).map((arg) => arg.slice(10));
+  const file = files.at(-1) ?? '';
+  expect(file.startsWith(join(runnerTemp, 'deploy-plan-'))).toBe(true);
+  expect(file.endsWith('/vars.tfvars.json')).toBe(true);
+  return file;
+}
+
+describe('deploy bundle: vars reach Terraform in a private file, never on the command line', () => {
+  it('a secret-looking value is in no argv, no log and no summary, and the plan gets it', async () => {
+    const stack = serviceStackWith(EXTRA_VARIABLES);
+    writeFileSync(join(stack, 'dev.tfvars'), 'region = "file-region"\n');
+    const { result, calls, rawCalls } = await deploy({
+      stack,
+      // api_key has no default: the plan fails unless the file carries it.
+      terraform: serviceScenario('dev', { requiredVariables: ['image', 'api_key'] }),
+      inputs: {
+        vars: `api_key=${SECRET_VALUE}\nlabels={"team": "api"}\nregion=vars-region`,
+        'var-files': 'dev.tfvars',
+        'backend-config': `encryption_key=${SECRET_VALUE}-backend`,
+      },
+      secrets: [SECRET_VALUE, `${SECRET_VALUE}-backend`],
+    });
+    expect(result.code, result.log).toBe(0);
+    const plan = calls[1]?.argv ?? [];
+    const varsFile = varsFileOf(plan, result.runnerTemp);
+    // Precedence, lowest first: the bypass flag, the var files, the vars, the image.
+    expect(plan.slice(plan.indexOf('-var'))).toEqual([
+      '-var',
+      'allow_dev_auth_bypass=false',
+      '-var-file=dev.tfvars',
+      `-var-file=${varsFile}`,
+      '-var',
+      `image=${IMAGE}`,
+    ]);
+    expect(calls.filter((call) => call.argv[0] !== 'init').map((c) => c.argv.join(' '))).not.toContain(
+      SECRET_VALUE,
+    );
+    expect(rawCalls).toContain('-var-file=');
+    expect(rawCalls.replace(`encryption_key=${SECRET_VALUE}-backend`, '')).not.toContain(SECRET_VALUE);
+    // apply takes the saved plan alone; the file and its folder are gone.
+    expect(calls[3]?.argv.some((arg) => arg.startsWith('-var'))).toBe(false);
+    expect(existsSync(varsFile)).toBe(false);
+    expect(readdirSync(result.runnerTemp).filter((name) => name.startsWith('deploy-plan-'))).toEqual([]);
+    // The debug dump names the vars and backend settings, never their values.
+    const dump = result.log.split('\n').find((line) => line.startsWith('::debug::inputs: ')) ?? '';
+    expect(dump).toContain('"api_key=…"');
+    expect(dump).toContain('"encryption_key=…"');
+    expect(dump).toContain('"githubToken":"(set)"');
+  });
+
+  it('a hung plan stopped at the deadline: its message, log and summary show no value', async () => {
+    const stack = serviceStackWith(EXTRA_VARIABLES);
+    const lock = {
+      id: '8d6c1f4e-3b2a-4c5d-9e8f-0a1b2c3d4e5f',
+      who: 'runner@fv-az123-456',
+      operation: 'OperationTypeApply',
+      created: '2026-11-28 10:00:00.000000000 +0000 UTC',
+    };
+    const { result, calls, rawCalls, commands } = await deploy({
+      stack,
+      terraform: serviceScenario('dev', { lock }),
+      inputs: { vars: `api_key=${SECRET_VALUE}`, timeout: '2s' },
+      secrets: [SECRET_VALUE],
+    });
+    expect(result.code).toBe(1);
+    expect(commands).toEqual(['init', 'plan']);
+    const error = result.log.split('\n').find((line) => line.startsWith('::error::')) ?? '';
+    expect(error).toMatch(/^::error::deploy: terraform plan .* did not finish within 2s and was stopped/);
+    expect(error).toContain(`-var-file=${varsFileOf(calls[1]?.argv, result.runnerTemp)}`);
+    expect(error).not.toContain(SECRET_VALUE);
+    expect(result.summary).toContain('did not finish within 2s');
+    expect(result.summary).not.toContain(SECRET_VALUE);
+    expect(rawCalls).not.toContain(SECRET_VALUE);
+    expect(readdirSync(result.runnerTemp).filter((name) => name.startsWith('deploy-plan-'))).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a name the stack does not declare',
+      'regoin=europe-west1',
+      'input "vars" sets "regoin", which the stack in',
+    ],
+    [
+      'a structured variable in HCL, not JSON',
+      'labels={"team"="api"}',
+      'input "vars" sets labels, which the stack declares with the structured type map: give its value as JSON on one line',
+    ],
+  ])('%s is refused before terraform init', async (_case, vars, message) => {
+    const { result, calls } = await deploy({
+      stack: serviceStackWith(EXTRA_VARIABLES),
+      terraform: serviceScenario('dev'),
+      inputs: { vars },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`::error::deploy: invalid configuration: ${message}`);
+    expect(calls).toEqual([]);
+  });
+});
+
+/** The classes of hostile values of the common rules, built around a valid value. */
+function hostile(valid: string): string[] {
+  return [
+    `${valid}\n::error file=x::forged`,
+    `${valid}\n::add-mask::main`,
+    '--project=attacker-proj',
+    '-h',
+    `::${valid}`,
+    `${valid}'; rm -rf /`,
+  ];
+}
+
+describe('deploy bundle: hostile names reach no process and forge nothing', () => {
+  const cyrillicA = '\u0430';
+  it.each([
+    ...[...hostile('acme-dev'), 'a'.repeat(64), `${cyrillicA}cme-dev`, 'Acme-Dev'].map(
+      (value) => ['project', value] as const,
+    ),
+    ...[...hostile('dev'), 'd'.repeat(64), `d\u0435v`, 'DEV'].map((value) => ['environment', value] as const),
+    ...[
+      ...hostile(IMAGE),
+      IMAGE.replace('/acme-dev/', `/${'a'.repeat(300)}/`),
+      IMAGE.replace('acme', `${cyrillicA}cme`),
+      IMAGE.replace('europe', 'Europe'),
+    ].map((value) => ['image', value] as const),
+    ...[...hostile('image'), `${cyrillicA}pi`].map((value) => ['image-variable', value] as const),
+    ...[...hostile('allow_dev_auth_bypass'), `${cyrillicA}llow`].map(
+      (value) => ['bypass-variable', value] as const,
+    ),
+    // Upper case and length are no fault of a Terraform name: those are refused as undeclared.
+    // A value is free text (it goes only into the private file): the names are what is checked.
+    ...[
+      ...hostile('region=x').filter((value) => !value.endsWith("'; rm -rf /")),
+      '-h=1',
+      `${cyrillicA}pi=1`,
+      'API=1',
+      `${'v'.repeat(64)}=1`,
+      "api'; rm -rf /=1",
+    ].map((value) => ['vars', value] as const),
+    ['image-variable', 'IMAGE'] as const,
+    ['image-variable', 'i'.repeat(64)] as const,
+  ])('%s: %j', async (input, value) => {
+    const { result, calls, gcloud } = await deploy({
+      terraform: serviceScenario('dev'),
+      inputs: { [input]: value },
+    });
+    expect(result.code).toBe(1);
+    const commands = workflowCommands(result.rawLog).filter((c) => !c.startsWith('::add-mask::'));
+    // The stage's one annotation, and it names the input.
+    expect(commands).toEqual([expect.stringMatching(/^::error::deploy: invalid configuration: /)]);
+    expect(commands[0]).toContain(`"${input}"`);
+    expect(workflowCommands(result.rawLog)).not.toContain('::add-mask::main');
+    expect(result.summary.split('\n').filter((line) => line.startsWith('::'))).toEqual([]);
+    expect(result.outputs).toEqual({});
+    expect(calls).toEqual([]);
+    expect(gcloud).toEqual([]);
+  });
+});
+
+describe('deploy bundle: Terraform outputs are checked before any is set', () => {
+  it.each([
+    ['revision', 'api-00001\n::error file=x::forged', 'it holds a line break or another control character'],
+    ['revision', 'API-00001', 'it is not a Cloud Run revision name'],
+    ['url', 'javascript:alert(1)', 'it is not an http(s) URL without credentials'],
+    [
+      'url',
+      'https://api.example.com\n::add-mask::main',
+      'it holds a line break or another control character',
+    ],
+  ])('output %s = %j fails the stage, names the output and forges nothing', async (name, value, problem) => {
+    const scenario = serviceScenario('dev');
+    scenario.output = { ...scenario.output, [name]: { value, type: 'string', sensitive: false } };
+    const { result, commands } = await deploy({ terraform: scenario });
+    expect(result.code).toBe(1);
+    expect(commands).toEqual(['init', 'plan', 'show', 'apply', 'output']);
+    // Groups and debug lines aside: the stage's one annotation, and no mask of a forged value.
+    const annotations = workflowCommands(result.rawLog).filter((c) => /^::(error|warning|notice)/.test(c));
+    expect(annotations).toEqual([
+      `::error::deploy: output "${name}" was not set: ${problem}. The value came from a tool or a service, not from an input; check what it printed above`,
+    ]);
+    expect(workflowCommands(result.rawLog)).not.toContain('::add-mask::main');
+    // No output at all: neither the bad one, nor the JSON that holds it, nor the others.
+    expect(result.outputs).toEqual({});
+    expect(result.summary).not.toContain('forged');
+    expect(result.summary).not.toContain('javascript:');
+  });
+});
+
+describe('deploy bundle: what the plan names is re-logged escaped and never reaches gcloud as an option', () => {
+  it.each([
+    'database-url-dev\n::error file=x::forged',
+    '--impersonate-service-account=attacker@evil.iam.gserviceaccount.com',
+    '::add-mask::main',
+  ])('a planned secret id %j', async (secret) => {
+    const { result, gcloud, commands } = await deploy({
+      terraform: serviceScenario(
+        'dev',
+        {},
+        {
+          secretEnv: {
+            DATABASE_URL: { secret, version: 'latest' },
+            CLERK_SECRET_KEY: { secret: 'clerk-secret-key-dev', version: 'latest' },
+            ADMIN_API_KEY: { secret: 'admin-api-key-dev', version: 'latest' },
+          },
+        },
+      ),
+      // Without a contract only the production guard checks the plan: the preflight sees the id.
+      inputs: { contract: '' },
+    });
+    expect(result.code).toBe(1);
+    expect(commands).not.toContain('apply');
+    expect(result.log).toContain('which is not a Secret Manager secret id');
+    // The two valid ids were checked; the other never became a gcloud argument.
+    expect(gcloud.map((call) => call.argv[3]).sort()).toEqual(['admin-api-key-dev', 'clerk-secret-key-dev']);
+    expect(gcloud.flatMap((call) => call.argv).filter((arg) => arg.includes('attacker'))).toEqual([]);
+    // Every annotation is the stage's own; no mask of a piece of a name.
+    const annotations = workflowCommands(result.rawLog).filter((c) => /^::(error|warning|notice)/.test(c));
+    expect(annotations.filter((c) => !/^::(error|warning)::deploy: /.test(c))).toEqual([]);
+    expect(workflowCommands(result.rawLog)).not.toContain('::add-mask::main');
+    expect(workflowCommands(result.rawLog).some((c) => c.startsWith('::error file=x'))).toBe(false);
   });
 });

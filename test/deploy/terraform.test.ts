@@ -1,13 +1,35 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { undeclaredVars } from '../../src/deploy/checks.js';
+import { logLine } from '../../src/deploy/findings.js';
 import {
   applyArgs,
+  declaredVariables,
   explainTerraformFailure,
   initArgs,
   outputArgs,
   planArgs,
   showArgs,
+  takesStructuredValue,
+  VARS_FILE,
+  varsFileContent,
+  writeVarsFile,
 } from '../../src/deploy/terraform.js';
 import { ConfigurationError } from '../../src/lib/errors.js';
+import { registerSecret } from '../../src/lib/secrets.js';
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+function folder(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-tf-'));
+  folders.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
 
 const digest = `europe-west1-docker.pkg.dev/acme/services/api@sha256:${'a1'.repeat(32)}`;
 const base = {
@@ -37,47 +59,61 @@ describe('Terraform argument arrays', () => {
 
   it.each([
     [
-      'the image and the bypass flag of a dev service stack',
+      'the bypass flag, then the image, of a dev service stack',
       { ...base, allowDevAuthBypass: true },
       true,
-      ['-var', `image=${digest}`, '-var', 'allow_dev_auth_bypass=true'],
+      undefined,
+      ['-var', 'allow_dev_auth_bypass=true', '-var', `image=${digest}`],
     ],
     [
       'prod always gets false, whatever the input',
       { ...base, production: true, allowDevAuthBypass: true },
       true,
-      ['-var', `image=${digest}`, '-var', 'allow_dev_auth_bypass=false'],
+      undefined,
+      ['-var', 'allow_dev_auth_bypass=false', '-var', `image=${digest}`],
     ],
-    ['no bypass variable when the stack does not declare it', base, false, ['-var', `image=${digest}`]],
+    [
+      'no bypass variable when the stack does not declare it',
+      base,
+      false,
+      undefined,
+      ['-var', `image=${digest}`],
+    ],
     [
       'no image variable for the platform stack',
       { ...base, image: '' },
       true,
+      undefined,
       ['-var', 'allow_dev_auth_bypass=false'],
     ],
     [
-      'vars in order, values kept whole, then var files',
+      'precedence, lowest first: the bypass flag, the var files, the vars file, the image',
+      { ...base, varFiles: ['dev.tfvars', 'extra.tfvars.json'] },
+      true,
+      '/tmp/p/vars.tfvars.json',
+      [
+        '-var',
+        'allow_dev_auth_bypass=false',
+        '-var-file=dev.tfvars',
+        '-var-file=extra.tfvars.json',
+        '-var-file=/tmp/p/vars.tfvars.json',
+        '-var',
+        `image=${digest}`,
+      ],
+    ],
+    [
+      'no value of vars on the command line: they are in the file',
       {
         ...base,
         image: '',
-        vars: [
-          ['region', 'europe-west1'],
-          ['labels', '{"team"="api", "x"="a=b"}'],
-        ] as [string, string][],
-        varFiles: ['dev.tfvars', 'extra.tfvars.json'],
+        vars: [['api_key', 'sk_live_value']] as [string, string][],
       },
       false,
-      [
-        '-var',
-        'region=europe-west1',
-        '-var',
-        'labels={"team"="api", "x"="a=b"}',
-        '-var-file=dev.tfvars',
-        '-var-file=extra.tfvars.json',
-      ],
+      '/tmp/p/vars.tfvars.json',
+      ['-var-file=/tmp/p/vars.tfvars.json'],
     ],
-  ])('plan: %s', (_name, inputs, declaresBypass, tail) => {
-    expect(planArgs(inputs, '/tmp/p/tfplan', declaresBypass)).toEqual([
+  ])('plan: %s', (_name, inputs, declaresBypass, varsFile, tail) => {
+    expect(planArgs(inputs, '/tmp/p/tfplan', declaresBypass, varsFile)).toEqual([
       'plan',
       '-input=false',
       '-no-color',
@@ -157,6 +193,51 @@ describe('explainTerraformFailure', () => {
     );
   });
 
+  it('never quotes a line of the private vars file: names it as the vars input', () => {
+    const varsFile = '/tmp/runner/temp/deploy-plan-x/vars.tfvars.json';
+    const stderr = [
+      '',
+      'Error: Invalid value for input variable',
+      '',
+      `  on ${varsFile} line 3:`,
+      '   3:   "replicas": "sk_live_SecretLooking",',
+      '',
+      'The given value is not suitable for var.replicas declared at variables.tf:1,1-20:',
+      'a number is required.',
+      '',
+    ].join('\n');
+    const error = explainTerraformFailure('plan', result(stderr), 'x', [varsFile]);
+    expect(error.message).toBe(
+      [
+        'terraform plan failed:',
+        'Error: Invalid value for input variable',
+        '',
+        '  on the file of input vars line 3:',
+        '',
+        'The given value is not suitable for var.replicas declared at variables.tf:1,1-20:',
+        'a number is required.',
+      ].join('\n'),
+    );
+    expect(error.message).not.toContain('sk_live');
+    expect(error.message).not.toContain(varsFile);
+  });
+
+  it('removes secrets before it cuts the tail: no piece of a secret across the cut is left', () => {
+    // The second line of this secret is too short to be masked on its own.
+    const secret = 'Xy7-Secret-Head-0123\nq9Z!x';
+    registerSecret(secret);
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    lines.splice(9, 2, 'Xy7-Secret-Head-0123', 'q9Z!x');
+    const cutAt = lines.length - 20;
+    expect(lines[cutAt - 1]).toBe('Xy7-Secret-Head-0123');
+    const error = explainTerraformFailure('apply', result(lines.join('\n')), 'x');
+    expect(error.message).not.toContain('q9Z!x');
+    expect(error.message).not.toContain('Secret-Head');
+    expect(error.message.split('\n').slice(1)).toHaveLength(20);
+    const init = explainTerraformFailure('init', result(lines.join('\n')), 'x');
+    expect(init.message).not.toContain('q9Z!x');
+  });
+
   it('keeps any other Terraform error, without the box drawing', () => {
     const error = explainTerraformFailure(
       'apply',
@@ -164,5 +245,161 @@ describe('explainTerraformFailure', () => {
       'x',
     );
     expect(error.message).toBe('terraform apply failed:\nError: googleapi: Error 403: Permission denied');
+  });
+});
+
+describe('the vars file', () => {
+  it('is JSON, one variable a line, every value a string kept whole (Terraform reads JSON strings literally)', () => {
+    const text = varsFileContent(
+      [
+        ['region', 'europe-west1'],
+        ['template', 'a ${var.x} %{ if true }b%{ endif } "q" \\ ä'],
+        ['flag', 'true'],
+        ['count', '3'],
+      ],
+      new Set(),
+    );
+    expect(text).toBe(
+      [
+        '{',
+        '  "region": "europe-west1",',
+        '  "template": "a ${var.x} %{ if true }b%{ endif } \\"q\\" \\\\ ä",',
+        '  "flag": "true",',
+        '  "count": "3"',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(JSON.parse(text)).toEqual({
+      region: 'europe-west1',
+      template: 'a ${var.x} %{ if true }b%{ endif } "q" \\ ä',
+      flag: 'true',
+      count: '3',
+    });
+  });
+
+  it('a name given twice keeps its last value, as repeated -var options do', () => {
+    const text = varsFileContent(
+      [
+        ['region', 'a'],
+        ['zone', 'z'],
+        ['region', 'b'],
+      ],
+      new Set(),
+    );
+    expect(JSON.parse(text)).toEqual({ zone: 'z', region: 'b' });
+    expect(text.match(/"region"/g)).toHaveLength(1);
+  });
+
+  it('passes a structured variable as its JSON value, on one line', () => {
+    const text = varsFileContent(
+      [
+        ['labels', '{"team": "api", "x": "a=b"}'],
+        ['zones', '["b", "c"]'],
+        ['name', '["not", "parsed"]'],
+      ],
+      new Set(['labels', 'zones']),
+    );
+    expect(JSON.parse(text)).toEqual({
+      labels: { team: 'api', x: 'a=b' },
+      zones: ['b', 'c'],
+      name: '["not", "parsed"]',
+    });
+    expect(text.split('\n')).toHaveLength(6);
+  });
+
+  it('is written readable by this user only, and never over an existing file', () => {
+    const dir = folder();
+    const file = writeVarsFile(dir, [['api_key', 'sk_live_4242']], new Set());
+    expect(file).toBe(join(dir, VARS_FILE));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ api_key: 'sk_live_4242' });
+    expect(() => writeVarsFile(dir, [['api_key', 'other']], new Set())).toThrow(/EEXIST/);
+  });
+});
+
+describe('declaredVariables', () => {
+  it('reads each variable with the first word of its type, in .tf and .tf.json files', () => {
+    const dir = folder({
+      'variables.tf': [
+        'variable "region" {',
+        '  type        = string',
+        '  description = "Where { it runs"',
+        '}',
+        'variable "labels" {',
+        '  type = map(string)',
+        '  validation {',
+        '    condition     = length(var.labels) < 10 # type = string',
+        '    error_message = "At most 9 labels."',
+        '  }',
+        '}',
+        'variable "settings" {',
+        '  type = object({',
+        '    type = string',
+        '  })',
+        '}',
+        'variable "untyped" {',
+        '  default = "x"',
+        '}',
+        'variable "one_line" { type = number }',
+        'variable bare {',
+        '  type = list(string)',
+        '}',
+        'variable "after" {',
+        '}',
+      ].join('\n'),
+      'more.tf.json': JSON.stringify({ variable: { from_json: { type: 'bool' }, any_json: {} } }),
+      'listed.tf.json': JSON.stringify({ variable: [{ in_list: { type: '${list(string)}' } }] }),
+      'notes.txt': 'variable "ignored" {\n}\n',
+    });
+    expect(Object.fromEntries(declaredVariables(dir))).toEqual({
+      region: 'string',
+      labels: 'map',
+      settings: 'object',
+      untyped: undefined,
+      one_line: 'number',
+      bare: 'list',
+      after: undefined,
+      from_json: 'bool',
+      any_json: undefined,
+      in_list: 'list',
+    });
+  });
+
+  it.each([
+    [undefined, false],
+    ['string', false],
+    ['number', false],
+    ['bool', false],
+    ['map', true],
+    ['list', true],
+    ['object', true],
+    ['any', true],
+  ])('a value for type %s is structured: %s', (type, structured) => {
+    expect(takesStructuredValue(type)).toBe(structured);
+  });
+});
+
+describe('what the stage re-logs of Terraform', () => {
+  it('a vars name the plan does not list is undeclared', () => {
+    expect(
+      undeclaredVars(['region', 'regoin', 'regoin'], { variables: { region: 'x', image: 'y' } }),
+    ).toEqual(['regoin']);
+    expect(undeclaredVars(['constructor'], { variables: {} })).toEqual(['constructor']);
+  });
+
+  it.each([
+    [
+      'google_cloud_run_v2_service.api["a\\n::error file=x::forged"] is fine',
+      'google_cloud_run_v2_service.api["a\\u000a::error file=x::forged"] is fine',
+    ],
+    ['::add-mask::main', '\\u003a:add-mask::main'],
+    ['a\r::warning::x', 'a\\u000d::warning::x'],
+    ['plain text', 'plain text'],
+  ])('logLine(%j) is one line that is no workflow command', (text, line) => {
+    const actual = logLine(text.replace(/\\n/g, '\n'));
+    expect(actual).toBe(line);
+    expect(actual).not.toMatch(/[\n\r]/);
+    expect(actual.startsWith('::')).toBe(false);
   });
 });
