@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigurationError } from './errors.js';
+import { shown } from './names.js';
 
 /** Strict boolean: `true` or `false` in any case, trimmed; an empty value takes the default. */
 export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
@@ -8,7 +9,7 @@ export function parseBoolean(name: string, raw: string, fallback: boolean): bool
   if (value === '') return fallback;
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new ConfigurationError(`input "${name}" is "${raw.trim()}": use true or false`);
+  throw new ConfigurationError(`input "${name}" is ${shown(raw.trim())}: use true or false`);
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
@@ -22,16 +23,18 @@ export function parseDuration(name: string, raw: string): number {
   const amount = match?.[1];
   if (match === null || amount === undefined) {
     throw new ConfigurationError(
-      `input "${name}" is "${raw.trim()}": not a duration; use a number with s, m or h (90s, 5m, 1h) or plain seconds`,
+      `input "${name}" is ${shown(raw.trim())}: not a duration; use a number with s, m or h (90s, 5m, 1h) or plain seconds`,
     );
   }
   const unit = (match[2] ?? 's').toLowerCase();
   const ms = Math.round(Number(amount) * (UNIT_MS[unit] ?? 1000));
   if (ms <= 0) {
-    throw new ConfigurationError(`input "${name}" is "${raw.trim()}": the duration must be above zero`);
+    throw new ConfigurationError(`input "${name}" is ${shown(raw.trim())}: the duration must be above zero`);
   }
   if (ms > MAX_DURATION_MS) {
-    throw new ConfigurationError(`input "${name}" is "${raw.trim()}": the longest accepted duration is 72h`);
+    throw new ConfigurationError(
+      `input "${name}" is ${shown(raw.trim())}: the longest accepted duration is 72h`,
+    );
   }
   return ms;
 }
@@ -40,7 +43,9 @@ export function parseDuration(name: string, raw: string): number {
 export function parseInteger(name: string, raw: string, min: number, max: number): number {
   const value = raw.trim();
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new ConfigurationError(`input "${name}" is "${value}": use a whole number from ${min} to ${max}`);
+    throw new ConfigurationError(
+      `input "${name}" is ${shown(value)}: use a whole number from ${min} to ${max}`,
+    );
   }
   return Number(value);
 }
@@ -58,7 +63,7 @@ export function parseKeyValueLines(name: string, raw: string): [string, string][
   return parseList(raw).map((line) => {
     const at = line.indexOf('=');
     if (at <= 0) {
-      throw new ConfigurationError(`input "${name}": the line "${line.slice(0, 40)}" is not KEY=VALUE`);
+      throw new ConfigurationError(`input "${name}": the line ${shown(line, 40)} is not KEY=VALUE`);
     }
     return [line.slice(0, at).trim(), line.slice(at + 1)];
   });
@@ -75,7 +80,7 @@ export function parseChoice<T extends string>(
   if (value === '') return fallback;
   const found = allowed.find((option) => option.toLowerCase() === value);
   if (found === undefined) {
-    throw new ConfigurationError(`input "${name}" is "${raw.trim()}": use one of ${allowed.join(', ')}`);
+    throw new ConfigurationError(`input "${name}" is ${shown(raw.trim())}: use one of ${allowed.join(', ')}`);
   }
   return found;
 }
@@ -146,7 +151,7 @@ export function workspacePath(raw: string, env: NodeJS.ProcessEnv = process.env)
 export function workspaceFolder(name: string, raw: string, env: NodeJS.ProcessEnv = process.env): string {
   const folder = workspacePath(raw, env);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new ConfigurationError(`input "${name}" is "${raw}", which is not a folder in the workspace`);
+    throw new ConfigurationError(`input "${name}" is ${shown(raw)}, which is not a folder in the workspace`);
   }
   return folder;
 }

@@ -15,6 +15,7 @@ import {
   workspaceOf,
   workspacePath,
 } from '../../src/lib/parse.js';
+import { registerSecret } from '../../src/lib/secrets.js';
 
 /** Runs `fn`, expects a ConfigurationError, and returns its message. */
 function configurationErrorOf(fn: () => unknown): string {
@@ -195,7 +196,19 @@ describe('parseKeyValueLines', () => {
   it('cuts a long bad line to 40 characters in the message', () => {
     const line = 'X'.repeat(100);
     expect(configurationErrorOf(() => parseKeyValueLines('vars', line))).toBe(
-      `input "vars": the line "${'X'.repeat(40)}" is not KEY=VALUE`,
+      `input "vars": the line "${'X'.repeat(40)}…" is not KEY=VALUE`,
+    );
+  });
+
+  it('shows a bad line escaped, one line, the secret removed before the cut', () => {
+    registerSecret('line-secret-0123456789');
+    expect(
+      configurationErrorOf(() =>
+        parseKeyValueLines('vars', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa line-secret-0123456789'),
+      ),
+    ).toBe('input "vars": the line "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ***" is not KEY=VALUE');
+    expect(configurationErrorOf(() => parseBoolean('push', 'yes\n::add-mask::main', true))).toBe(
+      'input "push" is "yes\\n::add-mask::main": use true or false',
     );
   });
 });
