@@ -12,6 +12,7 @@ import {
   runBashStep,
   stepOf,
   type BashStepResult,
+  type Job,
 } from '../../testkit/workflows.js';
 
 const pipeline = loadWorkflow('pipeline.yml');
@@ -31,11 +32,15 @@ interface Context {
 const defaultInputs: Record<string, string> = {
   environment: 'dev',
   branch: 'dev',
+  'allow-environment-branch': '',
   image: 'europe-west1-docker.pkg.dev/my-project/services/api',
   'database-url-secret': 'database-url',
   'on-stale': 'fail',
   'actions-ref': '',
 };
+
+/** The config job's env:, which the runner gives every step of the job. */
+const jobEnv = (config as Job & { env?: Record<string, string> }).env ?? {};
 
 function runStep(idOrName: string, context: Context = {}): BashStepResult {
   const step = stepOf(config as NonNullable<typeof config>, idOrName);
@@ -45,15 +50,92 @@ function runStep(idOrName: string, context: Context = {}): BashStepResult {
       GITHUB_ACTIONS: 'true',
       GITHUB_REF: context.ref ?? 'refs/heads/dev',
       GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-      ...evaluateStepEnv(step, {
-        inputs: { ...defaultInputs, ...context.inputs },
-        vars: context.vars ?? {},
-        job: context.job,
-      }),
+      ...evaluateStepEnv(
+        { env: { ...jobEnv, ...step.env } },
+        {
+          inputs: { ...defaultInputs, ...context.inputs },
+          vars: context.vars ?? {},
+          job: context.job,
+        },
+      ),
     },
     work,
   );
 }
+
+describe('config: Check the environment and branch (the first step)', () => {
+  it.each([
+    ['dev', 'dev'],
+    ['prod', 'main'],
+  ])('lets %s deploy from %s without being asked', (environment, branch) => {
+    const run = runStep('pair', { inputs: { environment, branch } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.rawOutput).toBe('');
+  });
+
+  it.each([
+    ['prod', 'dev'],
+    ['dev', 'main'],
+    ['prod', 'release'],
+    ['dev', 'feature/x'],
+    ['staging', 'dev'],
+    ['prod', ''],
+  ])('refuses %s from branch %j, naming both inputs and the fix', (environment, branch) => {
+    const run = runStep('pair', { inputs: { environment, branch } });
+    expect(run.code).toBe(1);
+    const shownBranch = branch === '' ? "''" : branch;
+    expect(run.stdout).toBe(
+      `::error title=Environment and branch::input "environment" is ${environment} and input "branch" is ${shownBranch}: dev deploys only from branch dev and prod only from branch main. Nothing was changed. Pass environment dev with branch dev, or prod with main (deploy-dev.yml and deploy-prod.yml do); to deploy ${environment} from ${shownBranch} on purpose, set allow-environment-branch: ${environment}/${branch}.\n`,
+    );
+    expect(run.rawOutput).toBe('');
+  });
+
+  it.each([
+    ['prod', 'release'],
+    ['prod', 'dev'],
+    ['dev', 'main'],
+  ])(
+    'lets %s deploy from %s when allow-environment-branch names exactly that pair',
+    (environment, branch) => {
+      const pair = `${environment}/${branch}`;
+      const run = runStep('pair', { inputs: { environment, branch, 'allow-environment-branch': pair } });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(
+        `::notice title=Environment and branch::${environment} deploys from branch ${branch}, as input "allow-environment-branch" allows.\n`,
+      );
+    },
+  );
+
+  it.each([
+    ['prod', 'dev', 'prod/release'],
+    ['prod', 'dev', 'prod/*'],
+    ['dev', 'dev', 'prod/dev'],
+    ['prod', 'main', 'prod/main '],
+  ])(
+    'refuses %s from %s when allow-environment-branch names another pair (%j)',
+    (environment, branch, allow) => {
+      const run = runStep('pair', { inputs: { environment, branch, 'allow-environment-branch': allow } });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^::error title=Environment and branch::input "allow-environment-branch" is .+, but input "environment" is ${environment} and input "branch" is ${branch}\\. Nothing was changed\\. Set allow-environment-branch to ${environment}/${branch}, or leave it empty\\.$`,
+          'm',
+        ),
+      );
+    },
+  );
+
+  it('cannot be turned into workflow commands by the inputs’ values', () => {
+    const run = runStep('pair', {
+      inputs: { environment: 'prod', branch: 'dev\n::add-mask::x\n::set-output name=a::b' },
+    });
+    expect(run.code).toBe(1);
+    const commands = run.stdout.split('\n').filter((line) => line.startsWith('::'));
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toMatch(/^::error title=Environment and branch::/);
+  });
+});
 
 describe('config: Check the branch', () => {
   it.each([

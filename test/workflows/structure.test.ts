@@ -1,10 +1,13 @@
 // Holds the workflows to DESIGN.md ("Workflows"): the job graph, the one read of the bypass
-// variable, permissions, concurrency, pins, and the stage actions' inputs. Behaviour of the
+// variable, permissions, concurrency, pins (against .github/action-pins.json), the stage
+// actions' inputs, and #13's gate rules (each shown to trip on a hostile snippet), written
+// apart from scripts/actionlint.mjs's so that one slip does not pass both. Behaviour of the
 // workflows' own shell is in config-scripts.test.ts; GitHub's schema in parser.test.ts.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readActionYml } from '../../testkit/local-runner.mjs';
+import { parse } from 'yaml';
+import { readActionYml, repoRoot } from '../../testkit/local-runner.mjs';
 import {
   everyJob,
   exampleWorkflowsDir,
@@ -234,6 +237,26 @@ describe('every workflow', () => {
     expect(pins.size).toBeGreaterThanOrEqual(9);
   });
 
+  it('takes every pin from the one table, .github/action-pins.json, and the table lists only pins in use', () => {
+    const used = new Set<string>();
+    for (const file of [...allFiles, ...documents]) {
+      expect(unlistedPins(workflowText(file)), relative(repoRoot, file)).toEqual([]);
+      for (const { action, sha, version } of pinnedUses(workflowText(file))) {
+        used.add(`${action.split('/').slice(0, 2).join('/')}@${sha} ${version}`);
+      }
+    }
+    const rows = pinTable.pins.map((row) => `${row.action}@${row.sha} ${row.version}`);
+    expect(new Set(rows).size, 'no row twice').toBe(rows.length);
+    expect(rows.sort()).toEqual([...used].sort());
+    for (const row of pinTable.pins) {
+      expect(row.action, row.action).toMatch(/^[\w.-]+\/[\w.-]+$/);
+      expect(row.sha, row.action).toMatch(/^[0-9a-f]{40}$/);
+      expect(row.version, row.action).toMatch(/^v\d+\.\d+\.\d+$/);
+      // Where the pair was checked against the tag, in words.
+      expect(row.verified, row.action).toMatch(/\S.{20,}/);
+    }
+  });
+
   it.each(everyJob(allFiles).map(([file, id, j]) => [file.replace(/.*\//, ''), id, j] as const))(
     '%s: job %s has a timeout (jobs that call a workflow inherit the callee’s)',
     (_file, _id, j) => {
@@ -452,7 +475,11 @@ describe('deploy-dev and deploy-prod', () => {
     const pipelineInputs = pipeline.on.workflow_call?.inputs ?? {};
     const devInputs = dev.on.workflow_call?.inputs ?? {};
     for (const [name, spec] of Object.entries(pipelineInputs)) {
-      if (['environment', 'branch', 'cancel-superseded', 'custom-domain'].includes(name)) {
+      if (
+        ['environment', 'branch', 'cancel-superseded', 'custom-domain', 'allow-environment-branch'].includes(
+          name,
+        )
+      ) {
         expect(devInputs, name).not.toHaveProperty(name);
         continue;
       }
@@ -486,5 +513,278 @@ describe('deploy-dev and deploy-prod', () => {
     expect(prodCaller.on).toEqual({ push: { branches: ['main'] } });
     expect(devCaller.jobs['deploy']?.uses).toMatch(/\/\.github\/workflows\/deploy-dev\.yml@/);
     expect(prodCaller.jobs['deploy']?.uses).toMatch(/\/\.github\/workflows\/deploy-prod\.yml@/);
+  });
+});
+
+// #13, "nothing leaks, nothing forges": each rule is a check over a workflow's text, shown to
+// trip on a small hostile snippet and to find nothing in every real workflow.
+
+const pinTable = JSON.parse(readFileSync(join(repoRoot, '.github', 'action-pins.json'), 'utf8')) as {
+  pins: { action: string; sha: string; version: string; verified: string }[];
+};
+
+/** The repository's documents that may show a `uses:` line: *.md and action.yml. */
+const documents = (function below(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return ['node_modules', '.git', '.venv', '.terraform', 'dist'].includes(entry.name) ? [] : below(path);
+    }
+    return /\.md$|^action\.ya?ml$/.test(entry.name) ? [path] : [];
+  });
+})(repoRoot);
+
+/** `uses: owner/repo[/path]@<sha> # vX.Y.Z` lines of a text. */
+const pinnedUses = (text: string) =>
+  [...text.matchAll(/^\s*(?:-\s+)?uses:\s*["']?([\w.-]+\/[\w./-]+)@([0-9a-f]{40})["']?(.*)$/gm)].map(
+    ([, action = '', sha = '', rest = '']) => ({
+      action,
+      sha,
+      version: /^\s+#\s*(v\S+)\s*$/.exec(rest)?.[1] ?? '',
+    }),
+  );
+
+/** Pinned `uses:` lines that are no row of the table (a wrong comment, an unknown SHA). */
+const unlistedPins = (text: string): string[] =>
+  pinnedUses(text)
+    .filter(
+      ({ action, sha, version }) =>
+        !pinTable.pins.some(
+          (row) =>
+            row.action === action.split('/').slice(0, 2).join('/') &&
+            row.sha === sha &&
+            row.version === version,
+        ),
+    )
+    .map(({ action, sha, version }) => `${action}@${sha} # ${version}`);
+
+const triggersOf = (on: unknown): string[] =>
+  typeof on === 'string'
+    ? [on]
+    : Array.isArray(on)
+      ? on.map(String)
+      : on && typeof on === 'object'
+        ? Object.keys(on)
+        : [];
+
+/** Expressions that read the secrets context whole, and `secrets: inherit`. */
+const wholeSecrets = (text: string): string[] => [
+  ...[...text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)]
+    .map(([, expression = '']) => expression)
+    .filter((expression) =>
+      /(?<![\w.-])secrets(?![\w-])(?!\s*(?:\.\s*[A-Za-z_]|\[))/i.test(expression.replace(/'[^']*'/g, "''")),
+    ),
+  ...[...text.matchAll(/^\s*secrets:\s*inherit\s*$/gm)].map(([line]) => line.trim()),
+];
+
+const UNTRUSTED =
+  /\$\{\{[^}]*(?<![\w.-])(?:github\.event(?![\w-])|github\.head_ref|inputs\b|steps\.[\w-]+\.outputs|needs\.[\w-]+\.outputs)/i;
+
+/**
+ * The lines of a run: script that go to a file command, with the file: a line redirected to it,
+ * or a line of a `{ … }` group redirected to it.
+ */
+function fileCommandLines(script: string): { file: string; line: string; index: number }[] {
+  const lines = script.split('\n');
+  return lines.flatMap((line, index) => {
+    const file = /(?:>>?|\btee\s+-a)\s*"?\$\{?(GITHUB_OUTPUT|GITHUB_ENV|GITHUB_PATH)\b/.exec(line)?.[1];
+    if (file === undefined) return [];
+    if (!/^\s*\}/.test(line)) return [{ file, line, index }];
+    const start = lines.slice(0, index).findLastIndex((candidate) => /^\s*\{\s*$/.test(candidate));
+    return lines
+      .slice(start + 1, index)
+      .map((inner, offset) => ({ file, line: inner, index: start + 1 + offset }));
+  });
+}
+
+/** The run: steps of every job of a workflow, with their env: (workflow, job and step). */
+function runSteps(text: string): { run: string; env: Record<string, string> }[] {
+  const workflow = parse(text) as {
+    env?: Record<string, string>;
+    jobs?: Record<string, Job & { env?: Record<string, string> }>;
+  };
+  return Object.values(workflow.jobs ?? {}).flatMap((j) =>
+    (j.steps ?? []).flatMap((step) =>
+      step.run === undefined ? [] : [{ run: step.run, env: { ...workflow.env, ...j.env, ...step.env } }],
+    ),
+  );
+}
+
+/** Untrusted values a script writes to $GITHUB_OUTPUT/$GITHUB_ENV/$GITHUB_PATH unchecked. */
+function forgedFileCommands(text: string): string[] {
+  return runSteps(text).flatMap(({ run, env }) => {
+    const written = fileCommandLines(run);
+    if (written.length === 0) return [];
+    const untrusted = Object.keys(env).filter((name) => UNTRUSTED.test(env[name] ?? ''));
+    const lines = run.split('\n');
+    const tested = (name: string, before: number) =>
+      lines
+        .slice(0, before + 1)
+        .some((line) =>
+          new RegExp(`\\[\\[\\s*!?\\s*"?\\$${name}"?\\s*(=~|==|!=)|case\\s+"?\\$${name}"?\\s+in`).test(line),
+        );
+    return [
+      ...(UNTRUSTED.test(run) ? ['an untrusted ${{ }} in a script that writes a file command'] : []),
+      ...written.flatMap(({ file, line, index }) => [
+        ...(/["'][\w-]+<<[A-Za-z_]\w*["']/.test(line) || /^[\w-]+<<[A-Za-z_]\w*$/.test(line.trim())
+          ? [`a fixed delimiter in ${line.trim()}`]
+          : []),
+        ...untrusted
+          .filter((name) => new RegExp(`\\$\\{?${name}\\b`).test(line))
+          .filter((name) => file === 'GITHUB_PATH' || !tested(name, index))
+          .map((name) => `$${name} into $${file}: ${line.trim()}`),
+      ]),
+    ];
+  });
+}
+
+const DANGEROUS_ENV_NAME =
+  /^(?:LD_\w+|DYLD_\w+|NODE_OPTIONS|BASH_ENV|ENV|PATH|PYTHONPATH|PERL5OPT|RUBYOPT|JAVA_TOOL_OPTIONS|GIT_\w+|GITHUB_\w+|RUNNER_\w+|ACTIONS_\w+)$/i;
+
+/** The names a workflow's scripts write to $GITHUB_ENV (a name that is not literal as written). */
+const envFileNames = (text: string): string[] =>
+  runSteps(text).flatMap(({ run }) =>
+    fileCommandLines(run)
+      .filter(({ file }) => file === 'GITHUB_ENV')
+      .flatMap(({ line }) => {
+        const name = /\b(?:echo|printf)\s+(?:-\w+\s+)*["']?([^=\s"'<]*)(?:=|<<)/.exec(line)?.[1];
+        return name === undefined ? [] : [name];
+      }),
+  );
+const dangerousEnvNames = (text: string): string[] =>
+  envFileNames(text).filter((name) => DANGEROUS_ENV_NAME.test(name) || !/^[A-Za-z_]\w*$/.test(name));
+
+const hostileJob = (steps: string, on = 'push'): string => `on: ${on}
+jobs:
+  one:
+    runs-on: ubuntu-latest
+    steps:
+${steps}`;
+
+const gateRules: Record<string, { check: (text: string) => string[]; hostile: string[] }> = {
+  'no pull_request_target or workflow_run trigger': {
+    check: (text) =>
+      triggersOf((parse(text) as { on?: unknown }).on).filter((trigger) =>
+        ['pull_request_target', 'workflow_run'].includes(trigger),
+      ),
+    hostile: [
+      hostileJob('      - run: echo hi\n', 'pull_request_target'),
+      hostileJob('      - run: echo hi\n', '[push, workflow_run]'),
+      hostileJob('      - run: echo hi\n', '\n  workflow_run:\n    workflows: [CI]'),
+    ],
+  },
+  'no secrets context handed on whole': {
+    check: wholeSecrets,
+    hostile: [
+      hostileJob('      - env:\n          ALL: ${{ toJSON(secrets) }}\n        run: echo "$ALL"\n'),
+      hostileJob('      - env:\n          ALL: ${{ toJson( Secrets ) }}\n        run: echo "$ALL"\n'),
+      hostileJob('      - with:\n          all: ${{ secrets }}\n        uses: ./x\n'),
+      'jobs:\n  call:\n    uses: ./.github/workflows/x.yml\n    secrets: inherit\n',
+    ],
+  },
+  'no untrusted value forges a line of $GITHUB_OUTPUT, $GITHUB_ENV or $GITHUB_PATH': {
+    check: forgedFileCommands,
+    hostile: [
+      hostileJob(
+        '      - run: |\n          cat <<EOF >> "$GITHUB_OUTPUT"\n          title=${{ github.event.issue.title }}\n          EOF\n',
+      ),
+      hostileJob(
+        '      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo "title=$TITLE" >> "$GITHUB_OUTPUT"\n',
+      ),
+      hostileJob(
+        '      - env:\n          BODY: ${{ needs.a.outputs.body }}\n        run: |\n          {\n            echo "body<<EOF"\n            echo "$BODY"\n            echo EOF\n          } >>"$GITHUB_OUTPUT"\n',
+      ),
+      hostileJob(
+        '      - env:\n          DIR: ${{ inputs.dir }}\n        run: |\n          [[ "$DIR" =~ ^[a-z/]+$ ]] || exit 1\n          echo "$DIR" >> "$GITHUB_PATH"\n',
+      ),
+    ],
+  },
+  'no dangerous or computed name written to $GITHUB_ENV': {
+    check: dangerousEnvNames,
+    hostile: [
+      hostileJob('      - run: echo "LD_PRELOAD=$RUNNER_TEMP/x.so" >> "$GITHUB_ENV"\n'),
+      hostileJob('      - run: echo "NODE_OPTIONS=--require ./x.js" >>"$GITHUB_ENV"\n'),
+      hostileJob(
+        '      - run: |\n          {\n            echo "BASH_ENV=./x.sh"\n            echo "PATH=/tmp:$PATH"\n          } >> "$GITHUB_ENV"\n',
+      ),
+      hostileJob('      - run: echo "$NAME=1" >> "$GITHUB_ENV"\n'),
+    ],
+  },
+  'every pinned uses: is a row of .github/action-pins.json': {
+    check: unlistedPins,
+    hostile: [
+      hostileJob('      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.2.0\n'),
+      hostileJob(`      - uses: actions/checkout@${'0'.repeat(40)} # v6.1.0\n`),
+      hostileJob(`      - uses: someone/action@${'1'.repeat(40)} # v1.0.0\n`),
+    ],
+  },
+};
+
+describe('gate rules (#13)', () => {
+  const ruleCases = Object.entries(gateRules);
+
+  it.each(
+    ruleCases.flatMap(([rule, { check, hostile }]) =>
+      hostile.map((text, n) => [rule, n + 1, check, text] as const),
+    ),
+  )('%s: trips on hostile snippet %i', (_rule, _n, check, text) => {
+    expect(check(text)).not.toEqual([]);
+  });
+
+  it.each(
+    ruleCases.flatMap(([rule, { check }]) =>
+      allFiles.map((file) => [rule, relative(repoRoot, file), check] as const),
+    ),
+  )('%s: quiet on %s', (_rule, file, check) => {
+    expect(check(workflowText(join(repoRoot, file)))).toEqual([]);
+  });
+
+  it('writes only TF_PLUGIN_CACHE_DIR to $GITHUB_ENV, and nothing to $GITHUB_PATH', () => {
+    expect(new Set(allFiles.flatMap((file) => envFileNames(workflowText(file))))).toEqual(
+      new Set(['TF_PLUGIN_CACHE_DIR']),
+    );
+    const pathWrites = allFiles.flatMap((file) =>
+      runSteps(workflowText(file)).flatMap(({ run }) =>
+        fileCommandLines(run).filter((w) => w.file === 'GITHUB_PATH'),
+      ),
+    );
+    expect(pathWrites).toEqual([]);
+  });
+});
+
+describe('the environment/branch pairs', () => {
+  const config = job('config');
+
+  it('are checked by the config job’s first step, before anything else runs', () => {
+    expect(needsOf(config)).toEqual([]);
+    const first = config.steps?.[0];
+    expect(first?.id).toBe('pair');
+    expect(first?.env).toEqual({ ENVIRONMENT: '${{ inputs.environment }}', BRANCH: '${{ inputs.branch }}' });
+    expect((config as Job & { env?: Record<string, string> }).env).toEqual({
+      ALLOW_ENVIRONMENT_BRANCH: '${{ inputs.allow-environment-branch }}',
+    });
+    // dev from dev and prod from main are the only pairs allowed without the input.
+    expect(first?.run).toMatch(/^\s*dev\/dev \| prod\/main\) ;;$/m);
+    expect(first?.run).toMatch(
+      /::error title=Environment and branch::input "environment" is %q and input "branch" is %q/,
+    );
+  });
+
+  it('take an exception only from an explicit pipeline input that deploy-dev and deploy-prod never set', () => {
+    expect(pipeline.on.workflow_call?.inputs?.['allow-environment-branch']).toMatchObject({
+      type: 'string',
+      default: '',
+    });
+    expect(pipeline.on.workflow_call?.inputs?.['allow-environment-branch']?.required).toBeUndefined();
+    for (const wrapper of [dev, prod]) {
+      expect(wrapper.jobs['pipeline']?.with, wrapper.name).not.toHaveProperty('allow-environment-branch');
+      expect(wrapper.on.workflow_call?.inputs, wrapper.name).not.toHaveProperty('allow-environment-branch');
+    }
+    expect(
+      [dev, prod].map(
+        (w) =>
+          `${String(w.jobs['pipeline']?.with?.['environment'])}/${String(w.jobs['pipeline']?.with?.['branch'])}`,
+      ),
+    ).toEqual(['dev/dev', 'prod/main']);
   });
 });
