@@ -525,7 +525,7 @@ function checkName(kind, input, value) {
     if (isName(kind, value))
         return value;
     const rule = NameRules[kind];
-    throw new ConfigurationError(`input "${input}" is ${shown(value)}, which is not ${rule.what}${why(value, rule)}: use ${rule.rule}`);
+    throw new ConfigurationError(`input "${input}" is ${names_shown(value)}, which is not ${rule.what}${why(value, rule)}: use ${rule.rule}`);
 }
 function why(value, rule) {
     if (value.length > rule.maxLength)
@@ -563,7 +563,7 @@ function checkHostName(input, value) {
         !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
     if (ok)
         return host;
-    throw new ConfigurationError(`input "${input}" is ${shown(value)}, which is not a host name${hostWhy(value)}: give the bare name, e.g. api.example.com (no https://, path or port; an internationalised name in its xn-- form)`);
+    throw new ConfigurationError(`input "${input}" is ${names_shown(value)}, which is not a host name${hostWhy(value)}: give the bare name, e.g. api.example.com (no https://, path or port; an internationalised name in its xn-- form)`);
 }
 function hostWhy(value) {
     if (/[/?#@:\\]/.test(value))
@@ -585,7 +585,7 @@ const SHOWN_MAX = 80;
  * printable ASCII escaped (`\n`, `\u0430`), then cut, in double quotes. What it returns is one
  * line that starts with a quote, so a value can never start a line with `::` or break one.
  */
-function shown(value, max = SHOWN_MAX) {
+function names_shown(value, max = SHOWN_MAX) {
     const escaped = JSON.stringify(secrets_redact(value)).slice(1, -1);
     const ascii = escaped.replace(/[^\u0020-\u007e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     return `"${ascii.length > max ? `${cutEscaped(ascii, max)}…` : ascii}"`;
@@ -1372,6 +1372,7 @@ function databaseUrlWarnings(url, inputName = constants/* Inputs */.G0.DatabaseU
 
 
 
+
 /** Strict boolean: `true` or `false` in any case, trimmed; an empty value takes the default. */
 function parseBoolean(name, raw, fallback) {
     const value = raw.trim().toLowerCase();
@@ -1381,7 +1382,7 @@ function parseBoolean(name, raw, fallback) {
         return true;
     if (value === 'false')
         return false;
-    throw new errors_ConfigurationError(`input "${name}" is "${raw.trim()}": use true or false`);
+    throw new errors_ConfigurationError(`input "${name}" is ${names_shown(raw.trim())}: use true or false`);
 }
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i;
 /** A self-hosted runner's longest job; longer would also overflow Node's timers (~24.8 days). */
@@ -1392,15 +1393,15 @@ function parseDuration(name, raw) {
     const match = DURATION.exec(raw.trim());
     const amount = match?.[1];
     if (match === null || amount === undefined) {
-        throw new errors_ConfigurationError(`input "${name}" is "${raw.trim()}": not a duration; use a number with s, m or h (90s, 5m, 1h) or plain seconds`);
+        throw new errors_ConfigurationError(`input "${name}" is ${names_shown(raw.trim())}: not a duration; use a number with s, m or h (90s, 5m, 1h) or plain seconds`);
     }
     const unit = (match[2] ?? 's').toLowerCase();
     const ms = Math.round(Number(amount) * (UNIT_MS[unit] ?? 1000));
     if (ms <= 0) {
-        throw new errors_ConfigurationError(`input "${name}" is "${raw.trim()}": the duration must be above zero`);
+        throw new errors_ConfigurationError(`input "${name}" is ${names_shown(raw.trim())}: the duration must be above zero`);
     }
     if (ms > MAX_DURATION_MS) {
-        throw new errors_ConfigurationError(`input "${name}" is "${raw.trim()}": the longest accepted duration is 72h`);
+        throw new errors_ConfigurationError(`input "${name}" is ${names_shown(raw.trim())}: the longest accepted duration is 72h`);
     }
     return ms;
 }
@@ -1408,7 +1409,7 @@ function parseDuration(name, raw) {
 function parseInteger(name, raw, min, max) {
     const value = raw.trim();
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-        throw new errors_ConfigurationError(`input "${name}" is "${value}": use a whole number from ${min} to ${max}`);
+        throw new errors_ConfigurationError(`input "${name}" is ${names_shown(value)}: use a whole number from ${min} to ${max}`);
     }
     return Number(value);
 }
@@ -1424,7 +1425,7 @@ function parseKeyValueLines(name, raw) {
     return parseList(raw).map((line) => {
         const at = line.indexOf('=');
         if (at <= 0) {
-            throw new ConfigurationError(`input "${name}": the line "${line.slice(0, 40)}" is not KEY=VALUE`);
+            throw new ConfigurationError(`input "${name}": the line ${shown(line, 40)} is not KEY=VALUE`);
         }
         return [line.slice(0, at).trim(), line.slice(at + 1)];
     });
@@ -1436,7 +1437,7 @@ function parseChoice(name, raw, allowed, fallback) {
         return fallback;
     const found = allowed.find((option) => option.toLowerCase() === value);
     if (found === undefined) {
-        throw new ConfigurationError(`input "${name}" is "${raw.trim()}": use one of ${allowed.join(', ')}`);
+        throw new ConfigurationError(`input "${name}" is ${shown(raw.trim())}: use one of ${allowed.join(', ')}`);
     }
     return found;
 }
@@ -1512,7 +1513,7 @@ function workspacePath(raw, env = process.env) {
 function workspaceFolder(name, raw, env = process.env) {
     const folder = workspacePath(raw, env);
     if (!(0,external_node_fs_.existsSync)(folder) || !(0,external_node_fs_.statSync)(folder).isDirectory()) {
-        throw new errors_ConfigurationError(`input "${name}" is "${raw}", which is not a folder in the workspace`);
+        throw new errors_ConfigurationError(`input "${name}" is ${names_shown(raw)}, which is not a folder in the workspace`);
     }
     return folder;
 }
@@ -1610,14 +1611,14 @@ function readInputs(env = process.env) {
     for (const warning of databaseUrlWarnings(url, constants/* Inputs */.G0.DatabaseUrl))
         core/* warning */.$e(warning);
     if (given !== '' && fromUrl !== undefined && given !== fromUrl) {
-        throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.Instance}" is ${shown(given)}, but the database URL's host names ${fromUrl}: they must agree (or leave ${constants/* Inputs */.G0.Instance} empty)`);
+        throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.Instance}" is ${names_shown(given)}, but the database URL's host names ${fromUrl}: they must agree (or leave ${constants/* Inputs */.G0.Instance} empty)`);
     }
     const instance = given || fromUrl;
     if (instance === undefined) {
         throw new errors_ConfigurationError(`no Cloud SQL instance: the database URL has no host=/cloudsql/PROJECT:REGION:INSTANCE; set input "${constants/* Inputs */.G0.Instance}"`);
     }
     if (!isInstanceConnectionName(instance)) {
-        throw new errors_ConfigurationError(`${given === '' ? `the instance in input "${constants/* Inputs */.G0.DatabaseUrl}"` : `input "${constants/* Inputs */.G0.Instance}"`} is ${shown(instance)}, not a Cloud SQL instance connection name PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`);
+        throw new errors_ConfigurationError(`${given === '' ? `the instance in input "${constants/* Inputs */.G0.DatabaseUrl}"` : `input "${constants/* Inputs */.G0.Instance}"`} is ${names_shown(instance)}, not a Cloud SQL instance connection name PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`);
     }
     const proxyPath = get(constants/* Inputs */.G0.ProxyPath);
     if (proxyPath !== '') {
@@ -1625,12 +1626,12 @@ function readInputs(env = process.env) {
             (0,external_node_fs_.accessSync)(proxyPath, external_node_fs_.constants.X_OK);
         }
         catch {
-            throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.ProxyPath}" is ${shown(proxyPath)}, which is not an executable file`);
+            throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.ProxyPath}" is ${names_shown(proxyPath)}, which is not an executable file`);
         }
     }
     const proxyVersion = get(constants/* Inputs */.G0.ProxyVersion) || PROXY_VERSION;
     if (!/^v2\.\d+\.\d+$/.test(proxyVersion)) {
-        throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.ProxyVersion}" is ${shown(proxyVersion)}: use a v2 release tag such as ${PROXY_VERSION}`);
+        throw new errors_ConfigurationError(`input "${constants/* Inputs */.G0.ProxyVersion}" is ${names_shown(proxyVersion)}: use a v2 release tag such as ${PROXY_VERSION}`);
     }
     let proxySha256 = get(constants/* Inputs */.G0.ProxySha256).toLowerCase();
     if (proxySha256 !== '' && !/^[0-9a-f]{64}$/.test(proxySha256)) {
