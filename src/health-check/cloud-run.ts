@@ -1,5 +1,6 @@
 import { runTool } from '../lib/exec.js';
 import { excerpt } from '../lib/format.js';
+import { isName, shown } from '../lib/names.js';
 import { poll, type Attempt } from '../lib/poll.js';
 import type { CloudRunTarget } from './inputs.js';
 
@@ -53,6 +54,17 @@ function trafficText(traffic: NonNullable<KnativeService['status']>['traffic']):
  */
 export function evaluateService(service: KnativeService, wanted: string): Attempt<ReadyRevision> {
   const status = service.status ?? {};
+  // Names from the answer go into log lines and outputs: each must be a revision name.
+  const named = [
+    status.latestCreatedRevisionName,
+    status.latestReadyRevisionName,
+    ...(status.traffic ?? []).map((t) => t.revisionName),
+  ];
+  for (const name of named) {
+    if (name !== undefined && !isName('revision', name)) {
+      throw new RevisionFailedError(`Cloud Run answered ${shown(name)} as a revision name, which is not one`);
+    }
+  }
   const generation = service.metadata?.generation;
   if (generation !== undefined && (status.observedGeneration ?? 0) < generation) {
     return {
@@ -75,7 +87,7 @@ export function evaluateService(service: KnativeService, wanted: string): Attemp
     );
   }
   if (ready?.status !== 'True' || status.latestReadyRevisionName !== target) {
-    const detail = ready?.reason === undefined ? '' : ` (${ready.reason})`;
+    const detail = ready?.reason === undefined ? '' : ` (${excerpt(ready.reason, 120)})`;
     return {
       done: false,
       reason: `revision ${target} is not ready yet: Ready=${ready?.status ?? 'unknown'}${detail}, latest ready ${status.latestReadyRevisionName ?? 'none'}`,
@@ -87,7 +99,7 @@ export function evaluateService(service: KnativeService, wanted: string): Attemp
   if (percent === 0) {
     throw new RevisionFailedError(
       `revision ${target} is ready but receives no traffic (${trafficText(status.traffic)}); ` +
-        `route traffic to it, e.g. gcloud run services update-traffic ${service.metadata?.name ?? 'SERVICE'} --to-latest`,
+        `route traffic to it, e.g. gcloud run services update-traffic ${isName('service', service.metadata?.name ?? '') ? service.metadata?.name : 'SERVICE'} --to-latest`,
     );
   }
   const url = status.url ?? status.address?.url ?? '';

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { ConfigurationError } from '../lib/errors.js';
+import { checkHostName, checkName, shown } from '../lib/names.js';
 import { parseDuration, parseInteger } from '../lib/parse.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
@@ -49,10 +50,27 @@ export function parseBaseUrl(name: string, raw: string): URL {
   return url;
 }
 
-/** A host name or an https URL; a bare host gets https://. */
+/**
+ * A bare host name (`api.example.com`), checked by the DNS rule; `https://host` is accepted for
+ * compatibility when nothing follows the host. For a local test only, a loopback URL
+ * (`http://127.0.0.1:8080`) without a path is accepted too.
+ */
 export function parseCustomDomain(raw: string): URL {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
-  return parseBaseUrl(Inputs.CustomDomain, withScheme);
+  const loopback = /^https?:\/\/(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d{1,5})?\/?$/i;
+  if (loopback.test(raw)) return parseBaseUrl(Inputs.CustomDomain, raw);
+  const host = /^https:\/\//i.test(raw) ? raw.slice('https://'.length).replace(/\/$/, '') : raw;
+  return new URL(`https://${checkHostName(Inputs.CustomDomain, host)}`);
+}
+
+/** Loopback addresses, where a token over plain http never leaves the machine. */
+export function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Whether a bearer token may be sent to `url`: over HTTPS, or to a loopback address. */
+export function mayCarryToken(url: URL): boolean {
+  return url.protocol === 'https:' || isLoopback(url);
 }
 
 export function parseExpect(raw: string): Record<string, unknown> {
@@ -70,9 +88,23 @@ export function parseExpect(raw: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** What the debug log may show of the inputs: whether a bearer token is set, never its value. */
+/**
+ * What the debug log may show of the inputs: names, durations and hosts; whether a bearer token
+ * and an `expect` are set, never their values; the URL without its query.
+ */
 export function describeInputs(inputs: HealthCheckInputs): Record<string, unknown> {
-  return { ...inputs, bearerToken: inputs.bearerToken === '' ? '' : '(set)' };
+  const { cloudRun, url, path, expectedStatus, expect, bearerToken, customDomain } = inputs;
+  return {
+    cloudRun,
+    url: url === undefined ? undefined : `${url.origin}${url.pathname}`,
+    path: path.split('?')[0],
+    expectedStatus,
+    expect: expect === undefined ? undefined : '(set)',
+    bearerToken: bearerToken === '' ? '' : '(set)',
+    customDomain: customDomain?.hostname,
+    timeoutMs: inputs.timeoutMs,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+  };
 }
 
 /** Reads and validates every input once; the bearer token is registered as a secret first. */
@@ -80,10 +112,15 @@ export function readInputs(): HealthCheckInputs {
   const bearerToken = get(Inputs.BearerToken);
   registerSecret(bearerToken);
 
-  const service = get(Inputs.Service);
-  const region = get(Inputs.Region);
-  const project = get(Inputs.Project);
-  const revision = get(Inputs.Revision);
+  // Each name is checked before it can reach gcloud, a URL or a log line.
+  const optionalName = (kind: 'service' | 'region' | 'project' | 'revision', input: string): string => {
+    const value = get(input);
+    return value === '' ? '' : checkName(kind, input, value);
+  };
+  const service = optionalName('service', Inputs.Service);
+  const region = optionalName('region', Inputs.Region);
+  const project = optionalName('project', Inputs.Project);
+  const revision = optionalName('revision', Inputs.Revision);
   if (service === '' && (region !== '' || project !== '' || revision !== '')) {
     const given = [region && Inputs.Region, project && Inputs.Project, revision && Inputs.Revision].filter(
       Boolean,
@@ -105,17 +142,26 @@ export function readInputs(): HealthCheckInputs {
     );
   }
   const path = get(Inputs.Path) || '/health';
-  if (!path.startsWith('/')) {
-    throw new ConfigurationError(`input "${Inputs.Path}" is "${path}": it must start with /, e.g. /health`);
+  // eslint-disable-next-line no-control-regex -- a control character in a path is what is refused
+  if (!path.startsWith('/') || path.startsWith('//') || /[\u0000-\u0020\u007f#\\]/.test(path)) {
+    throw new ConfigurationError(
+      `input "${Inputs.Path}" is ${shown(path)}: it must start with one /, without spaces, control characters, # or \\, e.g. /health`,
+    );
   }
   const rawExpect = get(Inputs.Expect);
   const rawDomain = get(Inputs.CustomDomain);
   const timeoutMs = parseDuration(Inputs.Timeout, get(Inputs.Timeout) || '5m');
   const requestTimeoutMs = parseDuration(Inputs.RequestTimeout, get(Inputs.RequestTimeout) || '10s');
 
+  const url = rawUrl === '' ? undefined : parseBaseUrl(Inputs.Url, rawUrl);
+  if (url !== undefined && bearerToken !== '' && !mayCarryToken(url)) {
+    throw new ConfigurationError(
+      `input "${Inputs.BearerToken}" is set, but input "${Inputs.Url}" is plain http:// to ${url.hostname}: the token would cross the network in clear text; use https:// (or a loopback address for a local test)`,
+    );
+  }
   return {
     cloudRun: service === '' ? undefined : { service, region, project, revision },
-    url: rawUrl === '' ? undefined : parseBaseUrl(Inputs.Url, rawUrl),
+    url,
     path,
     expectedStatus: parseInteger(Inputs.ExpectedStatus, get(Inputs.ExpectedStatus) || '200', 100, 599),
     expect: rawExpect === '' ? undefined : parseExpect(rawExpect),

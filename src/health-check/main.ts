@@ -1,10 +1,19 @@
 import * as core from '@actions/core';
 import { ConfigurationError, messageOf } from '../lib/errors.js';
 import { formatMs } from '../lib/format.js';
+import { isName, shown } from '../lib/names.js';
+import { setCheckedOutput } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { waitForRevision, type ReadyRevision } from './cloud-run.js';
 import { Inputs, Outputs, STAGE } from './constants.js';
-import { describeInputs, readInputs, type CloudRunTarget, type HealthCheckInputs } from './inputs.js';
+import {
+  describeInputs,
+  mayCarryToken,
+  parseBaseUrl,
+  readInputs,
+  type CloudRunTarget,
+  type HealthCheckInputs,
+} from './inputs.js';
 import { joinUrl, waitForHealthy, type Healthy } from './probe.js';
 
 /** The custom domain gets this long at most: it only warns, so it must not hold the job up. */
@@ -31,9 +40,9 @@ export async function run(): Promise<void> {
       }
       const revision = ready?.revision ?? revisionFromBody(healthy.body);
       stage.headline(`healthy in ${formatMs(Date.now() - stage.startedAt)}`);
-      core.setOutput(Outputs.Url, base.href.replace(/\/$/, ''));
-      core.setOutput(Outputs.Revision, revision);
-      core.setOutput(Outputs.Attempts, String(healthy.attempts));
+      setCheckedOutput(Outputs.Url, base.href.replace(/\/$/, ''), { kind: 'url' });
+      setCheckedOutput(Outputs.Revision, revision, { kind: 'name', name: 'revision' });
+      setCheckedOutput(Outputs.Attempts, String(healthy.attempts), { kind: 'count' });
       core.info(`${STAGE}: ${url.href} is healthy${revision ? ` (revision ${revision})` : ''}`);
     },
   });
@@ -64,11 +73,25 @@ async function waitForTheRevision(
   return ready;
 }
 
-/** The `url` input, else the URL Cloud Run reports for the service. */
+/**
+ * The `url` input, else the URL Cloud Run reports for the service: an http(s) URL, and HTTPS (or
+ * loopback) when a bearer token will be sent to it.
+ */
 function resolveBaseUrl(inputs: HealthCheckInputs, ready: ReadyRevision | undefined): URL {
-  const base = inputs.url ?? (ready?.url ? new URL(ready.url) : undefined);
-  if (base === undefined) {
-    throw new ConfigurationError(`the service reports no URL; set input "${Inputs.Url}"`);
+  if (inputs.url !== undefined) return inputs.url;
+  if (!ready?.url) throw new ConfigurationError(`the service reports no URL; set input "${Inputs.Url}"`);
+  let base: URL;
+  try {
+    base = parseBaseUrl('url', ready.url);
+  } catch {
+    throw new Error(
+      `Cloud Run reported ${shown(ready.url)} as the service's URL, which is not an http(s) URL`,
+    );
+  }
+  if (inputs.bearerToken !== '' && !mayCarryToken(base)) {
+    throw new Error(
+      `Cloud Run reported the plain http:// URL ${shown(base.href)}; the bearer token is sent only over HTTPS or to a loopback address`,
+    );
   }
   return base;
 }
@@ -101,7 +124,10 @@ async function checkCustomDomain(stage: Stage, inputs: HealthCheckInputs, domain
   const deadline = Date.now() + Math.min(CUSTOM_DOMAIN_BUDGET_MS, inputs.timeoutMs);
   return stage.group(`GET ${url.href} (custom domain)`, async () => {
     try {
-      const healthy = await waitForHealthy(url, inputs, deadline, (attempt, reason) =>
+      // The token is for the service's own URL: a custom domain (another host, maybe another
+      // party's proxy or CDN) never gets it.
+      const withoutToken = { ...inputs, bearerToken: '' };
+      const healthy = await waitForHealthy(url, withoutToken, deadline, (attempt, reason) =>
         core.info(`custom domain attempt ${attempt}: ${reason}`),
       );
       core.info(`custom domain ${url.href} answered ${healthy.status}`);
@@ -119,7 +145,8 @@ async function checkCustomDomain(stage: Stage, inputs: HealthCheckInputs, domain
 function revisionFromBody(body: string): string {
   try {
     const parsed = JSON.parse(body) as { revision?: unknown };
-    return typeof parsed.revision === 'string' ? parsed.revision : '';
+    // What a body says is only an output when it is a revision name.
+    return typeof parsed.revision === 'string' && isName('revision', parsed.revision) ? parsed.revision : '';
   } catch {
     return '';
   }

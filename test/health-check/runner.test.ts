@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
+import { repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
 import {
   json,
   selfSignedCertificate,
@@ -383,7 +383,7 @@ describe('health-check bundle: bad inputs fail before any request', () => {
     [{ url: 'not a url' }, 'input "url" is not an absolute URL'],
     [{ expect: '{broken' }, 'input "expect" is not valid JSON'],
     [{ expect: '[1]' }, 'input "expect" must be a JSON object'],
-    [{ path: 'health' }, 'input "path" is "health": it must start with /'],
+    [{ path: 'health' }, 'input "path" is "health": it must start with one /'],
     [{ url: 'ftp://127.0.0.1' }, 'input "url" must start with https:// or http://'],
     [{ 'request-timeout': '5 minutes' }, 'input "request-timeout" is "5 minutes": not a duration'],
   ])('%j', async (inputs, message) => {
@@ -426,5 +426,114 @@ describe('health-check bundle: bad inputs fail before any request', () => {
     expect(nothing.log).toContain('set input "url", or "service" and "region"');
     const url = await healthCheck({ inputs: { url: 'https://user:pw@example.com' }, secrets: ['pw'] });
     expect(url.log).toContain('input "url" must not carry credentials; pass a token in "bearer-token"');
+  });
+});
+
+describe('health-check bundle: hostile names reach no process, no request and forge nothing', () => {
+  const HOSTILE = [
+    'API',
+    'api-',
+    'a'.repeat(64),
+    'аpi', // U+0430, a Cyrillic look-alike
+    "api'; rm -rf /",
+    '--project=attacker-proj',
+    '-h',
+    'api\n::error file=x::forged',
+    'api\n::add-mask::main',
+    '::warning::x',
+  ];
+  it.each(
+    (['service', 'revision', 'region', 'project'] as const).flatMap((input) =>
+      HOSTILE.map((value) => [input, value] as const),
+    ),
+  )('%s = %j', async (input, value) => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const { env, log } = gcloudEnv({ api: [knativeService({ url: api.url })] });
+    const result = await healthCheck({
+      inputs: { service: 'api', region: 'europe-west1', url: api.url, [input]: value },
+      env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`::error::health-check: invalid configuration: input "${input}" is "`);
+    // The stage's one annotation and nothing a value forged (no mask of part of a name either).
+    const commands = workflowCommands(result.rawLog);
+    expect(commands.filter((c) => /^::(error|warning|notice)/.test(c))).toHaveLength(1);
+    expect(commands).not.toContain('::add-mask::main');
+    expect(result.rawLog.split('\n').filter((line) => line.startsWith('::error file='))).toEqual([]);
+    expect(api.requests).toHaveLength(0);
+    expect(gcloudCalls(log)).toHaveLength(0);
+    expect(result.outputs).toEqual({});
+  });
+
+  it.each(['evil.com/@a', 'a..b', 'exa\nmple.com', 'https://evil.com/path', 'user@evil.com', 'localhost'])(
+    'custom-domain = %j is refused as a host name before any request',
+    async (domain) => {
+      const api = await server((_req, res) => json(res, 200, ok));
+      const result = await healthCheck({ inputs: { url: api.url, 'custom-domain': domain } });
+      expect(result.code).toBe(1);
+      expect(result.log).toContain('input "custom-domain" is "');
+      expect(result.log).toContain('which is not a host name');
+      expect(api.requests).toHaveLength(0);
+    },
+  );
+
+  it('a revision name with a line break in what Cloud Run answers fails cleanly and forges nothing', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const { env } = gcloudEnv({
+      api: [knativeService({ url: api.url, created: 'api-00042-xyz\n::error file=x::forged' })],
+    });
+    const result = await healthCheck({ inputs: { service: 'api', region: 'europe-west1' }, env });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'Cloud Run answered "api-00042-xyz\\n::error file=x::forged" as a revision name',
+    );
+    expect(workflowCommands(result.rawLog).filter((c) => c.startsWith('::error'))).toHaveLength(1);
+    expect(api.requests).toHaveLength(0);
+    expect(result.outputs).toEqual({});
+  });
+});
+
+describe('health-check bundle: the bearer token goes only to the service, never in pieces to the log', () => {
+  const TOKEN = `eyJ${'Tk9'.repeat(39)}`; // 120 characters, token-like
+
+  it('is refused over plain http to a host that is not loopback, before any request', async () => {
+    const result = await healthCheck({
+      inputs: { url: 'http://api.example.com', 'bearer-token': TOKEN },
+      secrets: [TOKEN],
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'input "bearer-token" is set, but input "url" is plain http:// to api.example.com',
+    );
+  });
+
+  it('is not sent to the custom domain', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const domain = await server((_req, res) => json(res, 200, ok));
+    const result = await healthCheck({
+      inputs: { url: api.url, 'custom-domain': domain.url, 'bearer-token': TOKEN },
+      secrets: [TOKEN],
+    });
+    expect(result.code).toBe(0);
+    expect(api.requests[0]?.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+    expect(domain.requests).toHaveLength(1);
+    expect(domain.requests[0]?.headers['authorization']).toBeUndefined();
+  });
+
+  it('a service that echoes the request headers leaks no piece of the token (redacted before the cut)', async () => {
+    // 503 with the headers echoed: the body excerpt is logged on every attempt, in the error,
+    // the annotation and the summary; the harness looks for any 12 characters of the token.
+    const api = await server((req, res) => json(res, 503, { echo: req.headers }));
+    const result = await healthCheck({
+      inputs: { url: api.url, 'bearer-token': TOKEN, timeout: '2s', 'request-timeout': '1s' },
+      secrets: [TOKEN],
+    });
+    expect(result.code).toBe(1);
+    expect(api.requests.length).toBeGreaterThan(0);
+    expect(result.log).toContain('Bearer ***');
+    // The harness (secrets: [TOKEN]) already failed the run on any 12 characters of it outside
+    // the runner's own ::add-mask:: line; the summary and the error are checked here by name.
+    expect(result.summary).not.toContain('Tk9Tk9Tk9');
+    expect(result.summary).toContain('Bearer ***');
   });
 });
