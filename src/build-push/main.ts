@@ -4,12 +4,16 @@ import { join, relative } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
 import { runTool } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
+import { setCheckedOutput, type OutputForm } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { buildPlan, type BuildPlan, type ReportFiles } from './builders.js';
 import { Outputs, STAGE } from './constants.js';
 import { filesSentMatching } from './dockerignore.js';
 import { describeInputs, readInputs, type BuildInputs } from './inputs.js';
 import { findCredentials, resolveManifest, type ResolvedManifest } from './registry.js';
+
+/** An OCI tag: what the `tag` output holds. */
+const TAG_FORM: OutputForm = { kind: 'line', pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/ };
 
 /** What google-github-actions/auth writes into the workspace: a credential that must stay out of images. */
 const CREDENTIALS_FILE = /^gha-creds-.*\.json$/;
@@ -99,10 +103,10 @@ function outputTheLocalBuild(stage: Stage, inputs: BuildInputs): void {
   stage.note(
     'push is false: nothing was pushed, so there is no registry digest (outputs digest and image are empty)',
   );
-  core.setOutput(Outputs.Digest, '');
-  core.setOutput(Outputs.Image, '');
-  core.setOutput(Outputs.Tag, inputs.tag);
-  core.setOutput(Outputs.TaggedImage, taggedImage);
+  setCheckedOutput(Outputs.Digest, '', { kind: 'digest' });
+  setCheckedOutput(Outputs.Image, '', { kind: 'image' });
+  setCheckedOutput(Outputs.Tag, inputs.tag, TAG_FORM);
+  setCheckedOutput(Outputs.TaggedImage, taggedImage, { kind: 'image' });
 }
 
 /**
@@ -167,10 +171,10 @@ function outputThePushedImage(stage: Stage, inputs: BuildInputs, manifest: Resol
     );
   }
   const pinned = `${inputs.imageName}@${manifest.digest}`;
-  core.setOutput(Outputs.Digest, manifest.digest);
-  core.setOutput(Outputs.Image, pinned);
-  core.setOutput(Outputs.Tag, inputs.tag);
-  core.setOutput(Outputs.TaggedImage, taggedImage);
+  setCheckedOutput(Outputs.Digest, manifest.digest, { kind: 'digest' });
+  setCheckedOutput(Outputs.Image, pinned, { kind: 'image' });
+  setCheckedOutput(Outputs.Tag, inputs.tag, TAG_FORM);
+  setCheckedOutput(Outputs.TaggedImage, taggedImage, { kind: 'image' });
   stage.row('Digest', manifest.digest);
   stage.row('Size', `${(manifest.size / 1024 / 1024).toFixed(1)} MiB`);
   stage.row('Deploy', pinned);
