@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { redact } from '../lib/secrets.js';
+import { logLine } from '../lib/names.js';
 import type { Stage } from '../lib/stage.js';
 
 /**
@@ -9,23 +9,6 @@ import type { Stage } from '../lib/stage.js';
 export interface Finding {
   level: 'error' | 'warning' | 'info';
   message: string;
-}
-
-// eslint-disable-next-line no-control-regex -- escaping control characters is the point
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/**
- * A plain log line built from what Terraform or a service handed over (addresses, secret ids):
- * secrets removed, every control character escaped (`\u000a`), so it stays one line, and a
- * leading `::` escaped, so the runner never reads it as a workflow command. Annotations need
- * none of this: @actions/core escapes their text itself.
- */
-export function logLine(text: string): string {
-  const line = redact(text).replace(
-    LINE_BREAKING,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return line.startsWith('::') ? `\\u003a${line.slice(1)}` : line;
 }
 
 /**

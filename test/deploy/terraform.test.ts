@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { undeclaredVars } from '../../src/deploy/checks.js';
-import { logLine } from '../../src/deploy/findings.js';
+import { logLine } from '../../src/lib/names.js';
 import {
   applyArgs,
   declaredVariables,

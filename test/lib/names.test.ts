@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/lib/errors.js';
-import { checkHostName, checkName, isName, shown, type NameKind } from '../../src/lib/names.js';
+import {
+  checkHostName,
+  checkName,
+  isLoopbackHost,
+  isName,
+  shown,
+  type NameKind,
+} from '../../src/lib/names.js';
 import { registerSecret } from '../../src/lib/secrets.js';
 
 /** Values that must never pass as any name: each is something seen tried against the actions. */
@@ -131,4 +138,30 @@ describe('shown', () => {
     expect(shown('abcdefgh\u0430x', 10)).toBe('"abcdefgh…"');
     expect(shown('abcdefgh\\\\x', 10)).toBe('"abcdefgh\\\\…"');
   });
+});
+
+describe('isLoopbackHost: the one test for this machine', () => {
+  it.each([
+    'localhost',
+    '127.0.0.1',
+    '127.1.2.3',
+    '::1',
+    '[::1]',
+    '[::1]:5000',
+    '127.0.0.1:5000',
+    'localhost:80',
+  ])('%s is loopback', (host) => expect(isLoopbackHost(host)).toBe(true));
+  it.each([
+    'example.com',
+    'localhost.example.com',
+    '127.0.0.1.nip.io',
+    '128.0.0.1',
+    '[::2]',
+    '::',
+    '0.0.0.0',
+    '10.0.0.1:5000',
+    'localhost:80/evil',
+    '127.0.0.1@evil.com',
+    '',
+  ])('%s is not', (host) => expect(isLoopbackHost(host)).toBe(false));
 });
