@@ -43,6 +43,84 @@ export function describeServiceArgs(target: CloudRunTarget): string[] {
   ];
 }
 
+/** A value from the answer, for a message: what gcloud printed is not trusted to be one line. */
+function answered(value: unknown): string {
+  if (typeof value === 'string') return shown(value);
+  // JSON.stringify's type says string; at run time it is undefined for undefined.
+  const text = JSON.stringify(value) as string | undefined;
+  return shown(text ?? 'undefined');
+}
+
+function refuse(field: string, value: unknown, what: string): never {
+  throw new RevisionFailedError(`Cloud Run answered ${answered(value)} as ${field}, which is not ${what}`);
+}
+
+const CONDITION_STATUSES = new Set(['True', 'False', 'Unknown']);
+
+/**
+ * Checks every field of the answer that reaches a log line, a message, a URL or an output
+ * before any of them is used: revision names by the revision rule, numbers as numbers, the
+ * Ready status as one of Knative's three, the URL as a one-line string. A gcloud (or a proxy
+ * in front of the API) that answers something else fails the stage with the value escaped.
+ */
+export function checkAnswer(answer: unknown): asserts answer is KnativeService {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+    refuse('the service', answer, 'a JSON object');
+  }
+  const service = answer as KnativeService;
+  const status: Record<string, unknown> = service.status ?? {};
+  const names: [string, unknown][] = [
+    ['the latest created revision name', status['latestCreatedRevisionName']],
+    ['the latest ready revision name', status['latestReadyRevisionName']],
+  ];
+  const traffic = status['traffic'];
+  if (traffic !== undefined && !Array.isArray(traffic)) refuse('the traffic', traffic, 'a list');
+  for (const target of (traffic ?? []) as Record<string, unknown>[]) {
+    names.push(['a traffic target revision name', target['revisionName']]);
+    const percent = target['percent'];
+    if (percent !== undefined && !(typeof percent === 'number' && percent >= 0 && percent <= 100)) {
+      refuse('a traffic percent', percent, 'a number from 0 to 100');
+    }
+  }
+  // Names from the answer go into log lines and outputs: each must be a revision name.
+  for (const [field, name] of names) {
+    if (name !== undefined && !(typeof name === 'string' && isName('revision', name))) {
+      refuse(field, name, 'a revision name');
+    }
+  }
+  const wholeNumber = (field: string, value: unknown): void => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+      refuse(field, value, 'a whole number');
+    }
+  };
+  wholeNumber('the generation', service.metadata?.generation);
+  wholeNumber('the observed generation', status['observedGeneration']);
+  const conditions = status['conditions'];
+  if (conditions !== undefined && !Array.isArray(conditions)) refuse('the conditions', conditions, 'a list');
+  for (const condition of (conditions ?? []) as Record<string, unknown>[]) {
+    if (condition['type'] !== 'Ready') continue;
+    const value = condition['status'];
+    if (value !== undefined && !(typeof value === 'string' && CONDITION_STATUSES.has(value))) {
+      refuse('the Ready status', value, 'True, False or Unknown');
+    }
+    for (const text of ['reason', 'message']) {
+      if (condition[text] !== undefined && typeof condition[text] !== 'string') {
+        refuse(`the Ready ${text}`, condition[text], 'text');
+      }
+    }
+  }
+  const address = status['address'] as Record<string, unknown> | undefined;
+  for (const [field, url] of [
+    ['the service URL', status['url']],
+    ['the service address URL', address?.['url']],
+  ] as const) {
+    // eslint-disable-next-line no-control-regex -- a control character in a URL is what is refused
+    if (url !== undefined && !(typeof url === 'string' && !/[\u0000-\u0020\u007f-\uffff]/.test(url))) {
+      refuse(field, url, 'a URL of printable ASCII');
+    }
+  }
+}
+
 function trafficText(traffic: NonNullable<KnativeService['status']>['traffic']): string {
   if (traffic === undefined || traffic.length === 0) return 'no traffic targets';
   return traffic.map((t) => `${t.revisionName ?? '(latest)'} ${t.percent ?? 0}%`).join(', ');
@@ -53,18 +131,8 @@ function trafficText(traffic: NonNullable<KnativeService['status']>['traffic']):
  * ready and serving. Throws `RevisionFailedError` when it never will be.
  */
 export function evaluateService(service: KnativeService, wanted: string): Attempt<ReadyRevision> {
+  checkAnswer(service);
   const status = service.status ?? {};
-  // Names from the answer go into log lines and outputs: each must be a revision name.
-  const named = [
-    status.latestCreatedRevisionName,
-    status.latestReadyRevisionName,
-    ...(status.traffic ?? []).map((t) => t.revisionName),
-  ];
-  for (const name of named) {
-    if (name !== undefined && !isName('revision', name)) {
-      throw new RevisionFailedError(`Cloud Run answered ${shown(name)} as a revision name, which is not one`);
-    }
-  }
   const generation = service.metadata?.generation;
   if (generation !== undefined && (status.observedGeneration ?? 0) < generation) {
     return {

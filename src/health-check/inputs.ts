@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ConfigurationError } from '../lib/errors.js';
-import { checkHostName, checkName, shown } from '../lib/names.js';
+import { checkHostName, checkName, isLoopbackHost, shown } from '../lib/names.js';
 import { parseDuration, parseInteger } from '../lib/parse.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
@@ -39,6 +39,13 @@ export function parseBaseUrl(name: string, raw: string): URL {
       `input "${name}" is not an absolute URL; use https://host or http://127.0.0.1:port`,
     );
   }
+  // Node's URL parser drops tabs and line breaks (`https://exa\nmple.com` becomes example.com) and
+  // turns a look-alike host into another one's xn-- form: refuse them instead of guessing.
+  if (/[^\u0021-\u007e]/.test(raw)) {
+    throw new ConfigurationError(
+      `input "${name}" holds white space, a control character or a character outside ASCII; give the URL as printable ASCII (percent-encode the path, an internationalised host in its xn-- form)`,
+    );
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigurationError(`input "${name}" must start with https:// or http://, not ${url.protocol}`);
   }
@@ -64,8 +71,7 @@ export function parseCustomDomain(raw: string): URL {
 
 /** Loopback addresses, where a token over plain http never leaves the machine. */
 export function isLoopback(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return isLoopbackHost(url.hostname);
 }
 
 /** Whether a bearer token may be sent to `url`: over HTTPS, or to a loopback address. */
@@ -89,28 +95,59 @@ export function parseExpect(raw: string): Record<string, unknown> {
 }
 
 /**
- * What the debug log may show of the inputs: names, durations and hosts; whether a bearer token
- * and an `expect` are set, never their values; the URL without its query.
+ * What the debug log may show of the inputs, field by field (an allow-list: a field added to
+ * the inputs shows up here only when someone writes it here): the checked names, durations and
+ * hosts; whether a bearer token and an `expect` are set, never their values; the URL and the
+ * path without their query.
  */
 export function describeInputs(inputs: HealthCheckInputs): Record<string, unknown> {
-  const { cloudRun, url, path, expectedStatus, expect, bearerToken, customDomain } = inputs;
+  const { cloudRun, url, path, expect, bearerToken, customDomain } = inputs;
   return {
-    cloudRun,
+    cloudRun:
+      cloudRun === undefined
+        ? undefined
+        : {
+            service: cloudRun.service,
+            region: cloudRun.region,
+            project: cloudRun.project,
+            revision: cloudRun.revision,
+          },
     url: url === undefined ? undefined : `${url.origin}${url.pathname}`,
     path: path.split('?')[0],
-    expectedStatus,
+    expectedStatus: inputs.expectedStatus,
     expect: expect === undefined ? undefined : '(set)',
     bearerToken: bearerToken === '' ? '' : '(set)',
-    customDomain: customDomain?.hostname,
+    customDomain: customDomain === undefined ? undefined : customDomain.host,
     timeoutMs: inputs.timeoutMs,
     requestTimeoutMs: inputs.requestTimeoutMs,
   };
+}
+
+/**
+ * A token fit for an `Authorization` header: printable ASCII without spaces (RFC 6750's token
+ * characters and more). A line break would otherwise make Node refuse the header with a
+ * TypeError at the first request; the value is never shown, only what is wrong with it.
+ */
+export function checkBearerToken(token: string): string {
+  if (token === '' || /^[\u0021-\u007e]+$/.test(token)) return token;
+  const what = /[\r\n]/.test(token)
+    ? 'a line break'
+    : /\s/.test(token)
+      ? 'white space'
+      : // eslint-disable-next-line no-control-regex -- a control character is what is refused
+        /[\u0000-\u001f\u007f]/.test(token)
+        ? 'a control character'
+        : 'a character outside ASCII';
+  throw new ConfigurationError(
+    `input "${Inputs.BearerToken}" holds ${what}: pass the token alone, as one line (the value is not shown)`,
+  );
 }
 
 /** Reads and validates every input once; the bearer token is registered as a secret first. */
 export function readInputs(): HealthCheckInputs {
   const bearerToken = get(Inputs.BearerToken);
   registerSecret(bearerToken);
+  checkBearerToken(bearerToken);
 
   // Each name is checked before it can reach gcloud, a URL or a log line.
   const optionalName = (kind: 'service' | 'region' | 'project' | 'revision', input: string): string => {

@@ -1,5 +1,6 @@
 import { excerpt } from '../lib/format.js';
 import { httpGet, parseRetryAfter, RequestError } from '../lib/http.js';
+import { shown } from '../lib/names.js';
 import { poll, type Attempt } from '../lib/poll.js';
 import { Inputs } from './constants.js';
 
@@ -66,7 +67,9 @@ export async function probeOnce(
   try {
     response = await httpGet(url, { headers, timeoutMs: Math.min(options.requestTimeoutMs, remainingMs) });
   } catch (error) {
-    if (error instanceof RequestError) return { done: false, reason: `${error.code}: ${error.message}` };
+    if (error instanceof RequestError) {
+      return { done: false, reason: `${excerpt(error.code, 40)}: ${excerpt(error.message)}` };
+    }
     throw error;
   }
   const { status, body } = response;
@@ -89,7 +92,9 @@ export async function probeOnce(
     };
   }
   if (status >= 300 && status < 400) {
-    const location = response.headers.location ?? '(no Location header)';
+    // A header is the service's text: shown escaped, secrets removed before it is cut.
+    const header = response.headers.location;
+    const location = header === undefined ? '(no Location header)' : shown(header, 300);
     throw new ProbeFailedError(
       `GET ${url.href} answered ${status}, a redirect to ${location}; redirects are not followed: point "${Inputs.Url}" at the final address`,
     );

@@ -113,3 +113,110 @@ describe('evaluateService', () => {
     expect(evaluateService(service, '')).toEqual({ done: false, reason: 'the service has no revision yet' });
   });
 });
+
+describe('evaluateService: an answer that is not what Cloud Run prints fails, escaped, before use', () => {
+  const FORGE = '\n::error file=x::forged';
+  const status = (service: ReturnType<typeof knativeService>) =>
+    service.status as Record<string, unknown> & { conditions: Record<string, unknown>[] };
+
+  it.each<[string, (service: ReturnType<typeof knativeService>) => void, RegExp]>([
+    [
+      'a revision name with a line break',
+      (s) => (status(s)['latestCreatedRevisionName'] = `api-00042-xyz${FORGE}`),
+      /answered "api-00042-xyz\\n::error file=x::forged" as the latest created revision name, which is not a revision name/,
+    ],
+    [
+      'a ready revision name in upper case',
+      (s) => (status(s)['latestReadyRevisionName'] = 'API-00042-XYZ'),
+      /answered "API-00042-XYZ" as the latest ready revision name/,
+    ],
+    [
+      'a traffic revision name that is an option',
+      (s) => (status(s)['traffic'] = [{ revisionName: '--project=attacker-proj', percent: 100 }]),
+      /answered "--project=attacker-proj" as a traffic target revision name/,
+    ],
+    [
+      'a revision name that is a number',
+      (s) => (status(s)['latestCreatedRevisionName'] = 42),
+      /answered "42" as the latest created revision name/,
+    ],
+    [
+      'a traffic percent that is text with a line break',
+      (s) => (status(s)['traffic'] = [{ revisionName: 'api-00042-xyz', percent: `100${FORGE}` }]),
+      /answered "100\\n::error file=x::forged" as a traffic percent, which is not a number from 0 to 100/,
+    ],
+    [
+      'a traffic percent above 100',
+      (s) => (status(s)['traffic'] = [{ revisionName: 'api-00042-xyz', percent: 250 }]),
+      /answered "250" as a traffic percent/,
+    ],
+    [
+      'a generation that is text',
+      (s) => ((s.metadata as Record<string, unknown>)['generation'] = `43${FORGE}`),
+      /answered "43\\n::error file=x::forged" as the generation, which is not a whole number/,
+    ],
+    [
+      'an observed generation that is text',
+      (s) => (status(s)['observedGeneration'] = '::add-mask::main'),
+      /answered "::add-mask::main" as the observed generation/,
+    ],
+    [
+      'a Ready status with a line break',
+      (s) => (status(s).conditions[0]!['status'] = `Unknown${FORGE}`),
+      /answered "Unknown\\n::error file=x::forged" as the Ready status, which is not True, False or Unknown/,
+    ],
+    [
+      'a Ready reason that is an object',
+      (s) => (status(s).conditions[0]!['reason'] = { text: 'x' }),
+      /answered "\{\\"text\\":\\"x\\"\}" as the Ready reason, which is not text/,
+    ],
+    [
+      'a URL with a line break in the host',
+      (s) => (status(s)['url'] = 'https://exa\nmple.com'),
+      /answered "https:\/\/exa\\nmple.com" as the service URL, which is not a URL of printable ASCII/,
+    ],
+    [
+      'an address URL that is a number',
+      (s) => (status(s)['address'] = { url: 8080 }),
+      /answered "8080" as the service address URL/,
+    ],
+    ['traffic that is not a list', (s) => (status(s)['traffic'] = 'all'), /answered "all" as the traffic/],
+  ])('%s', (_what, spoil, message) => {
+    const service = knativeService({ created: 'api-00042-xyz' });
+    spoil(service);
+    expect(() => evaluateService(service, '')).toThrow(RevisionFailedError);
+    let thrown = '';
+    try {
+      evaluateService(service, '');
+    } catch (error) {
+      thrown = (error as Error).message;
+    }
+    expect(thrown).toMatch(message);
+    // One line that no value can end or turn into a workflow command.
+    expect(thrown).not.toMatch(/[\r\n]/);
+  });
+
+  it('keeps a Ready reason and message with line breaks on one line in the failure', () => {
+    const service = knativeService({
+      created: 'api-00042-xyz',
+      ready: 'False',
+      reason: `ContainerError${FORGE}`,
+      message: `failed\n::add-mask::main`,
+    });
+    expect(() => evaluateService(service, '')).toThrow(
+      'revision api-00042-xyz cannot become ready: ContainerError ::error file=x::forged: failed ::add-mask::main',
+    );
+  });
+
+  it('keeps a Ready reason with a line break on one line while it waits', () => {
+    const service = knativeService({
+      created: 'api-00042-xyz',
+      ready: 'Unknown',
+      reason: `Deploying${FORGE}`,
+    });
+    const result = evaluateService(service, '');
+    expect(!result.done && result.reason).toBe(
+      'revision api-00042-xyz is not ready yet: Ready=Unknown (Deploying ::error file=x::forged), latest ready api-00041-abc',
+    );
+  });
+});

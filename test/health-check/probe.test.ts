@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerSecret } from '../../src/lib/secrets.js';
 import {
   containsSubset,
   isRetryableStatus,
@@ -103,7 +104,7 @@ describe('probeOnce against a real server', () => {
     );
     await expect(probeOnce(new URL(`${server.url}/moved`), options, 5000)).rejects.toThrow(ProbeFailedError);
     await expect(probeOnce(new URL(`${server.url}/moved`), options, 5000)).rejects.toThrow(
-      /301, a redirect to https:\/\/elsewhere\.example\/health; redirects are not followed/,
+      /301, a redirect to "https:\/\/elsewhere\.example\/health"; redirects are not followed/,
     );
   });
 
@@ -118,5 +119,41 @@ describe('probeOnce against a real server', () => {
     const result = await probeOnce(new URL(`${closed.url}/ok`), options, 5000);
     expect(result.done).toBe(false);
     expect(!result.done && result.reason).toMatch(/^ECONNREFUSED/);
+  });
+});
+
+describe('probeOnce: what the service sends back is escaped, and its secrets removed before the cut', () => {
+  const TOKEN = `tok${'0123456789abcdefghij'.repeat(3)}`; // 63 characters
+  let server: TestServer;
+  beforeAll(async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    registerSecret(TOKEN);
+    vi.restoreAllMocks();
+    server = await startServer((req, res) => {
+      if (req.url === '/forge') {
+        res.writeHead(302, { location: '::error file=x::forged' }).end();
+        return;
+      }
+      // The token lands across the 300-character cut of the shown Location.
+      res.writeHead(302, { location: `https://login.example/cb?${'p'.repeat(260)}&t=${TOKEN}` }).end();
+    });
+  });
+  afterAll(() => server.close());
+  const options = { expectedStatus: 200, expect: undefined, bearerToken: '', requestTimeoutMs: 5000 };
+
+  it('shows no piece of a token in a Location that is cut', async () => {
+    const message = await probeOnce(new URL(`${server.url}/long`), options, 5000).then(
+      () => '',
+      (error: unknown) => (error as Error).message,
+    );
+    expect(message).toContain('a redirect to "https://login.example/cb?ppp');
+    expect(message).toContain('&t=***');
+    for (let at = 0; at + 8 <= TOKEN.length; at++) expect(message).not.toContain(TOKEN.slice(at, at + 8));
+  });
+
+  it('quotes a Location, so that it is never a workflow command', async () => {
+    await expect(probeOnce(new URL(`${server.url}/forge`), options, 5000)).rejects.toThrow(
+      'a redirect to "::error file=x::forged"',
+    );
   });
 });

@@ -1,9 +1,10 @@
 // actions/health-check as the runner runs it: the bundled dist/index.js started as a process,
 // real HTTP(S) servers on 127.0.0.1, and the gcloud stand-in on PATH.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
+import { classifyLines, repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
 import {
   json,
   selfSignedCertificate,
@@ -105,7 +106,7 @@ describe('health-check bundle: the /health call', () => {
     const result = await healthCheck({ inputs: { url: api.url } });
     expect(result.code).toBe(1);
     expect(result.log).toContain(
-      `answered 302, a redirect to ${target.url}/health; redirects are not followed`,
+      `answered 302, a redirect to "${target.url}/health"; redirects are not followed`,
     );
     expect(target.requests).toHaveLength(0);
   });
@@ -485,7 +486,7 @@ describe('health-check bundle: hostile names reach no process, no request and fo
     const result = await healthCheck({ inputs: { service: 'api', region: 'europe-west1' }, env });
     expect(result.code).toBe(1);
     expect(result.log).toContain(
-      'Cloud Run answered "api-00042-xyz\\n::error file=x::forged" as a revision name',
+      'Cloud Run answered "api-00042-xyz\\n::error file=x::forged" as the latest created revision name',
     );
     expect(workflowCommands(result.rawLog).filter((c) => c.startsWith('::error'))).toHaveLength(1);
     expect(api.requests).toHaveLength(0);
@@ -535,5 +536,276 @@ describe('health-check bundle: the bearer token goes only to the service, never 
     // the runner's own ::add-mask:: line; the summary and the error are checked here by name.
     expect(result.summary).not.toContain('Tk9Tk9Tk9');
     expect(result.summary).toContain('Bearer ***');
+  });
+});
+
+/** A 120-character token-like value with no repeats (each 8-character piece is distinct). */
+function tokenLike(seed: string): string {
+  let text = '';
+  for (let i = 0; text.length < 120; i++) {
+    text += createHash('sha256').update(`${seed}/${i}`).digest('base64url');
+  }
+  return text.slice(0, 120);
+}
+
+/**
+ * The first piece of 8 characters of `token` found in any of `places` (by name), or undefined.
+ * Eight characters, not the harness's twelve: the brief's bar for "no part of the token".
+ */
+function tokenPieceIn(token: string, places: Record<string, string>): string | undefined {
+  for (let at = 0; at + 8 <= token.length; at++) {
+    const piece = token.slice(at, at + 8);
+    for (const [place, text] of Object.entries(places)) {
+      if (text.includes(piece)) return `${place} holds "${piece}" (characters ${at}–${at + 8} of the token)`;
+    }
+  }
+  return undefined;
+}
+
+/** Where a run could show a token: the log and raw log (the runner's own ::add-mask:: lines aside), outputs, summary, error. */
+function placesOf(result: Awaited<ReturnType<typeof healthCheck>>): Record<string, string> {
+  const withoutMasks = (text: string) =>
+    classifyLines(text)
+      .filter((entry) => !(entry.command && entry.line.startsWith('::add-mask::')))
+      .map((entry) => entry.line)
+      .join('\n');
+  return {
+    log: withoutMasks(result.log),
+    'raw log': withoutMasks(result.rawLog),
+    outputs: JSON.stringify(result.outputs),
+    summary: result.summary,
+    error: workflowCommands(result.rawLog)
+      .filter((line) => line.startsWith('::error'))
+      .join('\n'),
+  };
+}
+
+describe('health-check bundle: a service that echoes the Authorization header leaks no 8 characters of the token', () => {
+  const TOKEN = tokenLike('health-check echo');
+
+  it('the 8-character check itself finds a piece (the test can fail)', () => {
+    expect(tokenPieceIn(TOKEN, { log: `x ${TOKEN.slice(50, 58)} y` })).toContain('log holds');
+    expect(tokenPieceIn(TOKEN, { log: `x ${TOKEN.slice(50, 57)} y` })).toBeUndefined();
+  });
+
+  // Each body puts the token across the 200-character cut of the excerpt (the Location across
+  // the 300-character cut of the value shown): cut first, redacted second would leave a piece.
+  const echo = (req: import('node:http').IncomingMessage) => ({
+    pad: 'p'.repeat(60),
+    authorization: req.headers.authorization ?? '',
+    headers: req.headers,
+  });
+  it.each<[string, Parameters<typeof startServer>[0], Record<string, string>]>([
+    ['503, retried until the deadline', (req, res) => json(res, 503, echo(req)), { timeout: '2s' }],
+    ['403, final at once', (req, res) => json(res, 403, echo(req)), {}],
+    [
+      '200 with a body that does not contain expect',
+      (req, res) => json(res, 200, echo(req)),
+      { expect: '{"status": "ok"}', timeout: '1500ms' },
+    ],
+    [
+      '200, not JSON, with expect',
+      (req, res) => res.writeHead(200).end(`seen ${'p'.repeat(80)} ${req.headers.authorization ?? ''}`),
+      { expect: '{"status": "ok"}', timeout: '1500ms' },
+    ],
+    [
+      '302 to a Location that carries the header',
+      (req, res) =>
+        res
+          .writeHead(302, {
+            location: `https://login.example/cb?${'p'.repeat(220)}&auth=${encodeURIComponent(req.headers.authorization ?? '')}`,
+          })
+          .end(),
+      {},
+    ],
+  ])('%s', async (_what, handler, inputs) => {
+    const api = await server(handler);
+    const result = await healthCheck({
+      inputs: { url: api.url, 'bearer-token': TOKEN, 'request-timeout': '1s', ...inputs },
+      secrets: [TOKEN],
+    });
+    expect(result.code).toBe(1);
+    expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(result.log).toMatch(/Bearer(%20| )\*\*\*/);
+    expect(workflowCommands(result.rawLog).filter((c) => c.startsWith('::error'))).toHaveLength(1);
+    expect(tokenPieceIn(TOKEN, placesOf(result))).toBeUndefined();
+  });
+
+  it('on the URL Cloud Run reports (a loopback one here), with the token sent there', async () => {
+    const api = await server((req, res) => json(res, 503, echo(req)));
+    const { env } = gcloudEnv({ api: [knativeService({ created: 'api-00042-xyz', url: api.url })] });
+    const result = await healthCheck({
+      inputs: {
+        service: 'api',
+        region: 'europe-west1',
+        'bearer-token': TOKEN,
+        timeout: '3s',
+        'request-timeout': '1s',
+      },
+      env,
+      secrets: [TOKEN],
+    });
+    expect(result.code).toBe(1);
+    expect(api.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(result.summary).toContain('Bearer ***');
+    expect(tokenPieceIn(TOKEN, placesOf(result))).toBeUndefined();
+  });
+});
+
+describe('health-check bundle: where the token goes', () => {
+  const TOKEN = tokenLike('health-check where');
+
+  it('is refused when Cloud Run reports a plain http:// URL to another host, before any request', async () => {
+    const { env, log } = gcloudEnv({
+      api: [knativeService({ created: 'api-00042-xyz', url: 'http://api.example.invalid' })],
+    });
+    const result = await healthCheck({
+      inputs: { service: 'api', region: 'europe-west1', 'bearer-token': TOKEN },
+      env,
+      secrets: [TOKEN],
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      'Cloud Run reported the plain http:// URL "http://api.example.invalid/"; the bearer token is sent only over HTTPS or to a loopback address',
+    );
+    expect(result.log).not.toContain('::group::GET');
+    expect(gcloudCalls(log)).toHaveLength(1);
+    expect(result.outputs).toEqual({});
+  });
+
+  it('is not sent to a custom domain even when it fails, and the warning shows none of it', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const domain = await server((req, res) => json(res, 401, { headers: req.headers }));
+    const result = await healthCheck({
+      inputs: { url: api.url, 'custom-domain': domain.url, 'bearer-token': TOKEN },
+      secrets: [TOKEN],
+    });
+    expect(result.code).toBe(0);
+    expect(domain.requests.length).toBeGreaterThan(0);
+    expect(domain.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
+    expect(result.log).toMatch(
+      /::warning::health-check: the custom domain .* is not healthy \(GET .* answered 401/,
+    );
+    expect(tokenPieceIn(TOKEN, placesOf(result))).toBeUndefined();
+  });
+
+  it.each([
+    ['a line break', `${TOKEN.slice(0, 60)}\n::add-mask::main`],
+    // (A token split over two lines is refused the same way; the harness cannot run that case:
+    // it decodes the runner's one multi-line ::add-mask:: command into lines before it leaves
+    // the mask commands out, and then sees the second line as shown.)
+    ['a carriage return', `${TOKEN.slice(0, 60)}\r${TOKEN.slice(60)}`],
+    ['white space', `${TOKEN.slice(0, 60)} ${TOKEN.slice(60)}`],
+  ])('a token holding %s is refused before any request, and not shown', async (_what, token) => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const result = await healthCheck({
+      inputs: { url: api.url, 'bearer-token': token },
+      secrets: [TOKEN.slice(0, 60)],
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('::error::health-check: invalid configuration: input "bearer-token" holds');
+    expect(api.requests).toHaveLength(0);
+    expect(result.rawLog.split('\n').filter((line) => line.startsWith('::error file='))).toEqual([]);
+    expect(tokenPieceIn(TOKEN.slice(0, 60), placesOf(result))).toBeUndefined();
+  });
+});
+
+describe('health-check bundle: what gcloud and the service answer is checked before it is logged or used', () => {
+  const FORGE = '\n::error file=x::forged';
+  type Spoil = (service: Record<string, unknown> & { status: Record<string, unknown> }) => void;
+  it.each<[string, Spoil, string]>([
+    [
+      'a Ready status with a forged line',
+      (s) => ((s.status['conditions'] as Record<string, unknown>[])[0]!['status'] = `Unknown${FORGE}`),
+      'Cloud Run answered "Unknown\\n::error file=x::forged" as the Ready status',
+    ],
+    [
+      'a traffic percent with a forged line',
+      (s) => (s.status['traffic'] = [{ revisionName: 'api-00042-xyz', percent: `100${FORGE}` }]),
+      'Cloud Run answered "100\\n::error file=x::forged" as a traffic percent',
+    ],
+    [
+      'a generation that masks a word',
+      (s) => ((s['metadata'] as Record<string, unknown>)['generation'] = '42\n::add-mask::main'),
+      'Cloud Run answered "42\\n::add-mask::main" as the generation',
+    ],
+    [
+      'a service URL with a line break in its host',
+      (s) => {
+        s.status['url'] = 'http://127.0.0.1\n.evil.example';
+        s.status['address'] = { url: 'http://127.0.0.1\n.evil.example' };
+      },
+      'Cloud Run answered "http://127.0.0.1\\n.evil.example" as the service URL',
+    ],
+    [
+      'a ready revision name with a forged line',
+      (s) => (s.status['latestReadyRevisionName'] = `api-00042-xyz${FORGE}`),
+      'Cloud Run answered "api-00042-xyz\\n::error file=x::forged" as the latest ready revision name',
+    ],
+  ])('%s fails cleanly, forges nothing and calls no URL', async (_what, spoil, message) => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const service = knativeService({ created: 'api-00042-xyz', url: api.url }) as Parameters<Spoil>[0];
+    spoil(service);
+    const { env } = gcloudEnv({ api: [service] });
+    const result = await healthCheck({ inputs: { service: 'api', region: 'europe-west1' }, env });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(`::error::health-check: ${message}`);
+    const commands = workflowCommands(result.rawLog);
+    expect(commands.filter((c) => /^::(error|warning|notice)/.test(c))).toHaveLength(1);
+    expect(commands).not.toContain('::add-mask::main');
+    expect(result.rawLog.split('\n').filter((line) => line.startsWith('::error file='))).toEqual([]);
+    expect(api.requests).toHaveLength(0);
+    expect(result.outputs).toEqual({});
+  });
+
+  it('a gcloud error with a forged line stays inside the one error', async () => {
+    const { env } = gcloudEnv({
+      api: [{ error: `Cannot find service [api]${FORGE}\n::add-mask::main`, exitCode: 1 }],
+    });
+    const result = await healthCheck({ inputs: { service: 'api', region: 'europe-west1' }, env });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('Cannot find service [api]');
+    const commands = workflowCommands(result.rawLog);
+    expect(commands.filter((c) => /^::(error|warning|notice)/.test(c))).toHaveLength(1);
+    expect(commands).not.toContain('::add-mask::main');
+    expect(result.rawLog.split('\n').filter((line) => line.startsWith('::error file='))).toEqual([]);
+  });
+
+  it('a revision in the /health body that is not a revision name is not set as the output', async () => {
+    const api = await server((_req, res) => json(res, 200, { status: 'ok', revision: `api-1${FORGE}` }));
+    const result = await healthCheck({ inputs: { url: api.url } });
+    expect(result.code).toBe(0);
+    expect(result.outputs).toEqual({ url: api.url, revision: '', attempts: '1' });
+    expect(workflowCommands(result.rawLog).filter((c) => c.startsWith('::error'))).toEqual([]);
+  });
+
+  it('a url with a line break is refused, not silently joined into another host', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    // Node's URL parser would drop the line break and call 127.0.0.1.
+    const result = await healthCheck({ inputs: { url: api.url.replace('127.0.', '127.0.\n') } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('input "url" holds white space, a control character');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it.each([
+    'API.example.com\n::error file=x::forged',
+    'example.com\n::add-mask::main',
+    '-h',
+    '--project=attacker-proj',
+    '::warning::x',
+    'аpi.example.com', // U+0430
+    "api'; rm -rf /",
+    `${'a'.repeat(64)}.example.com`,
+  ])('custom-domain = %j is refused, forging nothing, before any request', async (domain) => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const result = await healthCheck({ inputs: { url: api.url, 'custom-domain': domain } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain('::error::health-check: invalid configuration: input "custom-domain" is "');
+    const commands = workflowCommands(result.rawLog);
+    expect(commands.filter((c) => /^::(error|warning|notice)/.test(c))).toHaveLength(1);
+    expect(commands).not.toContain('::add-mask::main');
+    expect(result.rawLog.split('\n').filter((line) => line.startsWith('::error file='))).toEqual([]);
+    expect(api.requests).toHaveLength(0);
   });
 });

@@ -1,0 +1,235 @@
+// readInputs and describeInputs of health-check as the runner feeds them (INPUT_* variables,
+// the real @actions/core): names by Google's rules, the custom domain as a bare host name, the
+// bearer token only where it may go, and a debug description that holds nothing secret.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Inputs } from '../../src/health-check/constants.js';
+import {
+  checkBearerToken,
+  describeInputs,
+  isLoopback,
+  mayCarryToken,
+  parseBaseUrl,
+  parseCustomDomain,
+  readInputs,
+} from '../../src/health-check/inputs.js';
+import { ConfigurationError } from '../../src/lib/errors.js';
+
+type InputName = (typeof Inputs)[keyof typeof Inputs];
+
+function setInputs(inputs: Partial<Record<InputName, string>>): void {
+  for (const [name, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value);
+}
+
+/** The message of what `read` throws; the test fails when it throws nothing or no ConfigurationError. */
+function refusal(read: () => unknown): string {
+  try {
+    read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigurationError, got none');
+}
+
+beforeEach(() => {
+  // core.setSecret prints ::add-mask:: lines; they are not what these tests read.
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  for (const name of Object.values(Inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, '');
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+const HOSTILE = [
+  'API',
+  'api-',
+  'a'.repeat(64),
+  'аpi', // U+0430
+  "api'; rm -rf /",
+  '--project=attacker-proj',
+  '-h',
+  'api\n::error file=x::forged',
+  'api\n::add-mask::main',
+  '::warning::x',
+];
+
+describe('readInputs: Cloud Run names', () => {
+  it('reads a valid target', () => {
+    setInputs({ service: 'api', region: 'europe-west1', project: 'acme-dev', revision: 'api-00042-xyz' });
+    expect(readInputs().cloudRun).toEqual({
+      service: 'api',
+      region: 'europe-west1',
+      project: 'acme-dev',
+      revision: 'api-00042-xyz',
+    });
+  });
+
+  it.each(
+    (['service', 'region', 'project', 'revision'] as const).flatMap((input) =>
+      HOSTILE.map((value) => [input, value] as const),
+    ),
+  )('refuses %s = %j, naming the input, on one line', (input, value) => {
+    setInputs({ service: 'api', region: 'europe-west1', [input]: value });
+    const message = refusal(readInputs);
+    expect(message).toContain(`input "${input}" is "`);
+    expect(message).not.toMatch(/[\r\n]/);
+    expect(message).not.toMatch(/^::/);
+  });
+
+  it('accepts the longest service name and refuses one character more', () => {
+    setInputs({ service: `a${'b'.repeat(48)}`, region: 'europe-west1' });
+    expect(readInputs().cloudRun?.service).toHaveLength(49);
+    setInputs({ service: `a${'b'.repeat(49)}` });
+    expect(refusal(readInputs)).toContain('(50 characters, at most 49)');
+  });
+});
+
+describe('parseCustomDomain', () => {
+  it.each([
+    ['api.example.com', 'https://api.example.com/'],
+    ['API.Example.COM', 'https://api.example.com/'],
+    ['api.example.com.', 'https://api.example.com/'],
+    ['https://api.example.com', 'https://api.example.com/'],
+    ['https://api.example.com/', 'https://api.example.com/'],
+    ['xn--pi-7ka.example.com', 'https://xn--pi-7ka.example.com/'],
+    // A loopback URL for a local test; never a token there either.
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080/'],
+    ['https://localhost:8443/', 'https://localhost:8443/'],
+  ])('takes %j as %s', (raw, href) => {
+    expect(parseCustomDomain(raw).href).toBe(href);
+  });
+
+  it.each([
+    'evil.com/@a',
+    'a..b',
+    'exa\nmple.com',
+    'https://x',
+    'https://evil.com/path',
+    'https://evil.com:8443',
+    'https://user@evil.com',
+    'http://api.example.com',
+    'user@evil.com',
+    'evil.com:443',
+    'localhost',
+    '10.0.0.1',
+    'аpi.example.com', // U+0430
+    '-h',
+    '--project=attacker-proj',
+    "api'; rm -rf /",
+    'api.example.com\n::error file=x::forged',
+    '::add-mask::main',
+    `${'a'.repeat(64)}.example.com`,
+    'http://127.0.0.1:8080/health',
+  ])('refuses %j as not a host name, on one line', (raw) => {
+    const message = refusal(() => parseCustomDomain(raw));
+    expect(message).toContain('input "custom-domain" is "');
+    expect(message).toContain('which is not a host name');
+    expect(message).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('parseBaseUrl', () => {
+  it.each([
+    'https://exa\nmple.com',
+    'https://example.com/he\talth',
+    'https://аpi.example.com', // U+0430: Node would turn it into another host's xn-- form
+    'https://example.com/a b',
+  ])('refuses %j instead of letting the URL parser drop or rewrite characters', (raw) => {
+    expect(refusal(() => parseBaseUrl('url', raw))).toContain('input "url" holds white space');
+  });
+
+  it('never echoes the value (it may carry a key in its query)', () => {
+    const message = refusal(() => parseBaseUrl('url', 'https://example.com/?key=s3cr3t-key\n'));
+    expect(message).not.toContain('s3cr3t');
+  });
+});
+
+describe('where the bearer token may go', () => {
+  it.each([
+    ['https://api.example.com', true],
+    ['https://api-q7h2kq3zaa-ew.a.run.app', true],
+    ['http://127.0.0.1:8080', true],
+    ['http://127.10.20.30', true],
+    ['http://localhost:3000', true],
+    ['http://[::1]:8080', true],
+    ['http://api.example.com', false],
+    ['http://10.0.0.1', false],
+    ['http://localhost.evil.com', false],
+    ['http://127.0.0.1.evil.com', false],
+    ['http://[::ffff:7f00:1]', false],
+  ])('%s: %s', (url, may) => {
+    expect(mayCarryToken(new URL(url))).toBe(may);
+    if (url.startsWith('http:')) expect(isLoopback(new URL(url))).toBe(may);
+  });
+
+  it('refuses a token with plain http to another host, naming both inputs', () => {
+    setInputs({ url: 'http://api.example.com', [Inputs.BearerToken]: 'tok-123456789' });
+    const message = refusal(readInputs);
+    expect(message).toContain('input "bearer-token" is set');
+    expect(message).toContain('input "url" is plain http:// to api.example.com');
+  });
+
+  it('takes a token with https, with loopback http, and plain http without a token', () => {
+    setInputs({ url: 'https://api.example.com', [Inputs.BearerToken]: 'tok-123456789' });
+    expect(readInputs().url?.href).toBe('https://api.example.com/');
+    setInputs({ url: 'http://127.0.0.1:8080' });
+    expect(readInputs().bearerToken).toBe('tok-123456789');
+    setInputs({ url: 'http://api.example.com', [Inputs.BearerToken]: '' });
+    expect(readInputs().url?.protocol).toBe('http:');
+  });
+
+  it.each([
+    ['tok\n::add-mask::main', 'a line break'],
+    ['tok en', 'white space'],
+    ['tok\u0000en', 'a control character'],
+    ['tökén', 'a character outside ASCII'],
+  ])('refuses a token holding %j without showing it', (token, what) => {
+    const message = refusal(() => checkBearerToken(token));
+    expect(message).toBe(
+      `input "bearer-token" holds ${what}: pass the token alone, as one line (the value is not shown)`,
+    );
+  });
+});
+
+describe('describeInputs', () => {
+  it('is an allow-list: names, hosts, durations; no token, no expect, no query', () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.payload.signature';
+    setInputs({
+      service: 'api',
+      region: 'europe-west1',
+      project: 'acme-dev',
+      revision: 'api-00042-xyz',
+      url: 'https://api.example.com/base?key=url-query-secret',
+      path: '/health?token=path-query-secret',
+      expect: '{"secret": "expect-value"}',
+      [Inputs.BearerToken]: token,
+      [Inputs.CustomDomain]: 'api.example.org',
+    });
+    const described = describeInputs(readInputs());
+    expect(described).toEqual({
+      cloudRun: { service: 'api', region: 'europe-west1', project: 'acme-dev', revision: 'api-00042-xyz' },
+      url: 'https://api.example.com/base',
+      path: '/health',
+      expectedStatus: 200,
+      expect: '(set)',
+      bearerToken: '(set)',
+      customDomain: 'api.example.org',
+      timeoutMs: 300_000,
+      requestTimeoutMs: 10_000,
+    });
+    const text = JSON.stringify(described);
+    for (const secret of [token, 'url-query-secret', 'path-query-secret', 'expect-value']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('shows no target without a service, and an empty token as empty', () => {
+    setInputs({ url: 'https://api.example.com' });
+    const described = describeInputs(readInputs());
+    expect(described['cloudRun']).toBeUndefined();
+    expect(described['bearerToken']).toBe('');
+    expect(described['customDomain']).toBeUndefined();
+  });
+});
