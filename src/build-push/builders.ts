@@ -1,10 +1,19 @@
 import { isLoopback } from './registry.js';
 import type { BuildInputs } from './inputs.js';
 
+/** The variables that carry the values of `secrets` to the build: `BUILD_PUSH_SECRET_1`, … */
+export const SECRET_ENV_PREFIX = 'BUILD_PUSH_SECRET_';
+
 export interface BuildPlan {
   /** The builder's executable. */
   command: string;
   build: string[];
+  /**
+   * Variables added to the build's environment only: the values of `secrets`, which the build's
+   * arguments name (`--secret id=ID,env=VAR`) but never hold, so no process list, error message
+   * or log line that shows the command carries a value.
+   */
+  env: Record<string, string>;
   /** One push per tag (buildah and podman); empty for docker, whose build pushes. */
   pushes: { tag: string; args: string[] }[];
 }
@@ -16,6 +25,8 @@ type PlanInputs = Pick<
   | 'context'
   | 'file'
   | 'buildArgs'
+  | 'secrets'
+  | 'secretFiles'
   | 'target'
   | 'platform'
   | 'tag'
@@ -43,6 +54,13 @@ export interface ReportFiles {
 /** The builder's argument arrays for the inputs: a pure function, tested with a table. */
 export function buildPlan(inputs: PlanInputs, files: ReportFiles): BuildPlan {
   const refs = [inputs.tag, ...inputs.tags].map((tag) => `${inputs.imageName}:${tag}`);
+  const secretVariable = (index: number): string => `${SECRET_ENV_PREFIX}${index + 1}`;
+  // The same syntax for buildx, buildah (1.24 and later) and podman (4.0 and later).
+  const secrets = [
+    ...inputs.secrets.map(({ id }, index) => `id=${id},env=${secretVariable(index)}`),
+    ...inputs.secretFiles.map(({ id, path }) => `id=${id},src=${path}`),
+  ];
+  const env = Object.fromEntries(inputs.secrets.map(({ value }, index) => [secretVariable(index), value]));
   const common = [
     '--file',
     inputs.file,
@@ -53,6 +71,7 @@ export function buildPlan(inputs: PlanInputs, files: ReportFiles): BuildPlan {
       '--build-arg',
       inputs.buildArgs.map(([key, value]) => `${key}=${value}`),
     ),
+    ...flagPairs('--secret', secrets),
     ...(inputs.target === '' ? [] : ['--target', inputs.target]),
   ];
   if (inputs.builder === 'docker') {
@@ -72,6 +91,7 @@ export function buildPlan(inputs: PlanInputs, files: ReportFiles): BuildPlan {
         ...(inputs.push ? ['--push'] : []),
         inputs.context,
       ],
+      env,
       pushes: [],
     };
   }
@@ -91,6 +111,7 @@ export function buildPlan(inputs: PlanInputs, files: ReportFiles): BuildPlan {
       ...tlsVerify,
       inputs.context,
     ],
+    env,
     pushes: inputs.push
       ? [inputs.tag, ...inputs.tags].map((tag) => ({
           tag,

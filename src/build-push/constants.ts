@@ -4,6 +4,8 @@ export const Inputs = {
   Context: 'context',
   File: 'file',
   BuildArgs: 'build-args',
+  Secrets: 'secrets',
+  SecretFiles: 'secret-files',
   Target: 'target',
   Platform: 'platform',
   Sha: 'sha',

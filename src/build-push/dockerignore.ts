@@ -2,7 +2,7 @@
 // context, `**`, `!` exceptions, the last matching line wins), to find files that must not
 // travel into an image.
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { globToRegExp } from '../lib/glob.js';
 
 interface Rule {
@@ -33,14 +33,31 @@ export function isIgnored(rules: readonly Rule[], path: string): boolean {
   return ignored;
 }
 
+async function readRules(context: string): Promise<Rule[]> {
+  try {
+    return parseDockerignore(await readFile(join(context, '.dockerignore'), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where `path` is inside `context` and `.dockerignore` does not exclude it: its path relative
+ * to the context (with `/`), which the build would send. Undefined for a path outside the
+ * context, or one it excludes.
+ */
+export async function sentByContext(context: string, path: string): Promise<string | undefined> {
+  const inside = relative(context, path);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    return undefined;
+  }
+  const relativePath = inside.split(sep).join('/');
+  return isIgnored(await readRules(context), relativePath) ? undefined : relativePath;
+}
+
 /** Files in the context whose name matches `name` (a RegExp on the base name) and that would be sent. */
 export async function filesSentMatching(context: string, name: RegExp): Promise<string[]> {
-  let rules: Rule[] = [];
-  try {
-    rules = parseDockerignore(await readFile(join(context, '.dockerignore'), 'utf8'));
-  } catch {
-    rules = [];
-  }
+  const rules = await readRules(context);
   const entries = await readdir(context, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile() && name.test(entry.name))

@@ -4,20 +4,20 @@ import { join, relative } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
 import { runTool } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
-import { setCheckedOutput, type OutputForm } from '../lib/outputs.js';
+import { shown } from '../lib/names.js';
+import { setCheckedOutput } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { buildPlan, type BuildPlan, type ReportFiles } from './builders.js';
-import { Outputs, STAGE } from './constants.js';
-import { filesSentMatching } from './dockerignore.js';
+import { Inputs, Outputs, STAGE } from './constants.js';
+import { filesSentMatching, sentByContext } from './dockerignore.js';
 import { describeInputs, readInputs, type BuildInputs } from './inputs.js';
 import { findCredentials, resolveManifest, type ResolvedManifest } from './registry.js';
-
-/** An OCI tag: what the `tag` output holds. */
-const TAG_FORM: OutputForm = { kind: 'line', pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/ };
 
 /** What google-github-actions/auth writes into the workspace: a credential that must stay out of images. */
 const CREDENTIALS_FILE = /^gha-creds-.*\.json$/;
 const REGISTRY_DEADLINE_MS = 5 * 60_000;
+/** The form of output `tag`. */
+const SHA_TAG = /^sha-[0-9a-f]{7}$/;
 
 export async function run(): Promise<void> {
   await runStage({
@@ -29,7 +29,13 @@ export async function run(): Promise<void> {
       stage.row('Image', inputs.imageName);
       stage.row('Tag', [inputs.tag, ...inputs.tags].join(', '));
       stage.row('Builder', `${inputs.builder} (${inputs.platform})`);
+      const secretIds = [
+        ...inputs.secrets.map(({ id }) => id),
+        ...inputs.secretFiles.map(({ id }) => `${id} (file)`),
+      ];
+      if (secretIds.length > 0) stage.row('Build secrets', secretIds.join(', '));
       await refuseCredentialsInContext(inputs);
+      await refuseSecretFilesInContext(inputs);
       const files = reportFiles(stage.tempDir('build-push-'));
       await buildAndPush(stage, inputs, buildPlan(inputs, files), files, deadline);
       if (!inputs.push) {
@@ -51,6 +57,28 @@ async function refuseCredentialsInContext(inputs: BuildInputs): Promise<void> {
   }
 }
 
+/** A secret file that the build context would send could end up in a layer by any `COPY .`. */
+async function refuseSecretFilesInContext(inputs: BuildInputs): Promise<void> {
+  for (const { id, path } of inputs.secretFiles) {
+    const sent = await sentByContext(inputs.context, path);
+    if (sent !== undefined) {
+      throw new ConfigurationError(
+        `input "${Inputs.SecretFiles}": the file of "${id}" (${shown(sent)}) is inside the build context and .dockerignore does not exclude it, so a COPY could put it into the image: write it outside the context (e.g. under $RUNNER_TEMP) or add it to .dockerignore`,
+      );
+    }
+  }
+}
+
+/**
+ * The builder's environment: this process's, without the raw `secrets` input (the runner hands
+ * every input to the action as INPUT_*), plus the variables that carry the secret values.
+ */
+function builderEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const raw = `INPUT_${Inputs.Secrets.toUpperCase()}`;
+  const inherited = Object.entries(process.env).filter(([name]) => name !== raw);
+  return { ...Object.fromEntries(inherited), ...extra };
+}
+
 function reportFiles(dir: string): ReportFiles {
   return {
     metadata: join(dir, 'metadata.json'),
@@ -70,14 +98,16 @@ async function buildAndPush(
   const started = Date.now();
   const verb = plan.command === 'docker' ? 'buildx build' : 'build';
   await stage.group(`${plan.command} ${verb} ${inputs.imageName}:${inputs.tag}`, async () => {
-    const options = () => ({
+    const options = (env: Record<string, string>) => ({
       timeoutMs: Math.max(1, deadline - Date.now()),
       live: true,
+      env: builderEnvironment(env),
     });
-    await runTool(plan.command, plan.build, options());
+    // Only the build gets the secret values: a push needs none of them.
+    await runTool(plan.command, plan.build, options(plan.env));
     if (inputs.builder !== 'docker') await requireFinishedBuild(plan, files);
     // Each tag is pushed by the builder itself, one after another (they share layers).
-    for (const push of plan.pushes) await runTool(plan.command, push.args, options());
+    for (const push of plan.pushes) await runTool(plan.command, push.args, options({}));
   });
   stage.row('Build and push', formatMs(Date.now() - started));
 }
@@ -105,7 +135,7 @@ function outputTheLocalBuild(stage: Stage, inputs: BuildInputs): void {
   );
   setCheckedOutput(Outputs.Digest, '', { kind: 'digest' });
   setCheckedOutput(Outputs.Image, '', { kind: 'image' });
-  setCheckedOutput(Outputs.Tag, inputs.tag, TAG_FORM);
+  setCheckedOutput(Outputs.Tag, inputs.tag, { kind: 'line', pattern: SHA_TAG });
   setCheckedOutput(Outputs.TaggedImage, taggedImage, { kind: 'image' });
 }
 
@@ -173,7 +203,7 @@ function outputThePushedImage(stage: Stage, inputs: BuildInputs, manifest: Resol
   const pinned = `${inputs.imageName}@${manifest.digest}`;
   setCheckedOutput(Outputs.Digest, manifest.digest, { kind: 'digest' });
   setCheckedOutput(Outputs.Image, pinned, { kind: 'image' });
-  setCheckedOutput(Outputs.Tag, inputs.tag, TAG_FORM);
+  setCheckedOutput(Outputs.Tag, inputs.tag, { kind: 'line', pattern: SHA_TAG });
   setCheckedOutput(Outputs.TaggedImage, taggedImage, { kind: 'image' });
   stage.row('Digest', manifest.digest);
   stage.row('Size', `${(manifest.size / 1024 / 1024).toFixed(1)} MiB`);

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { runTool } from '../lib/exec.js';
 import { excerpt } from '../lib/format.js';
+import { isLoopbackHost } from '../lib/names.js';
 import { httpGet, parseRetryAfter, RequestError, type GetResponse } from '../lib/http.js';
 import { poll } from '../lib/poll.js';
 import { registerSecret } from '../lib/secrets.js';
@@ -31,9 +32,8 @@ export interface Credentials {
   password: string;
 }
 
-const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
 /** Plain HTTP is allowed only for a registry on this machine. */
-export const isLoopback = (registry: string): boolean => LOOPBACK.test(registry);
+export const isLoopback = (registry: string): boolean => isLoopbackHost(registry);
 export const registryUrl = (registry: string): string =>
   `${isLoopback(registry) ? 'http' : 'https'}://${registry}`;
 

@@ -188,9 +188,12 @@ describe('build-push bundle: guards change nothing', () => {
     [{ image: 'REGISTRY.example/svc/api' }, 'input "image" has upper-case letters'],
     [{ image: '127.0.0.1:5000/svc/api:latest' }, 'input "image" has a tag'],
     [{ image: 'svc/api' }, 'input "image" has the registry host "svc"'],
-    [{ sha: 'abc12' }, 'input "sha" is "abc12": it needs at least 7 hex characters'],
+    [{ sha: 'abc12' }, 'input "sha" is "abc12", which is not a commit SHA: use at least 7 hex characters'],
     [{ builder: 'kaniko' }, 'input "builder" is "kaniko": use one of docker, buildah, podman'],
-    [{ tags: 'not a tag' }, 'input "tags": "not a tag" is not a valid tag'],
+    [
+      { tags: 'not a tag' },
+      'input "tags": line 1 has "not a tag", which is not a tag (it holds white space)',
+    ],
     [{ platform: 'amd64' }, 'input "platform" is "amd64"'],
   ])('%j', async (inputs, message) => {
     const repo = `svc/refused-${Math.random().toString(36).slice(2, 8)}`;

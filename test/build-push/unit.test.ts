@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/build-push/builders.js';
-import { parseImageName } from '../../src/build-push/inputs.js';
-import { filesSentMatching, isIgnored, parseDockerignore } from '../../src/build-push/dockerignore.js';
+import { parseImageName, type BuildSecret, type BuildSecretFile } from '../../src/build-push/inputs.js';
+import {
+  filesSentMatching,
+  isIgnored,
+  parseDockerignore,
+  sentByContext,
+} from '../../src/build-push/dockerignore.js';
 import { isLoopback, parseChallenge } from '../../src/build-push/registry.js';
 
 const AR = 'europe-west1-docker.pkg.dev/acme/services/api';
@@ -14,6 +19,8 @@ const base = {
   context: '/w/app',
   file: '/w/app/Dockerfile',
   buildArgs: [] as [string, string][],
+  secrets: [] as BuildSecret[],
+  secretFiles: [] as BuildSecretFile[],
   target: '',
   platform: 'linux/amd64',
   tag: 'sha-3f2a9c8',
@@ -49,6 +56,7 @@ describe('buildPlan', () => {
         '--push',
         '/w/app',
       ],
+      env: {},
       pushes: [],
     });
   });
@@ -178,6 +186,8 @@ interface PlanCase {
   command: string;
   build: string[];
   pushes: { tag: string; args: string[] }[];
+  /** The variables added to the build's environment (default none). */
+  env?: Record<string, string>;
 }
 
 const LOCAL = {
@@ -380,8 +390,62 @@ describe('buildPlan, as a table: each builder with each input that reaches its a
       ],
       pushes: [],
     },
-  ])('$name', ({ inputs, command, build, pushes }) => {
-    expect(buildPlan({ ...base, ...inputs }, files)).toEqual({ command, build, pushes });
+    {
+      name: 'docker, secrets: each value by a variable of the build (env=), each file by its path (src=)',
+      inputs: {
+        secrets: [
+          { id: 'npm_token', value: 'npm-value-1' },
+          { id: 'pip.conf-2', value: 'a=b,c "d"' },
+        ],
+        secretFiles: [{ id: 'npmrc', path: '/runner/temp/.npmrc' }],
+        buildArgs: [['PYTHON', '3.12']],
+      },
+      command: 'docker',
+      build: [
+        'buildx', 'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64', '--tag', TAG,
+        '--build-arg', 'PYTHON=3.12',
+        '--secret', 'id=npm_token,env=BUILD_PUSH_SECRET_1',
+        '--secret', 'id=pip.conf-2,env=BUILD_PUSH_SECRET_2',
+        '--secret', 'id=npmrc,src=/runner/temp/.npmrc',
+        '--provenance=false', '--metadata-file', '/t/metadata.json', '--push', '/w/app',
+      ],
+      env: { BUILD_PUSH_SECRET_1: 'npm-value-1', BUILD_PUSH_SECRET_2: 'a=b,c "d"' },
+      pushes: [],
+    },
+    {
+      name: 'buildah, a secret and a secret file: the same --secret forms; the pushes get none',
+      inputs: {
+        builder: 'buildah',
+        secrets: [{ id: 'token', value: 'buildah-Secret-Value' }],
+        secretFiles: [{ id: 'netrc', path: '/w/.netrc' }],
+        target: 'runtime',
+      },
+      command: 'buildah',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64', '--tag', TAG,
+        '--secret', 'id=token,env=BUILD_PUSH_SECRET_1', '--secret', 'id=netrc,src=/w/.netrc',
+        '--target', 'runtime', '--layers', '--iidfile', '/t/image-id', '/w/app',
+      ],
+      env: { BUILD_PUSH_SECRET_1: 'buildah-Secret-Value' },
+      pushes: [pushOf('sha-3f2a9c8')],
+    },
+    {
+      name: 'podman, only a secret file: no variable added',
+      inputs: { builder: 'podman', secretFiles: [{ id: 'key', path: '/t/key.pem' }] },
+      command: 'podman',
+      build: [
+        'build', '--file', '/w/app/Dockerfile', '--platform', 'linux/amd64', '--tag', TAG,
+        '--secret', 'id=key,src=/t/key.pem', '--layers', '--iidfile', '/t/image-id', '/w/app',
+      ],
+      pushes: [pushOf('sha-3f2a9c8')],
+    },
+  ])('$name', ({ inputs, command, build, pushes, env = {} }) => {
+    const plan = buildPlan({ ...base, ...inputs }, files);
+    expect(plan).toEqual({ command, build, env, pushes });
+    // No secret value is ever an argument: the arguments name the variables only.
+    for (const { value } of inputs.secrets ?? []) {
+      expect([...plan.build, ...plan.pushes.flatMap((push) => push.args)].join('\n')).not.toContain(value);
+    }
   });
 });
 
@@ -438,6 +502,21 @@ describe('.dockerignore', () => {
       expect(await filesSentMatching(dir, /^gha-creds-.*\.json$/)).toEqual(['nested/gha-creds-3c4d.json']);
       writeFileSync(join(dir, '.dockerignore'), '**/gha-creds-*.json\n');
       expect(await filesSentMatching(dir, /^gha-creds-.*\.json$/)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says whether the context would send a given file (a secret file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'context-'));
+    try {
+      mkdirSync(join(dir, 'secrets'));
+      expect(await sentByContext(dir, join(dir, 'secrets', '.npmrc'))).toBe('secrets/.npmrc');
+      expect(await sentByContext(dir, join(dir, '..foo'))).toBe('..foo');
+      expect(await sentByContext(dir, join(dir, '..', 'outside', '.npmrc'))).toBeUndefined();
+      expect(await sentByContext(dir, '/etc/hostname')).toBeUndefined();
+      writeFileSync(join(dir, '.dockerignore'), 'secrets/\n');
+      expect(await sentByContext(dir, join(dir, 'secrets', '.npmrc'))).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
