@@ -580,6 +580,21 @@ function hostWhy(value) {
     return '';
 }
 const SHOWN_MAX = 80;
+/** `\u000a` for a character that must not reach a log line as itself. */
+const escapeChar = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+// eslint-disable-next-line no-control-regex -- escaping control characters is the point
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * A plain log line built from what a tool or a service handed over (addresses, secret ids):
+ * secrets removed, every control character escaped (`\u000a`), so it stays one line, and a
+ * leading `::` escaped, so the runner never reads it as a workflow command. Unlike `shown`, the
+ * text keeps its characters outside ASCII and is not quoted or cut. Annotations need none of
+ * this: @actions/core escapes their text itself.
+ */
+function logLine(text) {
+    const line = redact(text).replace(LINE_BREAKING, escapeChar);
+    return line.startsWith('::') ? `\\u003a${line.slice(1)}` : line;
+}
 /**
  * A value for a message or a log line: secrets removed first, then every character outside
  * printable ASCII escaped (`\n`, `\u0430`), then cut, in double quotes. What it returns is one
@@ -587,7 +602,7 @@ const SHOWN_MAX = 80;
  */
 function names_shown(value, max = SHOWN_MAX) {
     const escaped = JSON.stringify(secrets_redact(value)).slice(1, -1);
-    const ascii = escaped.replace(/[^\u0020-\u007e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const ascii = escaped.replace(/[^\u0020-\u007e]/g, escapeChar);
     return `"${ascii.length > max ? `${cutEscaped(ascii, max)}…` : ascii}"`;
 }
 /** Cuts escaped text without leaving half an escape at the end. */
@@ -605,6 +620,17 @@ function cutEscaped(text, max) {
     const rest = cut.slice(lastEscape + 1);
     const needed = rest.startsWith('u') ? 5 : 1;
     return rest.length >= needed ? cut : cut.slice(0, lastEscape);
+}
+/**
+ * Whether a host (a URL's `hostname`, or a `host[:port]` such as a registry; IPv6 in brackets
+ * or bare) is this machine's loopback: `localhost`, `127.x.x.x` or `::1`. The one test for
+ * where plain HTTP, an unverified TLS peer or a token over HTTP may go.
+ */
+function isLoopbackHost(host) {
+    if (host === '::1')
+        return true;
+    const bare = /^\[([^\]]*)\](?::\d+)?$/.exec(host)?.[1] ?? host.replace(/:\d+$/, '');
+    return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 ;// CONCATENATED MODULE: ./src/lib/outputs.ts
