@@ -77,6 +77,14 @@ describe('assertNoLeaks', () => {
     expect(() => assertNoLeaks(result, [secret])).toThrow(`${place} contains a secret`);
   });
 
+  it('reads a multi-line mask as one command: its later lines are no leak, a copy elsewhere is', () => {
+    const raw = '::add-mask::first-line-of-key%0Asecond-line-of-key\nall fine';
+    const masked = { ...clean, rawLog: raw, log: decodeCommands(raw) };
+    expect(() => assertNoLeaks(masked, ['second-line-of-key'])).not.toThrow();
+    const leaked = { ...masked, log: `${masked.log}\nprinted second-line-of-key` };
+    expect(() => assertNoLeaks(leaked, ['second-line-of-key'])).toThrow('log contains a secret');
+  });
+
   it('catches a piece of a long secret: a token cut at 94 of its 120 characters', () => {
     const token = `eyJ${'aB3x'.repeat(29)}Q`;
     const cut = { ...clean, log: `Bearer ${token.slice(0, 94)}…`, rawLog: '' };
