@@ -44,26 +44,35 @@ export function parseCurrent(stdout: string): string[] {
     .filter((revision): revision is string => revision !== undefined);
 }
 
+/**
+ * The revision(s) `alembic current` reports, comma-separated; '' for none. `live` relays its
+ * output to the log as it runs (after a failure, where what it prints is part of the story).
+ */
 export async function currentRevision(
   prefix: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
+  live = false,
 ): Promise<string> {
   const [command = 'alembic', ...args] = prefix;
-  const { stdout } = await runTool(command, [...args, 'current'], { cwd, env, timeoutMs });
+  const { stdout } = await runTool(command, [...args, 'current'], { cwd, env, timeoutMs, live });
   return parseCurrent(stdout).join(',');
+}
+
+/** `9f2c…` for a long revision id (each of several heads), "(empty database)" for none. */
+export function shortRevision(revision: string): string {
+  return revision === ''
+    ? '(empty database)'
+    : revision
+        .split(',')
+        .map((r) => (r.length > 8 ? `${r.slice(0, 4)}…` : r))
+        .join(',');
 }
 
 /** `3a1b… → 9f2c…`, or "already at head (9f2c…)"; an empty database has no revision. */
 export function describeRevisions(before: string, after: string): string {
-  const short = (revision: string): string =>
-    revision === ''
-      ? '(empty database)'
-      : revision
-          .split(',')
-          .map((r) => (r.length > 8 ? `${r.slice(0, 4)}…` : r))
-          .join(',');
+  const short = shortRevision;
   if (before === after) {
     return after === '' ? 'already at head (empty database)' : `already at head (${short(after)})`;
   }

@@ -12,6 +12,8 @@ export const Inputs = {
   WorkingDirectory: 'working-directory',
   ProxyTimeout: 'proxy-timeout',
   Timeout: 'timeout',
+  LockTimeout: 'lock-timeout',
+  StatementTimeout: 'statement-timeout',
 } as const;
 
 /** Output names of actions/migrate, as in its action.yml. */

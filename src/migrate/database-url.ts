@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import { ConfigurationError } from '../lib/errors.js';
+import { shown } from '../lib/names.js';
 import { Inputs } from './constants.js';
 
 /**
@@ -309,8 +310,13 @@ export function cloudSqlInstance(
 /**
  * The URL for a command that reaches the database through a local proxy:
  * `scheme://USERINFO@host:port/DATABASE?<every parameter but CONNECTION_PARAMETERS>`, with the
- * userinfo, database and kept parameters byte for byte as written, except that a raw '@' in
- * the userinfo becomes %40: SQLAlchemy 1.4+ and libpq end the userinfo at the first '@'.
+ * userinfo, database and kept parameters byte for byte as written, except that a raw '@'
+ * becomes %40 in the userinfo and in a kept query value (which decodes to the same text):
+ * SQLAlchemy 1.4+ and libpq end the userinfo at the first '@', and SQLAlchemy's URL pattern lets
+ * a user name without a password run on to the ':' of the port, so with `user=sa@proj.iam` kept
+ * raw it reads `…@127.0.0.1:5432/db?user=sa@…` as the user `127.0.0.1` with the password
+ * `5432/db?user=sa`. Nothing else in a kept value changes what SQLAlchemy reads (checked with
+ * every printable ASCII character against the real make_url in the tests).
  */
 export function rewriteForProxy(url: DatabaseUrl, host: string, port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -324,8 +330,66 @@ export function rewriteForProxy(url: DatabaseUrl, host: string, port: number): s
     userinfoText(url).replaceAll('@', '%40'),
     `${hostText(host)}:${port}`,
     databaseText(url),
-    url.query.filter((parameter) => !CONNECTION_PARAMETERS.includes(parameter.key)),
+    url.query
+      .filter((parameter) => !CONNECTION_PARAMETERS.includes(parameter.key))
+      .map((parameter) => (parameter.value?.includes('@') ? encodeAtInValue(parameter) : parameter)),
   );
+}
+
+/** The parameter with every raw '@' of its value written %40 (the parser refuses one in a key). */
+function encodeAtInValue(parameter: QueryParameter): QueryParameter {
+  const value = (parameter.value ?? '').replaceAll('@', '%40');
+  return { key: parameter.key, value, raw: `${parameter.key}=${value}` };
+}
+
+/**
+ * The first connection parameter (CONNECTION_PARAMETERS) given more than once, if any. Drivers
+ * do not agree on what a repeated one means (SQLAlchemy 2's psycopg2 and asyncpg dialects try
+ * each `host` in turn, libpq takes the last), and the proxy rewrite drops them all: either way
+ * `host=/cloudsql/…&host=/tmp` names no one place to connect to.
+ */
+export function repeatedConnectionParameter(url: DatabaseUrl): string | undefined {
+  const seen = new Set<string>();
+  for (const { key } of url.query) {
+    if (!CONNECTION_PARAMETERS.includes(key)) continue;
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/**
+ * What the proxy rewrite replaces besides a socket parameter that names `instance`, for the
+ * warning that says so: the URL's own host (and port), which the text may show (a host name or
+ * address, never a secret), and the names only of other connection parameters (`port`,
+ * `hostaddr`, a socket parameter pointing elsewhere), whose values are not shown.
+ */
+export function replacedConnectionTargets(url: DatabaseUrl, instance: string): string[] {
+  const replaced: string[] = [];
+  if (url.host !== '') {
+    replaced.push(
+      `the host ${shown(`${hostText(url.host)}${url.port === undefined ? '' : `:${url.port}`}`)}`,
+    );
+  } else if (url.port !== undefined) {
+    replaced.push(`the port ${url.port}`);
+  }
+  const parameters = new Set<string>();
+  for (const parameter of url.query) {
+    if (!CONNECTION_PARAMETERS.includes(parameter.key)) continue;
+    if (SOCKET_PARAMETERS.includes(parameter.key) && socketInstance(parameter.value) === instance) continue;
+    parameters.add(parameter.key);
+  }
+  for (const key of parameters) replaced.push(`the ${key} parameter`);
+  return replaced;
+}
+
+/** The instance connection name a socket parameter's value ends in, if any. */
+function socketInstance(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const path = decodeQueryValue(value).replace(POSTGRES_SOCKET_FILE, '').replace(/\/+$/, '');
+  if (!path.startsWith('/')) return undefined;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return isInstanceConnectionName(name) ? name : undefined;
 }
 
 /**
@@ -392,7 +456,8 @@ function encodeStrictly(text: string): string {
  * The strings to register as secrets for this URL, besides the rewritten URL (the caller
  * registers it once it exists): the original text, trimmed and as given, and the password
  * decoded, as written, and encoded the ways tools re-encode it (encodeURIComponent, Python's
- * `quote`, the rewrite's %40 for a raw '@'). Empty strings are left out.
+ * `quote`, the rewrite's %40 for a raw '@'); the same for a `password=` query parameter. Empty
+ * strings are left out.
  */
 export function secretForms(url: DatabaseUrl, original: string): string[] {
   const forms = new Set<string>([original, original.trim()]);
@@ -406,6 +471,17 @@ export function secretForms(url: DatabaseUrl, original: string): string[] {
     }
     forms.add(encodeURIComponent(url.password));
     forms.add(encodeStrictly(url.password));
+  }
+  // A password given as a query parameter (libpq and psycopg2 take `password=`), as written,
+  // decoded and in the rewrite's form.
+  for (const parameter of url.query) {
+    if (parameter.key !== 'password' || parameter.value === undefined) continue;
+    const decoded = decodeQueryValue(parameter.value);
+    forms.add(parameter.value);
+    forms.add(parameter.value.replaceAll('@', '%40'));
+    forms.add(decoded);
+    forms.add(encodeURIComponent(decoded));
+    forms.add(encodeStrictly(decoded));
   }
   return [...forms].filter((form) => form !== '');
 }

@@ -5,6 +5,8 @@ import {
   databaseUrlWarnings,
   isInstanceConnectionName,
   parseDatabaseUrl,
+  replacedConnectionTargets,
+  repeatedConnectionParameter,
   rewriteForProxy,
   secretForms,
   type DatabaseUrl,
@@ -15,6 +17,7 @@ import { shown } from '../lib/names.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 import { PROXY_SHA256, PROXY_VERSION, proxyPlatformKey } from './proxy-release.js';
+import { driverReadsPgOptions, type SessionTimeouts } from './timeouts.js';
 
 export interface MigrateInputs {
   readonly url: DatabaseUrl;
@@ -34,6 +37,8 @@ export interface MigrateInputs {
   readonly workingDirectory: string;
   readonly proxyTimeoutMs: number;
   readonly timeoutMs: number;
+  /** lock-timeout and statement-timeout, for the command's PGOPTIONS. */
+  readonly sessionTimeouts: SessionTimeouts;
 }
 
 const get = (name: string): string => core.getInput(name).trim();
@@ -50,6 +55,13 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
   }
   const url = parseDatabaseUrl(raw.trim(), Inputs.DatabaseUrl);
   for (const form of secretForms(url, raw.trim())) registerSecret(form);
+  const repeated = repeatedConnectionParameter(url);
+  if (repeated !== undefined) {
+    // Only the parameter's name: its values are part of a secret.
+    throw new ConfigurationError(
+      `input "${Inputs.DatabaseUrl}": the ${repeated} parameter is given more than once, so the URL names no one place to connect to (drivers disagree on which one wins): keep one, e.g. host=/cloudsql/PROJECT:REGION:INSTANCE`,
+    );
+  }
 
   const port = parseInteger(Inputs.Port, get(Inputs.Port) || '5432', 1, 65535);
   const rewrittenUrl = rewriteForProxy(url, '127.0.0.1', port);
@@ -78,6 +90,13 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
   if (!isInstanceConnectionName(instance)) {
     throw new ConfigurationError(
       `${given === '' ? `the instance in input "${Inputs.DatabaseUrl}"` : `input "${Inputs.Instance}"`} is ${shown(instance)}, not a Cloud SQL instance connection name PROJECT:REGION:INSTANCE (e.g. acme-prod:europe-west1:main)`,
+    );
+  }
+  const replaced = replacedConnectionTargets(url, instance);
+  if (replaced.length > 0) {
+    // The host is a name or an address (the parser allows nothing else), never the password.
+    core.warning(
+      `input "${Inputs.DatabaseUrl}": the migration does not connect to ${replaced.join(', ')} of the URL: it connects to ${instance} (input "${Inputs.Instance}") through the Cloud SQL Auth Proxy on 127.0.0.1:${port}, which replaces ${replaced.length === 1 ? 'it' : 'them'}. If that host is not that instance, set "${Inputs.Instance}" to the right one`,
     );
   }
 
@@ -116,6 +135,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
   }
 
   const workingDirectory = workspaceFolder(Inputs.WorkingDirectory, get(Inputs.WorkingDirectory) || '.', env);
+  const timeoutMs = parseDuration(Inputs.Timeout, get(Inputs.Timeout) || '15m');
 
   return {
     url,
@@ -131,8 +151,41 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): MigrateInputs 
     command: splitCommand(Inputs.Command, get(Inputs.Command) || 'alembic upgrade head'),
     workingDirectory,
     proxyTimeoutMs: parseDuration(Inputs.ProxyTimeout, get(Inputs.ProxyTimeout) || '60s'),
-    timeoutMs: parseDuration(Inputs.Timeout, get(Inputs.Timeout) || '15m'),
+    timeoutMs,
+    sessionTimeouts: readSessionTimeouts(url.scheme, timeoutMs),
   };
+}
+
+/** `0` (or `0s`, `0m`, `0h`): PostgreSQL's "no limit"; parseDuration refuses zero for the others. */
+const ZERO_DURATION = /^0+(?:\.0*)?\s*[smh]?$/i;
+
+/** lock-timeout (default 10s; 0 waits for ever) and statement-timeout (empty: the server's). */
+function readSessionTimeouts(scheme: string, timeoutMs: number): SessionTimeouts {
+  const lockRaw = get(Inputs.LockTimeout) || '10s';
+  const statementRaw = get(Inputs.StatementTimeout);
+  const duration = (name: string, text: string): number =>
+    ZERO_DURATION.test(text) ? 0 : parseDuration(name, text);
+  const timeouts: SessionTimeouts = {
+    lockTimeoutMs: duration(Inputs.LockTimeout, lockRaw),
+    statementTimeoutMs: statementRaw === '' ? undefined : duration(Inputs.StatementTimeout, statementRaw),
+  };
+  if (scheme.startsWith('mysql')) {
+    if (lockRaw !== '10s' || statementRaw !== '') {
+      core.warning(
+        `inputs "${Inputs.LockTimeout}" and "${Inputs.StatementTimeout}" are PostgreSQL settings: a ${scheme} migration does not get them`,
+      );
+    }
+  } else if (!driverReadsPgOptions(scheme)) {
+    core.warning(
+      `inputs "${Inputs.LockTimeout}" and "${Inputs.StatementTimeout}" reach the migration through PGOPTIONS, which only libpq drivers read (psycopg2, psycopg): ${scheme} ignores it, so set lock_timeout in the migration itself (SET lock_timeout = '10s')`,
+    );
+  }
+  if (!scheme.startsWith('mysql') && (timeouts.lockTimeoutMs === 0 || timeouts.lockTimeoutMs >= timeoutMs)) {
+    core.warning(
+      `input "${Inputs.LockTimeout}" is ${shown(lockRaw)}, ${timeouts.lockTimeoutMs === 0 ? 'no limit' : `not shorter than "${Inputs.Timeout}"`}: a statement still waiting for a lock when the deadline stops the command goes on waiting on the server, and holds up every later query on that table`,
+    );
+  }
+  return timeouts;
 }
 
 /**
@@ -153,5 +206,6 @@ export function describeInputs(inputs: MigrateInputs): Record<string, unknown> {
     autoIamAuthn,
     command: [command[0] ?? '', ...(command.length > 1 ? [`(${command.length - 1} arguments)`] : [])],
     workingDirectory,
+    sessionTimeouts: inputs.sessionTimeouts,
   };
 }

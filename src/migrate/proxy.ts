@@ -143,6 +143,8 @@ export interface RunningProxy {
   pid: number;
   /** The proxy's last log lines, secrets removed. */
   logTail: () => string;
+  /** How it ended (`code 143`, `SIGKILL`) once it exited on its own; undefined while it runs or after `stop`. */
+  exitStatus: () => string | undefined;
   stop: () => Promise<void>;
 }
 
@@ -162,11 +164,49 @@ export function startProxy(binary: string, args: readonly string[]): RunningProx
     child,
     pid: child.pid ?? -1,
     logTail: () => lines.join('\n'),
+    exitStatus: () => {
+      if (stopped !== undefined) return undefined;
+      if (child.signalCode !== null) return child.signalCode;
+      return child.exitCode === null ? undefined : `code ${child.exitCode}`;
+    },
     stop: () => {
       stopped ??= stopProcessGroup(child).finally(untrack);
       return stopped;
     },
   };
+}
+
+/** How long a failed command waits to learn whether the proxy died with it. */
+const EXIT_CHECK_MS = 2_000;
+
+/**
+ * After the command failed: how the proxy ended if it died during the command (`code 1`,
+ * `SIGKILL`), else undefined. A proxy killed at the same moment may not have been reaped yet
+ * when the command's failure arrives, so one that does not answer its liveness endpoint is
+ * given a moment to exit.
+ */
+export async function proxyDeath(proxy: RunningProxy, httpPort: number): Promise<string | undefined> {
+  const known = proxy.exitStatus();
+  if (known !== undefined) return known;
+  try {
+    const response = await httpGet(new URL(`http://127.0.0.1:${httpPort}/liveness`), {
+      timeoutMs: EXIT_CHECK_MS / 2,
+      maxBodyBytes: 4096,
+    });
+    if (response.status === 200) return undefined;
+  } catch (error) {
+    if (!(error instanceof RequestError)) throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, EXIT_CHECK_MS);
+    timer.unref();
+    proxy.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (proxy.exitStatus() !== undefined) resolve();
+  });
+  return proxy.exitStatus();
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   INSTANCE_CONNECTION_NAME,
   isInstanceConnectionName,
   parseDatabaseUrl,
+  replacedConnectionTargets,
+  repeatedConnectionParameter,
   rewriteForProxy,
   secretForms,
   type DatabaseUrl,
@@ -404,6 +406,16 @@ describe('rewriteForProxy', () => {
       'postgresql://app:pw@127.0.0.1:5432?a=1',
     ],
     [
+      'a raw "@" in a kept value is written %40: no password, a Cloud SQL IAM user',
+      'postgresql+psycopg2://sa%40proj.iam@/db?host=/cloudsql/p:r:i&user=sa@proj.iam',
+      'postgresql+psycopg2://sa%40proj.iam@127.0.0.1:5432/db?user=sa%40proj.iam',
+    ],
+    [
+      'every raw "@" of a value, with or without userinfo; an encoded one stays',
+      'postgresql:///db?host=/cloudsql/p:r:i&user=a@b@c&x=%40&application_name=me@ci',
+      'postgresql://127.0.0.1:5432/db?user=a%40b%40c&x=%40&application_name=me%40ci',
+    ],
+    [
       'a "+" and a raw space stay as written',
       'postgresql://app:a+b c@/appdb?host=/cloudsql/p:r:i&options=-c+x',
       'postgresql://app:a+b c@127.0.0.1:5432/appdb?options=-c+x',
@@ -429,6 +441,53 @@ describe('rewriteForProxy', () => {
   ])('refuses the proxy address %j port %s', (host, port) => {
     const url = parseDatabaseUrl(`postgresql://app:pw@/appdb?${SOCKET}`);
     expect(() => rewriteForProxy(url, host, port)).toThrow(RangeError);
+  });
+});
+
+describe('repeatedConnectionParameter', () => {
+  it.each([
+    ['postgresql://u:p@/db?host=/cloudsql/p:r:i&host=/tmp', 'host'],
+    ['postgresql://u:p@/db?host=/cloudsql/p:r:i&host=/cloudsql/p:r:i', 'host'],
+    ['postgresql://u:p@/db?port=5432&host=/cloudsql/p:r:i&port=6543', 'port'],
+    ['postgresql+pg8000://u:p@/db?unix_sock=/a&unix_sock=/b', 'unix_sock'],
+    ['postgresql://u:p@/db?hostaddr=10.0.0.1&hostaddr=10.0.0.2', 'hostaddr'],
+  ])('%s: %s', (text, key) => {
+    expect(repeatedConnectionParameter(parseDatabaseUrl(text))).toBe(key);
+  });
+
+  it.each([
+    'postgresql://u:p@/db?host=/cloudsql/p:r:i',
+    'postgresql://u:p@/db?host=/cloudsql/p:r:i&port=5432&hostaddr=10.0.0.3',
+    'postgresql://u:p@/db?host=/cloudsql/p:r:i&Host=x&sslmode=disable&sslmode=require',
+    'postgresql://u:p@h:5432/db',
+  ])('%s: none', (text) => {
+    expect(repeatedConnectionParameter(parseDatabaseUrl(text))).toBeUndefined();
+  });
+});
+
+describe('replacedConnectionTargets', () => {
+  const INSTANCE = 'acme:europe-west1:main';
+  it.each<[string, string[]]>([
+    [`postgresql://u:p@/db?host=/cloudsql/${INSTANCE}`, []],
+    [`postgresql+pg8000://u:p@/db?unix_sock=/cloudsql/${INSTANCE}/.s.PGSQL.5432`, []],
+    ['postgresql://u:p@/db', []],
+    ['postgresql://u:p@db.internal.example:6543/db?sslmode=disable', ['the host "db.internal.example:6543"']],
+    ['postgresql://u:p@10.0.0.3/db', ['the host "10.0.0.3"']],
+    ['postgresql://u:p@[2001:db8::10]:5432/db', ['the host "[2001:db8::10]:5432"']],
+    ['postgresql://u:p@:6543/db', ['the port 6543']],
+    [
+      `postgresql://u:p@h/db?host=/cloudsql/${INSTANCE}&port=6543&hostaddr=10.0.0.3`,
+      ['the host "h"', 'the port parameter', 'the hostaddr parameter'],
+    ],
+    ['postgresql://u:p@/db?host=/tmp', ['the host parameter']],
+    ['postgresql://u:p@/db?host=/cloudsql/other:europe-west1:db', ['the host parameter']],
+  ])('%s', (text, expected) => {
+    expect(replacedConnectionTargets(parseDatabaseUrl(text), INSTANCE)).toEqual(expected);
+  });
+
+  it('never shows a password or a parameter value', () => {
+    const url = parseDatabaseUrl('postgresql://u:S3cret-pw@db.example:5432/db?host=/tmp/S3cret-dir');
+    expect(replacedConnectionTargets(url, INSTANCE).join(' ')).not.toContain('S3cret');
   });
 });
 
@@ -861,6 +920,18 @@ describe('properties', () => {
     );
   });
 
+  it('a raw "@" in a kept query value is written %40 and decodes to the same value', () => {
+    fc.assert(
+      fc.property(anyText, anyText, (before, after) => {
+        const value = `${encodeURIComponent(before)}@${encodeURIComponent(after)}`;
+        const url = parseDatabaseUrl(`postgresql+psycopg2://sa%40p.iam@/appdb?${SOCKET}&user=${value}`);
+        const rewritten = parseDatabaseUrl(rewriteForProxy(url, '127.0.0.1', 5432));
+        expect(rewritten.query).toEqual([param(`user=${value.replaceAll('@', '%40')}`)]);
+        expect(decodeURIComponent(rewritten.query[0]?.value ?? '')).toBe(`${before}@${after}`);
+      }),
+    );
+  });
+
   it('a raw "@" in the password parses (last "@") and the rewrite writes it as %40', () => {
     fc.assert(
       fc.property(anyText, anyText, (before, after) => {
@@ -876,6 +947,13 @@ describe('properties', () => {
           expect.arrayContaining([password, raw, encodeURIComponent(password)]),
         );
       }),
+    );
+  });
+
+  it('secretForms covers a password given as a query parameter, decoded and as written', () => {
+    const url = parseDatabaseUrl(`postgresql+psycopg2://sa%40p.iam@/db?${SOCKET}&password=p%40ss+w@rd`);
+    expect(secretForms(url, '')).toEqual(
+      expect.arrayContaining(['p%40ss+w@rd', 'p%40ss+w%40rd', 'p@ss w@rd', encodeURIComponent('p@ss w@rd')]),
     );
   });
 
@@ -966,6 +1044,9 @@ describe.skipIf(!hasSqlAlchemy())('SQLAlchemy reads the rewritten URLs', () => {
       `postgresql+pg8000://app:a+b@/my%20db?unix_sock=/cloudsql/p:r:i/.s.PGSQL.5432&timeout=30`,
       'mysql+pymysql://app:pw@/appdb?charset=utf8mb4&unix_socket=/cloudsql/p:r:i',
       'postgresql+asyncpg://app:@[2001:db8::10]:5432/appdb?x=1&x=2&application_name=mig%20rate',
+      // Cloud SQL IAM users: no password, an '@' in the user name and in a kept value.
+      'postgresql+psycopg2://sa%40proj.iam@/db?host=/cloudsql/p:r:i&user=sa@proj.iam',
+      'postgresql+psycopg2:///db?host=/cloudsql/p:r:i&user=sa@proj.iam',
     ];
     const rewrites = sources.map((source) => rewriteForProxy(parseDatabaseUrl(source), '127.0.0.1', 6543));
     const script = [
@@ -1032,6 +1113,68 @@ describe.skipIf(!hasSqlAlchemy())('SQLAlchemy reads the rewritten URLs', () => {
         database: 'appdb',
         query: { x: ['1', '2'], application_name: 'mig rate' },
       },
+      {
+        drivername: 'postgresql+psycopg2',
+        username: 'sa@proj.iam',
+        password: null,
+        host: '127.0.0.1',
+        port: 6543,
+        database: 'db',
+        query: { user: 'sa@proj.iam' },
+      },
+      {
+        drivername: 'postgresql+psycopg2',
+        username: null,
+        password: null,
+        host: '127.0.0.1',
+        port: 6543,
+        database: 'db',
+        query: { user: 'sa@proj.iam' },
+      },
     ]);
+  });
+
+  it('reads every printable ASCII character of a kept value as the original URL does, whatever the userinfo', () => {
+    // '&' would end the value, '#' is refused, '%' alone is not a valid escape.
+    const characters = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).filter(
+      (character) => !'&#%'.includes(character),
+    );
+    const userinfos = ['', 'app@', 'app:pw@', 'app:@', 'sa%40proj.iam@', 'sa@proj.iam@'];
+    const pairs = userinfos.flatMap((userinfo) =>
+      characters.map((character) => {
+        const original = `postgresql+psycopg2://${userinfo}/appdb?host=/cloudsql/p:r:i&v=a${character}b&w=1`;
+        return [original, rewriteForProxy(parseDatabaseUrl(original), '127.0.0.1', 5432)];
+      }),
+    );
+    const script = [
+      'import json, sys',
+      'from sqlalchemy.engine import make_url',
+      'out = []',
+      'for original, rewritten in json.load(sys.stdin):',
+      '    o, r = make_url(original), make_url(rewritten)',
+      '    oq = {k: v for k, v in o.query.items() if k != "host"}',
+      '    out.append([[o.username, o.password, o.database, oq], [r.username, r.password, r.database, dict(r.query)], [r.host, r.port]])',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const seen = JSON.parse(
+      execFileSync(SYSTEM_PYTHON, ['-c', script], {
+        input: JSON.stringify(pairs),
+        timeout: 20_000,
+      }).toString(),
+    ) as [unknown[], unknown[], unknown[]][];
+    expect(seen).toHaveLength(userinfos.length * characters.length);
+    const wrong = seen
+      .map(([original, rewritten, address], index) => ({
+        url: pairs[index]?.[1],
+        original,
+        rewritten,
+        address,
+      }))
+      .filter(
+        ({ original, rewritten, address }) =>
+          JSON.stringify(original) !== JSON.stringify(rewritten) ||
+          JSON.stringify(address) !== JSON.stringify(['127.0.0.1', 5432]),
+      );
+    expect(wrong).toEqual([]);
   });
 });

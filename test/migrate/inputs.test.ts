@@ -27,6 +27,20 @@ afterEach(() => {
   if (arch !== undefined) Object.defineProperty(process, 'arch', arch);
 });
 
+/** The `::warning::` lines readInputs writes from now on. */
+function captureWarnings(): () => string[] {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  return () =>
+    written
+      .join('')
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('::warning::'));
+}
+
 function onArch(value: string): void {
   Object.defineProperty(process, 'arch', { ...arch, value });
 }
@@ -92,6 +106,111 @@ describe('readInputs: the instance', () => {
     expect(() => readInputs()).toThrow(
       "the host parameter's /cloudsql/ path does not end in an instance connection name",
     );
+  });
+});
+
+describe('readInputs: where the URL points', () => {
+  it.each([
+    ['host=/cloudsql/acme-dev:europe-west1:main&host=/tmp/S3cret-dir', 'host'],
+    ['host=/cloudsql/acme-dev:europe-west1:main&port=5432&port=6543', 'port'],
+  ])('refuses a repeated connection parameter (%s), naming it, never its values', (query, key) => {
+    setInputs({ [Inputs.DatabaseUrl]: `postgresql+psycopg2://api:${PASSWORD}@/api?${query}` });
+    let message = '';
+    try {
+      readInputs();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      `input "database-url": the ${key} parameter is given more than once, so the URL names no one place to connect to (drivers disagree on which one wins): keep one, e.g. host=/cloudsql/PROJECT:REGION:INSTANCE`,
+    );
+    expect(message).not.toContain('S3cret');
+    expect(message).not.toContain(PASSWORD);
+  });
+
+  it('refuses it also when the instance input is given', () => {
+    setInputs({
+      [Inputs.DatabaseUrl]: `postgresql+psycopg2://api:${PASSWORD}@/api?host=/tmp&host=/cloudsql/x`,
+      [Inputs.Instance]: 'acme-dev:europe-west1:main',
+    });
+    expect(() => readInputs()).toThrow('the host parameter is given more than once');
+  });
+
+  it('warns that a TCP host is replaced by the proxy, naming the host, never the password', () => {
+    const warnings = captureWarnings();
+    setInputs({
+      [Inputs.DatabaseUrl]: `postgresql+psycopg2://api:${PASSWORD}@db.internal.example:6543/api?sslmode=disable`,
+      [Inputs.Instance]: 'acme-dev:europe-west1:main',
+    });
+    expect(readInputs().rewrittenUrl).toContain('@127.0.0.1:5432/api?sslmode=disable');
+    const replaced = warnings().filter((line) => line.includes('does not connect to'));
+    expect(replaced).toEqual([
+      `::warning::input "database-url": the migration does not connect to the host "db.internal.example:6543" of the URL: it connects to acme-dev:europe-west1:main (input "instance") through the Cloud SQL Auth Proxy on 127.0.0.1:5432, which replaces it. If that host is not that instance, set "instance" to the right one`,
+    ]);
+    expect(warnings().join('\n')).not.toContain(PASSWORD);
+  });
+
+  it('says nothing when the URL names the instance itself', () => {
+    const warnings = captureWarnings();
+    readInputs();
+    expect(warnings()).toEqual([]);
+  });
+});
+
+describe('readInputs: lock-timeout and statement-timeout', () => {
+  it('defaults: lock_timeout 10 s, the server statement_timeout', () => {
+    expect(readInputs().sessionTimeouts).toEqual({ lockTimeoutMs: 10_000, statementTimeoutMs: undefined });
+  });
+
+  it.each<[string, string, number, number | undefined]>([
+    ['2s', '', 2_000, undefined],
+    ['1m', '5m', 60_000, 300_000],
+    ['0', '0s', 0, 0],
+    ['1.5', '90', 1_500, 90_000],
+  ])('lock-timeout %j, statement-timeout %j', (lock, statement, lockTimeoutMs, statementTimeoutMs) => {
+    setInputs({ [Inputs.LockTimeout]: lock, [Inputs.StatementTimeout]: statement });
+    expect(readInputs().sessionTimeouts).toEqual({ lockTimeoutMs, statementTimeoutMs });
+  });
+
+  it.each([
+    [Inputs.LockTimeout, 'soon'],
+    [Inputs.StatementTimeout, '10 minutes'],
+    [Inputs.LockTimeout, '-1s'],
+  ])('refuses %s %j, naming the input', (name, value) => {
+    setInputs({ [name]: value });
+    expect(() => readInputs()).toThrow(`input "${name}" is "${value}": not a duration`);
+  });
+
+  it('warns when lock-timeout is not shorter than timeout, or no limit', () => {
+    const warnings = captureWarnings();
+    setInputs({ [Inputs.LockTimeout]: '5m', [Inputs.Timeout]: '2m' });
+    readInputs();
+    setInputs({ [Inputs.LockTimeout]: '0', [Inputs.Timeout]: '2m' });
+    readInputs();
+    expect(warnings()).toEqual([
+      expect.stringContaining(
+        'input "lock-timeout" is "5m", not shorter than "timeout": a statement still waiting',
+      ),
+      expect.stringContaining('input "lock-timeout" is "0", no limit: a statement still waiting'),
+    ]);
+  });
+
+  it('warns that asyncpg does not read PGOPTIONS; says nothing for MySQL at the defaults', () => {
+    const warnings = captureWarnings();
+    setInputs({
+      [Inputs.DatabaseUrl]: `postgresql+asyncpg://api:${PASSWORD}@/api?host=/cloudsql/acme-dev:europe-west1:main`,
+    });
+    readInputs();
+    setInputs({
+      [Inputs.DatabaseUrl]: `mysql+pymysql://api:${PASSWORD}@/api?unix_socket=/cloudsql/acme-dev:europe-west1:main`,
+    });
+    readInputs();
+    expect(warnings()).toEqual([
+      expect.stringContaining(
+        'which only libpq drivers read (psycopg2, psycopg): postgresql+asyncpg ignores it',
+      ),
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
 // The proxy's command line for the inputs, and the one platform mapping of its release files.
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/lib/errors.js';
-import { proxyArgs } from '../../src/migrate/proxy.js';
+import { freePort, proxyArgs, proxyDeath, startProxy } from '../../src/migrate/proxy.js';
+import { startServer } from '../../testkit/servers.js';
 import { PROXY_SHA256, proxyPlatformKey } from '../../src/migrate/proxy-release.js';
 
 const INSTANCE = 'acme-prod:europe-west1:main';
@@ -70,5 +71,44 @@ describe('proxyPlatformKey', () => {
 
   it("defaults to this runner's platform", () => {
     expect(proxyPlatformKey()).toBe(proxyPlatformKey(process.platform, process.arch));
+  });
+});
+
+describe('proxyDeath: after a failed command, did the proxy die under it?', () => {
+  /** A "proxy": Node running `script`, started as the action starts the real one. */
+  const start = (script: string) => startProxy(process.execPath, ['-e', script]);
+
+  it('an exited proxy: its exit code, at once', async () => {
+    const proxy = start('process.exit(3)');
+    await new Promise((resolve) => proxy.child.once('exit', resolve));
+    expect(await proxyDeath(proxy, await freePort())).toBe('code 3');
+  });
+
+  it('a proxy killed at the same moment, not yet reaped: waited for, named by its signal', async () => {
+    const proxy = start('setInterval(() => {}, 1000)');
+    await new Promise((resolve) => proxy.child.once('spawn', resolve));
+    // Its liveness port answers nothing; the exit arrives while proxyDeath looks.
+    const death = proxyDeath(proxy, await freePort());
+    process.kill(proxy.pid, 'SIGKILL');
+    expect(await death).toBe('SIGKILL');
+  });
+
+  it('a proxy that answers its liveness endpoint: alive, nothing to report', async () => {
+    const health = await startServer((_req, res) => res.writeHead(200).end('ok'));
+    const proxy = start('setInterval(() => {}, 1000)');
+    try {
+      const port = Number(new URL(health.url).port);
+      expect(await proxyDeath(proxy, port)).toBeUndefined();
+      expect(health.requests.map((request) => request.url)).toEqual(['/liveness']);
+    } finally {
+      await proxy.stop();
+      await health.close();
+    }
+  });
+
+  it('a proxy the step stopped itself is no death', async () => {
+    const proxy = start('setInterval(() => {}, 1000)');
+    await proxy.stop();
+    expect(proxy.exitStatus()).toBeUndefined();
   });
 });

@@ -9,8 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAction, runPostStep, workflowCommands } from '../../testkit/local-runner.mjs';
-import { SPECIAL_PASSWORD, startPostgres, type TestPostgres } from '../../testkit/postgres.js';
-import { freePort, isRunning, waitFor } from '../../testkit/process.js';
+import {
+  postgresBinDir,
+  SPECIAL_PASSWORD,
+  startPostgres,
+  type TestPostgres,
+} from '../../testkit/postgres.js';
+import { freePort, isRunning, run as runTool, waitFor } from '../../testkit/process.js';
 import { startServer } from '../../testkit/servers.js';
 
 const INSTANCE = 'acme-dev:europe-west1:main';
@@ -49,6 +54,8 @@ interface MigrateCase {
   cancel?: Parameters<typeof runAction>[0]['cancel'];
   /** Values besides the test database's password and URLs that must appear nowhere. */
   secrets?: string[];
+  /** Runs while the step runs, with the proxy stand-in's start log (to find its pid). */
+  during?: (proxyLog: string) => Promise<void>;
 }
 
 async function migrate(test: MigrateCase = {}) {
@@ -57,7 +64,7 @@ async function migrate(test: MigrateCase = {}) {
   const log = join(dir, 'proxy.jsonl');
   const port = await freePort();
   const url = db.socketUrl(INSTANCE);
-  const result = await runAction({
+  const running = runAction({
     stage: 'migrate',
     inputs: {
       'database-url': url,
@@ -84,6 +91,7 @@ async function migrate(test: MigrateCase = {}) {
     timeoutMs: 90_000,
     ...(test.cancel ? { cancel: test.cancel } : {}),
   });
+  const [result] = await Promise.all([running, test.during?.(log)]);
   cleanups.push(result.cleanup);
   const starts = proxyStarts(log);
   return { result, starts, port, log };
@@ -373,6 +381,13 @@ describe('migrate bundle: the summary on invalid input', () => {
       'input "database-url": the host parameter\'s /cloudsql/ path does not end in an instance connection name: write /cloudsql/PROJECT:REGION:INSTANCE',
     ],
     [
+      'a host parameter given twice (ambiguous: which socket?)',
+      {
+        'database-url': `postgresql+psycopg2://api:${PASSWORD}@/api?host=/cloudsql/${INSTANCE}&host=/tmp/${PASSWORD}`,
+      },
+      'input "database-url": the host parameter is given more than once, so the URL names no one place to connect to (drivers disagree on which one wins): keep one, e.g. host=/cloudsql/PROJECT:REGION:INSTANCE',
+    ],
+    [
       'a database-url that does not parse',
       { 'database-url': `postgresql+psycopg2://api:${PASSWORD}#x@/api?host=/cloudsql/${INSTANCE}` },
       'input "database-url": the URL contains a raw \'#\', which would end it',
@@ -405,5 +420,242 @@ describe('migrate bundle: the summary on invalid input', () => {
     expect(starts).toEqual([]);
     expect(result.outputs).toEqual({});
     expect(await db.query("SELECT to_regclass('public.alembic_version') IS NULL")).toBe('t');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Faults under a real PostgreSQL: URLs SQLAlchemy could misread, locks held by other sessions,
+// a proxy that dies under the migration, and what the step says about the database after.
+
+/** Polls a query until it answers `expected`; throws naming `what` at the deadline. */
+async function waitForQuery(what: string, sql: string, expected: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await db.query(sql);
+    if (last === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what} (last answer ${JSON.stringify(last)})`,
+  );
+}
+
+/** Alembic straight against the test database (no action, no proxy): the state a test starts from. */
+async function alembicDirect(project: string, ...args: string[]): Promise<void> {
+  // script_location is relative to the working directory, as where the action runs it.
+  await runTool(
+    '/usr/bin/env',
+    ['-C', join(fixtures, project), '/usr/bin/python3', '-m', 'alembic', ...args],
+    {
+      env: { ...process.env, DATABASE_URL: db.url('postgresql+psycopg2') },
+      timeoutMs: 60_000,
+    },
+  );
+}
+
+/** Ends every session of the test role that is still on the server (a lock holder, a pg_sleep). */
+function terminateSessions(): Promise<string> {
+  return db.query(
+    `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename IN ('${db.user}', 'sa@proj.iam') AND pid <> pg_backend_pid()`,
+  );
+}
+
+/** Sessions of the migration still queued on the server for a lock, ALTER TABLE customers. */
+const WAITING_ALTER =
+  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE customers%'";
+
+/**
+ * Another session (the running service, a long transaction) that holds `table` in ACCESS
+ * EXCLUSIVE mode for two minutes; resolves once the lock is granted, ended by the test's cleanup.
+ */
+async function holdLock(table: string) {
+  const holder = spawn(
+    join(postgresBinDir(), 'psql'),
+    [
+      '-X',
+      '-q',
+      '-c',
+      `BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(120);`,
+      db.url('postgresql'),
+    ],
+    { stdio: 'ignore', env: { ...process.env, PGAPPNAME: 'lock-holder' } },
+  );
+  cleanups.push(async () => {
+    holder.kill('SIGKILL');
+    // The server does not notice a client gone while it sleeps: end the sessions there.
+    await terminateSessions();
+  });
+  await waitForQuery(
+    `the lock holder to hold ${table}`,
+    `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '${table}' AND l.mode = 'AccessExclusiveLock' AND l.granted`,
+    '1',
+  );
+  return holder;
+}
+
+describe('migrate bundle: URLs that SQLAlchemy could misread', () => {
+  it('a Cloud SQL IAM user without a password and a raw "@" in a kept value: SQLAlchemy connects as that user', async () => {
+    const iamUser = 'sa@proj.iam';
+    await db.query(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${iamUser}') THEN CREATE ROLE "${iamUser}" LOGIN PASSWORD '${SPECIAL_PASSWORD}-iam'; END IF; END $$`,
+    );
+    await db.query(`GRANT ALL ON SCHEMA public TO "${iamUser}"`);
+    cleanups.push(() => db.query(`REVOKE ALL ON SCHEMA public FROM "${iamUser}"`));
+    // The shape the issue reports: the user name percent-encoded, no password in the userinfo,
+    // the same name raw in a kept query value. The password comes as a query parameter only
+    // because the proxy stand-in cannot do IAM authentication.
+    const password = `${SPECIAL_PASSWORD}-iam`;
+    const url = `postgresql+psycopg2://sa%40proj.iam@/${db.database}?host=/cloudsql/${INSTANCE}&user=${iamUser}&password=${encodeURIComponent(password)}`;
+    const { result } = await migrate({
+      inputs: { 'database-url': url },
+      secrets: [password, encodeURIComponent(password)],
+    });
+    expect(result.code, result.log).toBe(0);
+    expect(result.outputs).toEqual({ 'revision-before': '', 'revision-after': '9f2c4d5e6a7b' });
+    expect(await db.query("SELECT tableowner FROM pg_tables WHERE tablename = 'customers'")).toBe(iamUser);
+  });
+
+  it('a TCP URL with the instance input: the host it replaces is named in a warning, the password is not', async () => {
+    const url = db.url('postgresql+psycopg2').replace(`@127.0.0.1:${db.port}/`, '@db.internal.example:6543/');
+    const { result, port } = await migrate({
+      inputs: { 'database-url': url, instance: INSTANCE },
+      secrets: [url],
+    });
+    expect(result.code, result.log).toBe(0);
+    expect(result.log).toContain(
+      `::warning::input "database-url": the migration does not connect to the host "db.internal.example:6543" of the URL: it connects to ${INSTANCE} (input "instance") through the Cloud SQL Auth Proxy on 127.0.0.1:${port}, which replaces it.`,
+    );
+    expect(result.outputs['revision-after']).toBe('9f2c4d5e6a7b');
+  });
+});
+
+describe('migrate bundle: PostgreSQL timeouts through PGOPTIONS', () => {
+  it('a lock held by another session: the ALTER TABLE gives up after lock-timeout, with the cause and the revision', async () => {
+    await alembicDirect('service', 'upgrade', '3a1b2c3d4e5f');
+    const holder = await holdLock('customers');
+
+    const { result, starts } = await migrate({ inputs: { 'lock-timeout': '2s', timeout: '40s' } });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      '::error::migrate: PostgreSQL cancelled a statement that waited 2s (input "lock-timeout") for a lock that another session holds: find that session',
+    );
+    expect(result.log).toContain('canceling statement due to lock timeout');
+    // The database is where it was: the whole upgrade was one transaction.
+    expect(result.summary).toMatch(/^### ❌ migrate: failed; the database is at 3a1b…\n/);
+    expect(result.summary).toContain('| Revision after failure | 3a1b2c3d4e5f |');
+    expect(result.log).toMatch(/::group::\/usr\/bin\/python3 -m alembic current \(after the failure\)/);
+    expect(result.outputs).toEqual({});
+    expect(isRunning(starts[0]!.pid)).toBe(false);
+    // About lock-timeout, not the step's deadline (40 s) nor the holder's 120 s.
+    expect(result.durationMs).toBeLessThan(20_000);
+    // No statement of the migration is left queued behind the lock.
+    expect(await db.query(WAITING_ALTER)).toBe('0');
+    expect(holder.exitCode).toBeNull();
+  });
+
+  it('after the deadline stops the command, the server gives up the lock wait at lock-timeout too', async () => {
+    await alembicDirect('service', 'upgrade', '3a1b2c3d4e5f');
+    const holder = await holdLock('customers');
+    let queuedAt = 0;
+    const { result } = await migrate({
+      inputs: { 'lock-timeout': '6s', timeout: '4s' },
+      during: async () => {
+        await waitForQuery('the ALTER TABLE to queue for the lock', WAITING_ALTER, '1', 30_000);
+        queuedAt = Date.now();
+      },
+    });
+    const stepEnded = Date.now();
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      '/usr/bin/python3 -m alembic upgrade head did not finish within 4s and was stopped',
+    );
+    // Alembic is gone, but its ALTER TABLE is still queued on the server, holding up every later
+    // query on the table: lock_timeout ends it there, where before it waited for as long as the
+    // other session held the table (two minutes here).
+    await waitForQuery('the ALTER TABLE to stop waiting on the server', WAITING_ALTER, '0', 20_000);
+    const queuedFor = Date.now() - queuedAt;
+    expect(queuedAt).toBeGreaterThan(0);
+    expect(queuedAt).toBeLessThan(stepEnded);
+    expect(queuedFor).toBeLessThan(6_000 + 3_000);
+    expect(holder.exitCode).toBeNull();
+  });
+
+  it('statement-timeout stops a statement that runs too long, and says which input', async () => {
+    cleanups.push(terminateSessions);
+    const { result } = await migrate({
+      project: 'slow',
+      inputs: { 'statement-timeout': '1s', timeout: '40s' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      '::error::migrate: PostgreSQL cancelled a statement that ran longer than 1s (input "statement-timeout"): raise statement-timeout, or split the migration',
+    );
+    expect(result.summary).toContain('| Revision after failure | (empty database) |');
+    expect(result.durationMs).toBeLessThan(20_000);
+  });
+
+  it('keeps the PGOPTIONS of the environment (a statement_timeout there applies too)', async () => {
+    cleanups.push(terminateSessions);
+    const { result } = await migrate({
+      project: 'slow',
+      inputs: { timeout: '40s' },
+      env: { PGOPTIONS: '-c statement_timeout=1500' },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      "::error::migrate: PostgreSQL cancelled a statement that ran longer than the server's or the environment's statement_timeout",
+    );
+    expect(result.durationMs).toBeLessThan(20_000);
+  });
+});
+
+describe('migrate bundle: after a failed migration', () => {
+  it('reports alembic current: the revision the database is left at', async () => {
+    await alembicDirect('service', 'upgrade', 'head');
+    const { result } = await migrate({ project: 'failing' });
+    expect(result.code).toBe(1);
+    expect(result.log).toMatch(/::group::\/usr\/bin\/python3 -m alembic current \(after the failure\)/);
+    expect(result.log).toContain(
+      'migrate: alembic current after the failure: 9f2c4d5e6a7b, as before the command',
+    );
+    expect(result.summary).toMatch(/^### ❌ migrate: failed; the database is at 9f2c…\n/);
+    expect(result.summary).toContain('| Revision after failure | 9f2c4d5e6a7b |');
+    expect(result.summary).toContain('failed with exit code 1');
+  });
+
+  it('the proxy dies under the migration: its exit and last log lines, no alembic current through it', async () => {
+    cleanups.push(terminateSessions);
+    const { result, starts } = await migrate({
+      project: 'slow',
+      inputs: { timeout: '40s' },
+      during: async (proxyLog) => {
+        await waitForQuery(
+          'the migration to sleep on the server',
+          `SELECT count(*) FROM pg_stat_activity WHERE usename = '${db.user}' AND query LIKE 'SELECT pg_sleep%'`,
+          '1',
+          30_000,
+        );
+        const [start] = proxyStarts(proxyLog);
+        process.kill(start!.pid, 'SIGTERM'); // the proxy alone, not the step's process group
+      },
+    });
+    expect(result.code).toBe(1);
+    expect(result.log).toContain(
+      '\nmigrate: the Cloud SQL Auth Proxy exited (code 143) during the command; its last log lines:\n',
+    );
+    expect(result.log).toContain('SIGTERM signal received. Shutting down...');
+    expect(result.summary).toMatch(
+      /^### ❌ migrate: failed; the Cloud SQL Auth Proxy exited \(code 143\) during the command\n/,
+    );
+    expect(result.summary).toContain('| Proxy exit | code 143 |');
+    expect(result.summary).toContain(
+      'alembic current was not run after the failure: the proxy it would connect through is gone',
+    );
+    expect(result.log).toMatch(
+      /::error::migrate: the Cloud SQL Auth Proxy exited \(code 143\) during the command \(its log is above\)\n/,
+    );
+    expect(isRunning(starts[0]!.pid)).toBe(false);
+    expect(result.durationMs).toBeLessThan(30_000);
   });
 });
