@@ -608,6 +608,13 @@ export interface FlakyProxyOptions {
   userAgent?: RegExp;
 }
 
+/** The registry API's error codes of the statuses a proxy may answer (distribution's errcode). */
+const ERROR_CODES: Record<number, string> = {
+  401: 'UNAUTHORIZED',
+  403: 'DENIED',
+  429: 'TOOMANYREQUESTS',
+};
+
 /**
  * An HTTP proxy in front of a registry: the first `failFirst` requests whose path matches fail
  * with `status`, then everything is forwarded as it is: method, path, headers (Host included, so
@@ -644,11 +651,12 @@ export async function startFlakyProxy(
         'docker-distribution-api-version': 'registry/2.0',
         'retry-after': '0',
       });
+      // The error code distribution's API gives with that status (clients read it: containers/image
+      // retries UNAVAILABLE itself, and a DENIED or UNAUTHORIZED is a refusal).
+      const code = ERROR_CODES[status] ?? 'UNAVAILABLE';
       res.end(
         JSON.stringify({
-          errors: [
-            { code: 'UNAVAILABLE', message: `flaky proxy: failure ${failures} of ${options.failFirst}` },
-          ],
+          errors: [{ code, message: `flaky proxy: failure ${failures} of ${options.failFirst}` }],
         }),
       );
       return;

@@ -1,3 +1,6 @@
+import { messageOf } from '../lib/errors.js';
+import { runTool, ToolError } from '../lib/exec.js';
+import { excerpt } from '../lib/format.js';
 import { isLoopback } from './registry.js';
 import type { BuildInputs } from './inputs.js';
 
@@ -126,4 +129,30 @@ export function buildPlan(inputs: PlanInputs, files: ReportFiles): BuildPlan {
         }))
       : [],
   };
+}
+
+/** How long `docker buildx version` may take: it only reads the plugin's version. */
+const BUILDX_CHECK_MS = 30_000;
+
+/**
+ * The docker builder runs `docker buildx build`: without the buildx plugin, docker reads
+ * `buildx` as an unknown command and fails on the first flag (`unknown flag: --file`), which
+ * says nothing about the cause. `docker buildx version` before the build says it plainly.
+ * Returns the version line buildx printed.
+ */
+export async function requireBuildx(env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    const { stdout } = await runTool('docker', ['buildx', 'version'], { timeoutMs: BUILDX_CHECK_MS, env });
+    return stdout.trim().split('\n')[0] ?? '';
+  } catch (error) {
+    const result = error instanceof ToolError ? error.result : undefined;
+    const said =
+      result === undefined
+        ? messageOf(error)
+        : `it answered: ${excerpt(`${result.stderr}\n${result.stdout}`.trim() || `exit code ${result.code}`, 300)}`;
+    throw new Error(
+      `docker buildx is required (builder "docker" builds with docker buildx build), and "docker buildx version" failed; ${said}. Set up buildx before this step with docker/setup-buildx-action (it installs the plugin where it is missing and creates a builder), install the docker-buildx-plugin package on a self-hosted runner, or use builder: buildah or podman`,
+      { cause: error },
+    );
+  }
 }

@@ -57,11 +57,54 @@ export async function sentByContext(context: string, path: string): Promise<stri
 
 /** Files in the context whose name matches `name` (a RegExp on the base name) and that would be sent. */
 export async function filesSentMatching(context: string, name: RegExp): Promise<string[]> {
+  return (await scanContext(context, { matching: name })).matching;
+}
+
+/** What the context would send that should not travel into an image. */
+export interface ContextScan {
+  /** Files whose base name matches `matching` (credentials: refused). */
+  matching: string[];
+  /** `.env`, `.env.local`, … (names starting with `.env`): often secrets, warned about. */
+  envFiles: string[];
+  /** Whether `.git` (the repository, folder or worktree file) at the context's root is sent. */
+  git: boolean;
+}
+
+const ENV_FILE = /^\.env/;
+
+/**
+ * One walk of the context: the files that `.dockerignore` lets through and whose base name
+ * matches `matching`, the `.env*` files it lets through, and whether `.git` goes too (nothing
+ * inside `.git/` is looked at: its files are not the project's).
+ */
+export async function scanContext(context: string, options: { matching: RegExp }): Promise<ContextScan> {
   const rules = await readRules(context);
   const entries = await readdir(context, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && name.test(entry.name))
-    .map((entry) => relative(context, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .filter((path) => !path.startsWith('.git/') && !isIgnored(rules, path))
-    .sort();
+  const sent = (path: string): boolean => !path.startsWith('.git/') && !isIgnored(rules, path);
+  const files = entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => ({
+      name: entry.name,
+      path: relative(context, join(entry.parentPath, entry.name)).split(sep).join('/'),
+    }))
+    .filter(({ path }) => sent(path));
+  const git = entries.some(
+    (entry) => entry.name === '.git' && entry.parentPath === context && !isIgnored(rules, '.git'),
+  );
+  return {
+    matching: files
+      .filter(({ name }) => options.matching.test(name))
+      .map(({ path }) => path)
+      .sort(),
+    envFiles: files
+      .filter(({ name }) => ENV_FILE.test(name))
+      .map(({ path }) => path)
+      .sort(),
+    git,
+  };
+}
+
+/** The `.dockerignore` line that leaves the `.env*` files out: at the root only, or anywhere. */
+export function envIgnoreLine(envFiles: readonly string[]): string {
+  return envFiles.every((path) => !path.includes('/')) ? '.env*' : '**/.env*';
 }

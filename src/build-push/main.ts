@@ -1,16 +1,19 @@
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
 import { runTool } from '../lib/exec.js';
 import { formatMs } from '../lib/format.js';
 import { shown } from '../lib/names.js';
 import { setCheckedOutput } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
-import { buildPlan, type BuildPlan, type ReportFiles } from './builders.js';
+import { workspaceOf } from '../lib/parse.js';
+import { buildPlan, requireBuildx, type BuildPlan, type ReportFiles } from './builders.js';
 import { Inputs, Outputs, STAGE } from './constants.js';
-import { filesSentMatching, sentByContext } from './dockerignore.js';
+import { unpinnedBaseImages } from './dockerfile.js';
+import { envIgnoreLine, scanContext, sentByContext } from './dockerignore.js';
 import { describeInputs, readInputs, type BuildInputs } from './inputs.js';
+import { pushWithRetry } from './push-retry.js';
 import { findCredentials, resolveManifest, type ResolvedManifest } from './registry.js';
 
 /** What google-github-actions/auth writes into the workspace: a credential that must stay out of images. */
@@ -34,8 +37,12 @@ export async function run(): Promise<void> {
         ...inputs.secretFiles.map(({ id }) => `${id} (file)`),
       ];
       if (secretIds.length > 0) stage.row('Build secrets', secretIds.join(', '));
-      await refuseCredentialsInContext(inputs);
+      await checkContext(stage, inputs);
       await refuseSecretFilesInContext(inputs);
+      await warnAboutUnpinnedBaseImages(stage, inputs);
+      if (inputs.builder === 'docker') {
+        core.debug(`${STAGE}: ${await requireBuildx(builderEnvironment({}))}`);
+      }
       const files = reportFiles(stage.tempDir('build-push-'));
       await buildAndPush(stage, inputs, buildPlan(inputs, files), files, deadline);
       if (!inputs.push) {
@@ -48,12 +55,62 @@ export async function run(): Promise<void> {
   });
 }
 
-async function refuseCredentialsInContext(inputs: BuildInputs): Promise<void> {
-  const sent = await filesSentMatching(inputs.context, CREDENTIALS_FILE);
-  if (sent.length > 0) {
+/**
+ * What the context would send into the image: cloud credentials are refused; `.env*` files
+ * (often secrets) and `.git` (the whole history, and a context that changes with every commit)
+ * are warned about, each with the `.dockerignore` line that leaves them out.
+ */
+async function checkContext(stage: Stage, inputs: BuildInputs): Promise<void> {
+  const scan = await scanContext(inputs.context, { matching: CREDENTIALS_FILE });
+  const dockerignore = relative(process.cwd(), join(inputs.context, '.dockerignore')) || '.dockerignore';
+  const listed = (paths: readonly string[]): string => paths.map((path) => shown(path)).join(', ');
+  if (scan.matching.length > 0) {
     throw new ConfigurationError(
-      `the build context would carry cloud credentials (${sent.join(', ')}): add "gha-creds-*.json" to ${relative(process.cwd(), join(inputs.context, '.dockerignore')) || '.dockerignore'}, or build from a context without them`,
+      `the build context would carry cloud credentials (${scan.matching.join(', ')}): add "gha-creds-*.json" to ${dockerignore}, or build from a context without them`,
     );
+  }
+  if (scan.envFiles.length > 0) {
+    const line = envIgnoreLine(scan.envFiles);
+    stage.warning(
+      `the build context sends ${listed(scan.envFiles)}, which .dockerignore does not exclude: .env files often hold secrets, and a COPY of the context puts them into the image. Add the line "${line}" to ${dockerignore} (and "!<file>" after it for one the image needs)`,
+    );
+  }
+  if (scan.git) {
+    stage.warning(
+      `the build context sends .git, which .dockerignore does not exclude: the repository's history goes into the image with any COPY of the context, and every commit changes the context, so cached layers are rebuilt. Add the line ".git" to ${dockerignore}`,
+    );
+  }
+}
+
+/** A reference from the Dockerfile, as written when it is plain, escaped otherwise. */
+const reference = (text: string): string => (/^[\w.:/@${}+-]+$/.test(text) ? text : shown(text));
+
+/**
+ * A base image named by a tag can change under the same commit: each FROM without a digest is
+ * a warning on its line, with the pinned form to write.
+ */
+async function warnAboutUnpinnedBaseImages(stage: Stage, inputs: BuildInputs): Promise<void> {
+  const text = await readFile(inputs.file, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  const inWorkspace = relative(workspaceOf(), inputs.file).split('\\').join('/');
+  // An annotation's file is a path in the repository: a Dockerfile outside it has none.
+  const annotated = inWorkspace !== '' && !inWorkspace.startsWith('../') && !isAbsolute(inWorkspace);
+  const file = annotated ? inWorkspace : inputs.file;
+  for (const finding of unpinnedBaseImages(text, inputs.buildArgs, inputs.platform)) {
+    if (finding.kind === 'unknown') {
+      stage.note(
+        `${file}:${finding.line}: FROM ${reference(finding.written)} depends on ${finding.unresolved.join(', ')}, which has no value here (no default, no build-arg): whether its base image is pinned cannot be checked`,
+      );
+      continue;
+    }
+    const image = reference(finding.resolved);
+    const viaArg = finding.written.includes('$');
+    const message = `${file}:${finding.line}: FROM ${reference(finding.written)}${viaArg ? ` (${image})` : ''} names its base image by a tag without a digest: a tag moves, so the same commit can build on another base. Pin it${viaArg ? ' where the value is set (the ARG default or the build-arg)' : ''} as ${image}@sha256:<digest>, the digest from "docker buildx imagetools inspect ${image}" or "skopeo inspect --format {{.Digest}} docker://${image}"`;
+    core.warning(`${STAGE}: ${message}`, {
+      title: 'Base image without a digest',
+      ...(annotated ? { file, startLine: finding.line } : {}),
+    });
+    stage.note(`warning: ${message}`);
   }
 }
 
@@ -103,11 +160,43 @@ async function buildAndPush(
       live: true,
       env: builderEnvironment(env),
     });
+    let retries = 0;
+    const retry = {
+      deadline,
+      signal: stage.cancelled,
+      onRetry: (text: string) => {
+        retries++;
+        core.info(`${STAGE}: ${text}`);
+      },
+    };
     // Only the build gets the secret values: a push needs none of them.
-    await runTool(plan.command, plan.build, options(plan.env));
+    if (plan.command === 'docker' && inputs.push) {
+      // buildx builds and pushes in one command: a push that failed for a moment is retried by
+      // running it again (BuildKit's cache makes that a push); a failed build is final.
+      await pushWithRetry(
+        (timeoutMs) => runTool(plan.command, plan.build, { ...options(plan.env), timeoutMs }),
+        {
+          ...retry,
+          what: `${inputs.imageName}:${inputs.tag}`,
+          onlyIfPushing: true,
+        },
+      );
+    } else {
+      await runTool(plan.command, plan.build, options(plan.env));
+    }
     if (inputs.builder !== 'docker') await requireFinishedBuild(plan, files);
     // Each tag is pushed by the builder itself, one after another (they share layers).
-    for (const push of plan.pushes) await runTool(plan.command, push.args, options({}));
+    for (const push of plan.pushes) {
+      await pushWithRetry((timeoutMs) => runTool(plan.command, push.args, { ...options({}), timeoutMs }), {
+        ...retry,
+        what: `${inputs.imageName}:${push.tag}`,
+      });
+    }
+    if (retries > 0) {
+      stage.note(
+        `the registry failed ${retries === 1 ? 'a push once' : `pushes ${retries} times`} for a moment; ${retries === 1 ? 'it was' : 'they were'} retried and succeeded`,
+      );
+    }
   });
   stage.row('Build and push', formatMs(Date.now() - started));
 }

@@ -108,8 +108,25 @@ export async function probeOnce(
     };
   }
   throw new ProbeFailedError(
-    `GET ${url.href} answered ${status}, expected ${options.expectedStatus}: ${excerpt(body) || '(empty body)'}`,
+    `GET ${url.href} answered ${status}, expected ${options.expectedStatus}: ${excerpt(body) || '(empty body)'}${authenticationHint(status, options.bearerToken !== '')}`,
   );
+}
+
+/**
+ * What a 401 or 403 means on Cloud Run: the service admits only invokers (no `allUsers`
+ * binding), so the check needs an ID token of an identity that holds roles/run.invoker, with
+ * the service's URL as its audience; with a token sent, the token itself is what is wrong.
+ */
+export function authenticationHint(status: number, withToken: boolean): string {
+  if (status !== 401 && status !== 403) return '';
+  const howTo = `an ID token (not an access token) whose audience is the service URL, e.g. from google-github-actions/auth with token_format: id_token and id_token_audience: the service URL; its service account needs roles/run.invoker on the service`;
+  if (!withToken) {
+    return `. The service requires invoker authentication: pass input "${Inputs.BearerToken}" with ${howTo}`;
+  }
+  if (status === 403) {
+    return `. The bearer token was sent and refused: the token's identity lacks roles/run.invoker on the service, or the token's audience is not the service URL. Input "${Inputs.BearerToken}" must be ${howTo}`;
+  }
+  return `. The bearer token was sent and not accepted: it must be ${howTo}; an access token, another audience or an expired token is refused`;
 }
 
 /** Polls the URL until it answers as expected, within the deadline. */

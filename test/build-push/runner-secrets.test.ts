@@ -204,7 +204,11 @@ describe.each(['buildah', 'podman', 'docker'] as const)('build secrets with %s',
     expect(holds(pulled, npmrc.trim())).toBe(false);
 
     if (builder === 'docker') {
-      const [build] = standinCalls(calls);
+      // The first call checks for buildx (`docker buildx version`), with no secret either.
+      const [check, build, ...more] = standinCalls(calls);
+      expect(check?.argv).toEqual(['buildx', 'version']);
+      expect(check?.inputSecrets).toBe(false);
+      expect(more).toEqual([]);
       expect(build?.argv).toEqual([
         'buildx',
         'build',

@@ -25,8 +25,8 @@ def stages() -> dict:
     return found
 
 
-def test_the_base_image_is_a_build_argument():
-    assert re.search(r"(?m)^ARG BASE_IMAGE=python:3\.12-slim$", DOCKERFILE)
+def test_the_base_image_is_a_build_argument_pinned_by_digest():
+    assert re.search(r"(?m)^ARG BASE_IMAGE=python:3\.12-slim@sha256:[0-9a-f]{64}$", DOCKERFILE)
     assert re.findall(r"(?m)^FROM (\S+)", DOCKERFILE) == ["${BASE_IMAGE}", "${BASE_IMAGE}"]
 
 
