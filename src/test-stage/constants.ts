@@ -8,6 +8,7 @@ export const Inputs = {
   Contract: 'contract',
   Junit: 'junit',
   Timeout: 'timeout',
+  ImportGuardMaxFileSize: 'import-guard-max-file-size',
 } as const;
 
 /** Output names of actions/test, as in its action.yml. */

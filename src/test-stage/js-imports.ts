@@ -16,12 +16,19 @@ export interface JsImport {
   line: number;
 }
 
+/** An import, or (`dynamic`) an `import()`/`require()` whose module is computed: `module` is `import` or `require`. */
+export interface JsImportRef extends JsImport {
+  dynamic?: true;
+}
+
 /**
  * Every module a JavaScript or TypeScript source imports, in source order:
  * - `import x from 'm'`, `import {a, b} from "m"`, `import * as n from 'm'`, `import x, {a}
  *   from 'm'`, multi-line lists, `import 'm'`, `export {a} from 'm'`, `export * [as n] from 'm'`;
- * - `import('m')` and `require('m')` with a literal string, or a template literal without
- *   `${}` (escapes decoded); a computed specifier is not reported;
+ * - `import('m')`, `require('m')` and `require?.('m')` with a literal string, or a template
+ *   literal without `${}` (escapes decoded), in parentheses or not; a computed specifier is
+ *   not reported here (see {@link jsImportRefs});
+ * - names as the language reads them: `\u0072equire('m')` is `require('m')`;
  * - TypeScript's `import type {T} from 'm'`, `import {type T} from 'm'`, `export type … from
  *   'm'`, `import x = require('m')` and type-level `import('m')`: type-only imports COUNT. The
  *   rule is about what a layer depends on, and types from a client library couple the code to
@@ -31,11 +38,26 @@ export interface JsImport {
  * `x.import('m')`), `import.meta`, `require.resolve('m')`.
  */
 export function jsImports(source: string): JsImport[] {
+  return jsImportRefs(source)
+    .filter((ref) => ref.dynamic !== true)
+    .map(({ module, line }) => ({ module, line }));
+}
+
+/** {@link jsImports}, and the calls `import(…)`/`require(…)` whose module is computed (`dynamic`). */
+export function jsImportRefs(source: string): JsImportRef[] {
   // Every form spells one of these words: most files are done here. `export` is not optional:
-  // a barrel file (`export * from 'm'`) holds neither of the other two.
-  if (!source.includes('import') && !source.includes('require') && !source.includes('export')) return [];
+  // a barrel file (`export * from 'm'`) holds neither of the other two. A name may also be
+  // written with escapes (`\u0072equire`).
+  if (
+    !source.includes('import') &&
+    !source.includes('require') &&
+    !source.includes('export') &&
+    !source.includes('\\u')
+  ) {
+    return [];
+  }
   const tokens = new JsTokenizer(source);
-  const found: JsImport[] = [];
+  const found: JsImportRef[] = [];
   // A name after `.` or `?.` is a property, never the keyword or the CommonJS function.
   let afterMemberAccess = false;
   let previousName = '';
@@ -46,7 +68,9 @@ export function jsImports(source: string): JsImport[] {
     if (kind === NAME && !afterMemberAccess) {
       if (text === 'import') readImport(tokens, found);
       else if (text === 'export') readExport(tokens, found);
-      else if (text === 'require' && previousName !== 'function') readCall(tokens, found);
+      else if (text === 'require' && previousName !== 'function') {
+        readCall(tokens, found, text, tokens.tokenLine);
+      }
     }
     afterMemberAccess = kind === OP && (text === '.' || text === '?.');
     previousName = kind === NAME ? text : '';
@@ -55,11 +79,12 @@ export function jsImports(source: string): JsImport[] {
 }
 
 /** The tokens after `import`: a call, `import.meta`, a side-effect import or a declaration. */
-function readImport(tokens: JsTokenizer, found: JsImport[]): void {
+function readImport(tokens: JsTokenizer, found: JsImportRef[]): void {
+  const line = tokens.tokenLine;
   const kind = tokens.next();
   if (kind === OP && tokens.text === '(') {
     tokens.unread();
-    readCall(tokens, found);
+    readCall(tokens, found, 'import', line);
     return;
   }
   if (kind === STRING) {
@@ -71,7 +96,7 @@ function readImport(tokens: JsTokenizer, found: JsImport[]): void {
 }
 
 /** The tokens after `export`: only `export * …`, `export {…} …` and `export type …` can re-export. */
-function readExport(tokens: JsTokenizer, found: JsImport[]): void {
+function readExport(tokens: JsTokenizer, found: JsImportRef[]): void {
   let kind = tokens.next();
   if (kind === NAME && tokens.text === 'type') kind = tokens.next();
   const text = tokens.text;
@@ -84,7 +109,7 @@ function readExport(tokens: JsTokenizer, found: JsImport[]): void {
  * strings), `* as n`, `type`. Anything else ends it and is left for the main loop, so that
  * `import x = require('m')` still finds the `require`.
  */
-function readClause(tokens: JsTokenizer, found: JsImport[]): void {
+function readClause(tokens: JsTokenizer, found: JsImportRef[]): void {
   let braces = 0;
   let kind = tokens.next();
   for (;;) {
@@ -119,23 +144,53 @@ function readClause(tokens: JsTokenizer, found: JsImport[]): void {
   tokens.unread();
 }
 
-/** `(` + one literal string + `)` or `,` (import attributes), after `import` or `require`. */
-function readCall(tokens: JsTokenizer, found: JsImport[]): void {
+/**
+ * The call after `import` or `require` (also `require?.(`): `(` + one literal string, in any
+ * number of parentheses, + `)` or `,` (import attributes). Any other argument is computed: a
+ * `dynamic` entry at the line of the call.
+ */
+function readCall(tokens: JsTokenizer, found: JsImportRef[], callee: string, callLine: number): void {
   tokens.next();
+  if (callee === 'require' && tokens.isOp('?.')) tokens.next();
   if (!tokens.isOp('(')) {
     tokens.unread();
     return;
   }
-  if (tokens.next() !== STRING || tokens.literal === undefined) {
+  const dynamic = (): void => {
     tokens.unread();
+    found.push({ module: callee, line: callLine, dynamic: true });
+  };
+  let kind = tokens.next();
+  let parens = 0;
+  while (kind === OP && tokens.text === '(') {
+    parens++;
+    kind = tokens.next();
+  }
+  // No argument: nothing is imported (`require()` throws).
+  if (parens === 0 && tokens.isOp(')')) {
+    tokens.unread();
+    return;
+  }
+  if (kind !== STRING || tokens.literal === undefined) {
+    dynamic();
     return;
   }
   const module = tokens.literal;
   const line = tokens.tokenLine;
   tokens.next();
-  const whole = tokens.isOp(')') || tokens.isOp(',');
+  for (; parens > 0; parens--) {
+    if (!tokens.isOp(')')) {
+      dynamic();
+      return;
+    }
+    tokens.next();
+  }
+  if (!(tokens.isOp(')') || tokens.isOp(','))) {
+    dynamic();
+    return;
+  }
   tokens.unread();
-  if (whole) found.push({ module, line });
+  found.push({ module, line });
 }
 
 // Token kinds: small integers, compared on every token.
@@ -285,10 +340,23 @@ class JsTokenizer {
       this.tokenLine = this.line;
       if (isIdentifierStart(code)) {
         const start = this.position;
-        let end = start + 1;
-        while (end < length && isIdentifierPart(source.charCodeAt(end))) end++;
+        let end = start;
+        let escaped = false;
+        for (; end < length; end++) {
+          const part = source.charCodeAt(end);
+          if (!isIdentifierPart(part)) break;
+          if (part === BACKSLASH) {
+            escaped = true;
+            // `\u{65}`: the braces belong to the name's escape.
+            if (source.charCodeAt(end + 1) === 117 && source.charCodeAt(end + 2) === 123) {
+              const close = source.indexOf('}', end + 3);
+              if (close !== -1 && close - end <= 12) end = close;
+            }
+          }
+        }
         this.position = end;
-        this.text = source.slice(start, end);
+        // `\u0072equire` is the name `require`.
+        this.text = escaped ? decodeIdentifier(source.slice(start, end)) : source.slice(start, end);
         // A keyword used as a property name (`x.default / 2`) is a plain name.
         this.regexAllowed = KEYWORDS_BEFORE_EXPRESSION.has(this.text) && !this.afterDot;
         this.afterDot = false;
@@ -477,14 +545,33 @@ class JsTokenizer {
   }
 }
 
-/** The value of a string literal's content (or a template's cooked value). */
-function decodeEscapes(content: string): string {
-  return content.replace(
+/**
+ * The value of a string literal's content (or a template's cooked value); `undefined` when an
+ * escape names no character (`\u{110000}`: valid only in a raw template, which has no value).
+ */
+function decodeEscapes(content: string): string | undefined {
+  // Set inside the callback: TypeScript cannot see it change.
+  let valid = true as boolean;
+  const value = content.replace(
     /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]+\}|\r\n|[\s\S])/g,
     (_escape, body: string) => {
       if (body.length === 1 || body === '\r\n') return SIMPLE_ESCAPES[body] ?? body;
-      if (body.startsWith('u{')) return String.fromCodePoint(parseInt(body.slice(2, -1), 16));
-      return String.fromCodePoint(parseInt(body.slice(1), 16));
+      const codePoint = parseInt(body.startsWith('u{') ? body.slice(2, -1) : body.slice(1), 16);
+      if (codePoint <= 0x10ffff) return String.fromCodePoint(codePoint);
+      valid = false;
+      return '';
+    },
+  );
+  return valid ? value : undefined;
+}
+
+/** A name written with `\uXXXX` or `\u{…}` escapes, decoded; one that names no character stays as written. */
+function decodeIdentifier(name: string): string {
+  return name.replace(
+    /\\u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]+)\})/g,
+    (escape, four?: string, braced?: string) => {
+      const codePoint = parseInt(four ?? braced ?? '', 16);
+      return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : escape;
     },
   );
 }

@@ -6,7 +6,7 @@ import { setCheckedOutput } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { describeResult, runChecks, type CheckResult } from './commands.js';
 import { IMPORT_GUARD, Inputs, Outputs, STAGE } from './constants.js';
-import { findViolations, type Violation } from './import-guard.js';
+import { scanImports, type Unchecked, type Violation } from './import-guard.js';
 import { describeInputs, readInputs, type TestInputs } from './inputs.js';
 import { readJunitReports } from './junit.js';
 
@@ -41,7 +41,8 @@ const shownPath = (inputs: TestInputs, file: string): string =>
 
 /** What the guard found, or why it could not look; it never rejects. */
 type GuardRun = { durationMs: number } & (
-  { violations: Violation[]; rules: number; contractFile: string } | { error: unknown }
+  | { violations: Violation[]; unchecked: Unchecked[]; rules: number; contractFile: string }
+  | { error: unknown }
 );
 
 /** Reads the contract and scans the sources; `undefined` when no contract is given. */
@@ -51,8 +52,15 @@ function startImportGuard(inputs: TestInputs): Promise<GuardRun> | undefined {
   return (async () => {
     const contract = await loadContract(inputs.contract, Inputs.Contract);
     const rules = contract.imports.forbidden;
-    const violations = await findViolations(inputs.workingDirectory, rules, contract.file);
-    return { violations, rules: rules.length, contractFile: contract.file };
+    const scan = await scanImports(inputs.workingDirectory, rules, contract.file, {
+      maxFileBytes: inputs.maxFileBytes,
+    });
+    return {
+      violations: scan.violations,
+      unchecked: scan.unchecked,
+      rules: rules.length,
+      contractFile: contract.file,
+    };
   })().then(
     (found) => ({ ...found, durationMs: performance.now() - started }),
     (error: unknown) => ({ error, durationMs: performance.now() - started }),
@@ -85,10 +93,14 @@ async function reportImportGuard(
       );
       throw found.error;
     }
-    const { violations, rules, contractFile } = found;
+    const { violations, unchecked, rules, contractFile } = found;
     for (const violation of violations) {
+      const alias =
+        violation.alias === undefined
+          ? ''
+          : ` (imported as ${JSON.stringify(violation.alias.specifier)} through a paths alias of ${violation.alias.config})`;
       core.error(
-        `${violation.module} must not be imported here: ${violation.rule.reason} (runtime contract rule at ${relative(inputs.workspace, contractFile)}:${violation.rule.line})`,
+        `${violation.module} must not be imported here${alias}: ${violation.rule.reason} (runtime contract rule at ${relative(inputs.workspace, contractFile)}:${violation.rule.line})`,
         {
           title: 'Runtime contract: forbidden import',
           file: shownPath(inputs, violation.file),
@@ -96,6 +108,7 @@ async function reportImportGuard(
         },
       );
     }
+    reportUnchecked(unchecked, inputs, stage);
     core.info(`${IMPORT_GUARD}: ${plural(violations.length, 'forbidden import')} (${plural(rules, 'rule')})`);
     if (violations.length > 0) {
       stage.table({
@@ -114,6 +127,40 @@ async function reportImportGuard(
     return result;
   });
 }
+
+/**
+ * What the guard did not check: one annotation each (a notice for a file over the size cap, a
+ * warning otherwise), and one table. None of them fails the guard.
+ */
+function reportUnchecked(unchecked: readonly Unchecked[], inputs: TestInputs, stage: Stage): void {
+  for (const item of unchecked) {
+    const where = {
+      title: item.level === 'notice' ? 'Import guard: file skipped' : 'Import guard: not checked',
+      file: shownPath(inputs, item.file),
+      ...(item.line === undefined ? {} : { startLine: item.line }),
+    };
+    const message = `${IMPORT_GUARD}: ${item.reason}`;
+    if (item.level === 'notice') core.notice(message, where);
+    else core.warning(message, where);
+  }
+  if (unchecked.length === 0) return;
+  core.info(
+    `${IMPORT_GUARD}: ${plural(unchecked.length, 'file or import')} not checked (see the annotations)`,
+  );
+  // A tree full of computed imports must not fill the summary (GitHub caps it at 1 MiB).
+  const rows = unchecked
+    .slice(0, UNCHECKED_ROWS)
+    .map((item) => [
+      `${shownPath(inputs, item.file)}${item.line === undefined ? '' : `:${item.line}`}`,
+      item.reason,
+    ]);
+  if (unchecked.length > UNCHECKED_ROWS) {
+    rows.push(['…', `${unchecked.length - UNCHECKED_ROWS} more: see the annotations`]);
+  }
+  stage.table({ title: 'Not checked by the import guard', header: ['File', 'Why'], rows });
+}
+
+const UNCHECKED_ROWS = 50;
 
 /** The summary's headline counts the checks (each one's row is written when it is done). */
 function summarizeChecks(results: readonly CheckResult[], inputs: TestInputs, stage: Stage): void {

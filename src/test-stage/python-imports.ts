@@ -21,6 +21,11 @@ export interface PythonImport {
  */
 export interface PythonImportRef extends PythonImport {
   parent?: string;
+  /**
+   * `import_module(name)`, `__import__(prefix + name)`: a call whose module is computed, so no
+   * rule can be checked against it; `module` is the function's name.
+   */
+  dynamic?: true;
 }
 
 /**
@@ -30,31 +35,67 @@ export interface PythonImportRef extends PythonImport {
  *   `from google.cloud import secretmanager` imports `google.cloud.secretmanager`), each at the
  *   line of its name, parenthesised lists over several lines included; `from a import *` → `a`;
  * - `importlib.import_module("a.b")`, `import_module('a.b')`, `__import__("a.b")` with a literal
- *   string (escapes decoded, adjacent literals joined; an f-string without fields is literal;
- *   bytes or anything computed is not reported), called bare or on any object: after
- *   `import importlib as il`, `il.import_module("a.b")` is still the call.
+ *   string (escapes decoded, adjacent literals joined, in parentheses or not, also as
+ *   `name="a.b"`; an f-string without fields is literal), called bare or on any object: after
+ *   `import importlib as il`, `il.import_module("a.b")` is still the call. These calls are also
+ *   found inside the replacement fields of f-strings (`f"{__import__('a.b')}"`), at any depth;
+ * - names as Python reads them: normalised to NFKC (`import ｏｓ` imports `os`).
  * Relative imports (`from . import x`, `from .a import b`, `import_module(".a", pkg)`) name the
  * project's own code and are not reported.
  */
 export function pythonImports(source: string): PythonImport[] {
-  return scanPythonImports(source).map(({ module, line }) => ({ module, line }));
+  return scanPythonImports(source)
+    .filter((ref) => ref.dynamic !== true)
+    .map(({ module, line }) => ({ module, line }));
 }
 
-/** {@link pythonImports} with the parent module of each `from … import name`. */
+/**
+ * {@link pythonImports} with the parent module of each `from … import name`, and the calls
+ * whose module is computed (`dynamic`), in line order.
+ */
 export function scanPythonImports(source: string): PythonImportRef[] {
-  // Every form below spells "import" somewhere: most files are done here.
-  if (!source.includes('import')) return [];
+  // Every form below spells "import" somewhere: most files are done here. A name written in
+  // other characters (`ｉｍｐｏｒｔ_module`) is NFKC-normalised to it: then look closer.
+  if (!mayImport(source)) return [];
   const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
-  const tokens = new PythonTokenizer(text);
   const found: PythonImportRef[] = [];
+  const main = new PythonTokenizer(text, 1);
+  readTokens(main, found, true);
+  // Each f-string's replacement fields are expressions: read them as such, nested ones too.
+  const pending = main.fields.map((field) => ({ text, ...field }));
+  if (pending.length === 0) return found;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const field = next.text.slice(next.start, next.end);
+    // Most fields are a name or two: only one that spells the word can import.
+    if (!mayImport(field)) continue;
+    const expression = new PythonTokenizer(field, next.line);
+    readTokens(expression, found, false);
+    for (const field of expression.fields) pending.push({ text: expression.source, ...field });
+  }
+  // Stable: in line order, and within a line in the order found.
+  return found.sort((a, b) => a.line - b.line);
+}
+
+const NON_ASCII = /[^\0-\x7f]/;
+
+/** Whether `text` spells `import`, also in characters that NFKC turns into it. */
+function mayImport(text: string): boolean {
+  return text.includes('import') || (NON_ASCII.test(text) && text.normalize('NFKC').includes('import'));
+}
+
+/**
+ * The imports among the tokens: statements (when `statements`, at the start of a statement)
+ * and calls of `import_module`/`__import__`.
+ */
+function readTokens(tokens: PythonTokenizer, found: PythonImportRef[], statements: boolean): void {
   // At the start of a statement: after a NEWLINE, a `;` or a block's `:` outside brackets.
-  let atStatementStart = true;
+  let atStatementStart = statements;
   let previousName = '';
   for (;;) {
     const kind = tokens.next();
     if (kind === END) break;
     if (kind === NEWLINE) {
-      atStatementStart = true;
+      atStatementStart = statements;
       previousName = '';
       continue;
     }
@@ -71,10 +112,10 @@ export function scanPythonImports(source: string): PythonImportRef[] {
       previousName = name;
       continue;
     }
-    atStatementStart = kind === OP && tokens.depth === 0 && (tokens.text === ';' || tokens.text === ':');
+    atStatementStart =
+      statements && kind === OP && tokens.depth === 0 && (tokens.text === ';' || tokens.text === ':');
     previousName = '';
   }
-  return found;
 }
 
 interface Token {
@@ -157,29 +198,68 @@ function readFromStatement(statement: Token[], found: PythonImportRef[]): void {
   }
 }
 
-/** `(` + one literal string + `,` or `)` after `import_module` or `__import__`. */
+/**
+ * The argument of `import_module` or `__import__`: one literal string (adjacent literals
+ * joined, in any number of parentheses, or as `name="…"`) followed by `,` or `)`. Anything
+ * else is a computed module, reported as `dynamic` at the line of the call.
+ */
 function readDynamicImport(tokens: PythonTokenizer, found: PythonImportRef[]): void {
+  const callee = tokens.text;
+  const callLine = tokens.tokenLine;
   tokens.next();
   if (!tokens.isOp('(')) {
     tokens.unread();
     return;
   }
-  let module = tokens.next() === STRING ? tokens.stringValue() : undefined;
-  if (module === undefined) {
+  const dynamic = (): void => {
+    tokens.unread();
+    found.push({ module: callee, line: callLine, dynamic: true });
+  };
+  let kind = tokens.next();
+  if (kind === NAME && tokens.text === 'name') {
+    tokens.next();
+    if (!tokens.isOp('=')) {
+      dynamic();
+      return;
+    }
+    kind = tokens.next();
+  }
+  let parens = 0;
+  while (kind === OP && tokens.text === '(') {
+    parens++;
+    kind = tokens.next();
+  }
+  // No argument at all: the call imports nothing (it raises TypeError).
+  if (parens === 0 && tokens.isOp(')')) {
     tokens.unread();
     return;
   }
+  if (kind !== STRING) {
+    dynamic();
+    return;
+  }
+  let module = tokens.stringValue();
   const line = tokens.tokenLine;
   // Adjacent literals are one literal (`"google.cloud." "secretmanager"`).
   while (tokens.next() === STRING) {
     const more = tokens.stringValue();
-    if (more === undefined) return;
-    module += more;
+    module = module === undefined || more === undefined ? undefined : module + more;
   }
-  // Anything else after the string (`"a" + name`, `"a".lower()`) makes the argument computed.
-  const whole = tokens.isOp(',') || tokens.isOp(')');
+  for (; parens > 0; parens--) {
+    if (!tokens.isOp(')')) {
+      dynamic();
+      return;
+    }
+    tokens.next();
+  }
+  // Anything else after the string (`"a" + name`, `"a".lower()`) makes the argument computed,
+  // and so do bytes and an f-string with fields.
+  if (module === undefined || !(tokens.isOp(',') || tokens.isOp(')'))) {
+    dynamic();
+    return;
+  }
   tokens.unread();
-  if (whole && module !== '' && !module.startsWith('.')) found.push({ module, line });
+  if (module !== '' && !module.startsWith('.')) found.push({ module, line });
 }
 
 // Token kinds: small integers, compared on every token.
@@ -222,6 +302,13 @@ function isDigit(code: number): boolean {
 class PythonTokenizer {
   /** Bracket depth after the current token: NEWLINE is only produced at depth 0. */
   depth = 0;
+  /**
+   * The expressions of the f-string replacement fields met so far (offsets in `source`, the
+   * line where each starts); fields nested inside one of them are left to its own reading.
+   */
+  readonly fields: { start: number; end: number; line: number }[] = [];
+  /** Above zero while the expression of a replacement field is scanned. */
+  private expressionDepth = 0;
   text = '';
   tokenLine = 1;
   /** The value of a `str` literal; `undefined` for bytes, f-strings with fields and other tokens. */
@@ -232,7 +319,12 @@ class PythonTokenizer {
   private pending = false;
   private lineHasTokens = false;
 
-  constructor(private readonly source: string) {
+  constructor(
+    readonly source: string,
+    firstLine: number,
+  ) {
+    this.line = firstLine;
+    this.tokenLine = firstLine;
     if (source.charCodeAt(0) === 0xfeff) this.position = 1;
   }
 
@@ -299,8 +391,14 @@ class PythonTokenizer {
       if (isIdentifierStart(code)) {
         const start = this.position;
         let end = start + 1;
-        while (end < length && isIdentifierPart(source.charCodeAt(end))) end++;
-        const name = source.slice(start, end);
+        let ascii = code < 128;
+        for (; end < length; end++) {
+          const part = source.charCodeAt(end);
+          if (!isIdentifierPart(part)) break;
+          if (part >= 128) ascii = false;
+        }
+        // Python reads every identifier in its NFKC form: `ｏｓ` is `os`.
+        const name = ascii ? source.slice(start, end) : source.slice(start, end).normalize('NFKC');
         this.position = end;
         const after = source.charCodeAt(end);
         if ((after === SINGLE_QUOTE || after === DOUBLE_QUOTE) && end - start <= 2) {
@@ -440,10 +538,26 @@ class PythonTokenizer {
 
   /**
    * A replacement field after its `{`, up to and past its `}`: an expression (nested strings
-   * may reuse the outer quote since Python 3.12), then after a top-level `:` a format
-   * specification, which is text with nested fields.
+   * may reuse the outer quote since Python 3.12), recorded in `fields` unless it is inside
+   * another field's expression, then after a top-level `:` a format specification, which is
+   * text with nested fields.
    */
   private scanField(quote: number, triple: boolean): void {
+    const record = this.expressionDepth === 0;
+    const start = this.position;
+    const line = this.line;
+    this.expressionDepth++;
+    const { end, spec } = this.scanFieldExpression();
+    this.expressionDepth--;
+    if (record && end > start) this.fields.push({ start, end, line });
+    if (spec) this.scanFormatSpec(quote, triple);
+  }
+
+  /**
+   * A field's expression up to its top-level `:` or `}`, stepping past it: where the
+   * expression ends, and whether a format specification follows.
+   */
+  private scanFieldExpression(): { end: number; spec: boolean } {
     const source = this.source;
     const length = source.length;
     let depth = 0;
@@ -475,17 +589,20 @@ class PythonTokenizer {
         if (depth > 0) depth--;
         this.position++;
       } else if (code === 125) {
-        this.position++;
-        if (depth === 0) return;
+        if (depth === 0) {
+          this.position++;
+          return { end: this.position - 1, spec: false };
+        }
         depth--;
+        this.position++;
       } else if (code === 58 && depth === 0) {
         this.position++;
-        this.scanFormatSpec(quote, triple);
-        return;
+        return { end: this.position - 1, spec: true };
       } else {
         this.position++;
       }
     }
+    return { end: length, spec: false };
   }
 
   /** A format specification: text up to the field's `}`, with nested `{…}` fields. */
@@ -533,17 +650,28 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   v: '\v',
 };
 
-/** The value of a non-raw `str` literal's content; `\N{name}` is left as written. */
-function decodeEscapes(content: string): string {
-  return content.replace(
+/**
+ * The value of a non-raw `str` literal's content; `\N{name}` is left as written. `undefined`
+ * when an escape names no character (`\U12345678`: Python 3 refuses the literal).
+ */
+function decodeEscapes(content: string): string | undefined {
+  // Set inside the callback: TypeScript cannot see it change.
+  let valid = true as boolean;
+  const value = content.replace(
     /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g,
     (escape, body: string) => {
       const simple = SIMPLE_ESCAPES[body];
       if (simple !== undefined) return simple;
       if (/^[0-7]/.test(body)) return String.fromCodePoint(parseInt(body, 8));
-      if (body.length > 1) return String.fromCodePoint(parseInt(body.slice(1), 16));
+      if (body.length > 1) {
+        const codePoint = parseInt(body.slice(1), 16);
+        if (codePoint <= 0x10ffff) return String.fromCodePoint(codePoint);
+        valid = false;
+        return '';
+      }
       // Python keeps the backslash of an unknown escape.
       return escape;
     },
   );
+  return valid ? value : undefined;
 }

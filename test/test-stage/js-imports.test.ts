@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsImports } from '../../src/test-stage/js-imports.js';
+import { jsImportRefs, jsImports } from '../../src/test-stage/js-imports.js';
 
 /** Lines joined with newlines, so that each case reads as the file it stands for. */
 function js(...lines: string[]): string {
@@ -128,6 +128,25 @@ const FOUND: Case[] = [
   },
 ];
 
+// Forms that were missed (issue 14); each is valid JavaScript that imports the module.
+const ISSUE_14_FOUND: Case[] = [
+  { name: 'an optional call of require', source: "require?.('m')", expected: [at('m')] },
+  { name: 'a Unicode escape in require', source: "\\u0072equire('m')", expected: [at('m')] },
+  { name: 'a braced Unicode escape in require', source: "requir\\u{65}('m')", expected: [at('m')] },
+  { name: 'a parenthesised specifier', source: "require(('m'))", expected: [at('m')] },
+  { name: 'a parenthesised import()', source: "await import((('m')))", expected: [at('m')] },
+  {
+    name: 'an import after a raw template with an out-of-range escape',
+    source: js('const s = String.raw`\\u{110000}`;', "require('m')"),
+    expected: [at('m', 2)],
+  },
+  {
+    name: 'export * and export {x} from one module',
+    source: js("export * from 'm';", "export { x } from 'm/sub'"),
+    expected: [at('m'), at('m/sub', 2)],
+  },
+];
+
 const NOT_FOUND: { name: string; source: string }[] = [
   { name: 'a line comment', source: "// import x from 'm'" },
   { name: 'a block comment', source: js('/*', " * require('m')", ' */') },
@@ -166,6 +185,14 @@ describe('jsImports', () => {
     expect(jsImports(source)).toEqual(expected);
   });
 
+  it.each(ISSUE_14_FOUND)('finds $name', ({ source, expected }) => {
+    expect(jsImports(source)).toEqual(expected);
+  });
+
+  it('finds no module in a string with an out-of-range escape', () => {
+    expect(jsImports("require('\\u{110000}')")).toEqual([]);
+  });
+
   it.each(NOT_FOUND)('finds nothing in $name', ({ source }) => {
     expect(jsImports(source)).toEqual([]);
   });
@@ -201,6 +228,37 @@ describe('jsImports', () => {
   it('keeps going after an unterminated string or regular expression: the damage ends with the line', () => {
     expect(jsImports(js('const s = "never closed', 'const r = /never closed', "require('m')"))).toEqual([
       at('m', 3),
+    ]);
+  });
+});
+
+describe('jsImportRefs', () => {
+  it.each([
+    ['import() of a variable', 'await import(name)', 'import'],
+    ['require of a concatenation', "require('a' + 'b')", 'require'],
+    ['a template with a field', 'import(`./locales/${lang}.js`)', 'import'],
+    ['require?. of a variable', 'require?.(name)', 'require'],
+    ['a parenthesised concatenation', "require(('a' + b))", 'require'],
+    ['an escaped require of a variable', '\\u0072equire(x)', 'require'],
+  ])('reports a computed module as dynamic: %s', (_name, source, callee) => {
+    expect(jsImportRefs(source)).toEqual([{ module: callee, line: 1, dynamic: true }]);
+    expect(jsImports(source)).toEqual([]);
+  });
+
+  it.each([
+    ['a member call', 'loader.require(name)'],
+    ['a function definition', 'function require(name) {}'],
+    ['require.resolve', 'require.resolve(name)'],
+    ['import.meta', 'import.meta.url'],
+    ['a call without arguments', 'require()'],
+  ])('reports nothing for %s', (_name, source) => {
+    expect(jsImportRefs(source)).toEqual([]);
+  });
+
+  it('reports a dynamic import at the line of the call', () => {
+    expect(jsImportRefs(js("import x from 'm'", 'const y = await import(', '  name', ')'))).toEqual([
+      at('m'),
+      { module: 'import', line: 2, dynamic: true },
     ]);
   });
 });

@@ -244,6 +244,72 @@ const FOUND: Case[] = [
   },
 ];
 
+// Forms that were missed (issue 14): each one imports the module, as CPython 3.11 runs it.
+const ISSUE_14_FOUND: Case[] = [
+  {
+    name: 'an f-string field calling __import__',
+    source: `x = f"{__import__('a.b')}"`,
+    expected: [{ module: 'a.b', line: 1 }],
+  },
+  {
+    name: 'an import_module call in a format spec field, in a triple-quoted f-string',
+    source: py('x = f"""', '{v:{importlib.import_module("a.b")}}"""'),
+    expected: [{ module: 'a.b', line: 2 }],
+  },
+  {
+    name: 'an f-string nested in an f-string field',
+    source: `x = f"{f'{__import__("a.b")}'}"`,
+    expected: [{ module: 'a.b', line: 1 }],
+  },
+  {
+    name: 'f-string imports in line order with the statements',
+    source: py('import x', `y = f"{__import__('a')}"`, 'import z'),
+    expected: [
+      { module: 'x', line: 1 },
+      { module: 'a', line: 2 },
+      { module: 'z', line: 3 },
+    ],
+  },
+  {
+    name: 'a parenthesised literal',
+    source: 'import_module(("a.b"))',
+    expected: [{ module: 'a.b', line: 1 }],
+  },
+  {
+    name: 'parenthesised adjacent literals and a package argument',
+    source: '__import__((("a." "b")), globals())',
+    expected: [{ module: 'a.b', line: 1 }],
+  },
+  {
+    name: 'import_module with the keyword argument name',
+    source: 'import_module(name="a")',
+    expected: [{ module: 'a', line: 1 }],
+  },
+  {
+    name: 'a fullwidth module name (NFKC)',
+    source: 'import \uff4f\uff53',
+    expected: [{ module: 'os', line: 1 }],
+  },
+  {
+    name: 'a fullwidth from-import (NFKC)',
+    source: 'from \uff4f\uff53.path import join',
+    expected: [
+      { module: 'os.path', line: 1 },
+      { module: 'os.path.join', line: 1 },
+    ],
+  },
+  {
+    name: 'a call whose name is normalised (NFKC)',
+    source: '__\uff49mport__("a.b")',
+    expected: [{ module: 'a.b', line: 1 }],
+  },
+  {
+    name: 'an import after a string with an out-of-range escape',
+    source: py('x = "\\U12345678"', 'import a'),
+    expected: [{ module: 'a', line: 2 }],
+  },
+];
+
 // Each of these contains import text that is no import of another package.
 const NOT_FOUND: { name: string; source: string }[] = [
   { name: 'a comment', source: '# import os' },
@@ -265,7 +331,6 @@ const NOT_FOUND: { name: string; source: string }[] = [
   { name: 'import_module with a name', source: 'importlib.import_module(name)' },
   { name: 'import_module with a concatenation', source: 'importlib.import_module("a." + name)' },
   { name: 'import_module with an f-string field', source: 'importlib.import_module(f"a.{name}")' },
-  { name: 'import_module with a keyword argument', source: 'import_module(name="a")' },
   { name: 'import_module relative to a package', source: 'import_module(".a", "pkg")' },
   { name: '__import__ with bytes', source: '__import__(b"a")' },
   { name: '__import__ with a variable', source: '__import__(x)' },
@@ -280,6 +345,17 @@ const NOT_FOUND: { name: string; source: string }[] = [
 describe('pythonImports', () => {
   it.each(FOUND)('finds $name', ({ source, expected }) => {
     expect(pythonImports(source)).toEqual(expected);
+  });
+
+  it.each(ISSUE_14_FOUND)('finds $name', ({ source, expected }) => {
+    expect(pythonImports(source)).toEqual(expected);
+  });
+
+  it.each([
+    ['a literal in a format spec is text', `x = f"{v:import_module('a')}"`],
+    ['an out-of-range escape is no module', 'import_module("\\U12345678")'],
+  ])('finds nothing in %s', (_name, source) => {
+    expect(pythonImports(source)).toEqual([]);
   });
 
   it.each(NOT_FOUND)('finds nothing in $name', ({ source }) => {
@@ -338,6 +414,34 @@ describe('scanPythonImports', () => {
       { module: 'a.b.c', line: 1, parent: 'a.b' },
       { module: 'a.b.d', line: 2, parent: 'a.b' },
       { module: 'a.b.e', line: 3 },
+    ]);
+  });
+
+  it.each([
+    ['a variable', 'importlib.import_module(name)', 'import_module'],
+    ['a concatenation', '__import__("a." + name)', '__import__'],
+    ['an f-string with a field', 'import_module(f"plugins.{name}")', 'import_module'],
+    ['a parenthesised concatenation', 'import_module(("a" + b))', 'import_module'],
+    ['bytes', '__import__(b"a")', '__import__'],
+    ['a keyword argument with a variable', 'import_module(name=x)', 'import_module'],
+    ['inside an f-string field', 'y = f"{import_module(name)}"', 'import_module'],
+  ])('reports a computed module as dynamic: %s', (_name, source, callee) => {
+    expect(scanPythonImports(source)).toEqual([{ module: callee, line: 1, dynamic: true }]);
+    expect(pythonImports(source)).toEqual([]);
+  });
+
+  it.each([
+    ['a relative import', 'import_module(".a", "pkg")'],
+    ['a reference, not a call', 'load = importlib.import_module'],
+    ['a definition', 'def import_module(name): ...'],
+    ['a call without arguments', 'import_module()'],
+  ])('reports nothing for %s', (_name, source) => {
+    expect(scanPythonImports(source)).toEqual([]);
+  });
+
+  it('reports a dynamic call at the line of the call', () => {
+    expect(scanPythonImports(py('x = 1', 'mod = importlib.import_module(', '    name,', ')'))).toEqual([
+      { module: 'import_module', line: 2, dynamic: true },
     ]);
   });
 });

@@ -102,6 +102,16 @@ describe('listSourceFiles', () => {
     expect(await listSourceFiles(root)).toEqual(expected);
   });
 
+  it('walks past a loop of links and a link to a folder out of the tree: loops are listed for the reader, folders are not', async () => {
+    const root = await copyOfFixture('loops', []);
+    await symlink('loop-b.py', join(root, 'src', 'loop-a.py'));
+    await symlink('loop-a.py', join(root, 'src', 'loop-b.py'));
+    await symlink('.', join(root, 'src', 'self'));
+    await symlink(tmpdir(), join(root, 'src', 'tmp'));
+    const expected = [...FIXTURE_FILES, 'src/loop-a.py', 'src/loop-b.py'].sort();
+    expect(await listSourceFiles(root)).toEqual(expected);
+  });
+
   it('lists a git work tree without its ignored files, but with tracked ones even under an ignored folder', async () => {
     const root = await copyOfFixture('repository', [...SKIPPED_FILES, 'src/generated/secrets_pb2.py']);
     await writeFile(join(root, 'src', 'generated', 'kept.py'), 'import os\n');
