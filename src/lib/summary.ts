@@ -3,9 +3,17 @@ import { redact } from './secrets.js';
 
 export type Row = readonly [string, string];
 
-/** Markdown-safe cell text: no pipes or newlines, secrets removed. */
+/**
+ * Markdown-safe cell text: secrets removed, no pipes or newlines, and no HTML: `<` and `>` as
+ * entities, so a tool's or a service's text cannot put a tag (an `<img>` that calls home, a
+ * `<details>` that hides the rest) into the job summary. It reads the same.
+ */
 export function cell(text: string): string {
-  return redact(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return redact(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** Inline code that survives backticks in the value. */

@@ -8,6 +8,9 @@ import { cell, code, writeSummarySection } from '../../src/lib/summary.js';
 describe('cell and code', () => {
   it('escapes pipes and flattens newlines so that a value cannot break the table', () => {
     expect(cell('a|b\nc\r\nd')).toBe('a\\|b c d');
+    expect(cell('<img src=https://evil.example/p.gif> a > b')).toBe(
+      '&lt;img src=https://evil.example/p.gif&gt; a &gt; b',
+    );
   });
 
   it('removes registered secrets', () => {
