@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, messageOf } from './errors.js';
-import { stopAllTools } from './exec.js';
+import { forwardCancelSignal, stopAllTools } from './exec.js';
 import { formatMs } from './format.js';
 import { redact } from './secrets.js';
 import { writeSummarySection, type Row, type Table } from './summary.js';
@@ -17,6 +17,15 @@ export type Outcome = 'success' | 'failure' | 'invalid input' | 'invalid configu
 
 /** How long a cancelled step waits for its steps to unwind (their notes reach the summary). */
 const UNWIND_MS = 1_000;
+/**
+ * A cancelled step ends this long after the runner's first signal at the latest: the runner
+ * kills it 10 s after its SIGINT, and the summary must be written before. The tools are killed
+ * at CANCEL_KILL_MS (exec.ts); what is left of the unwinding and the cleanups after this is cut.
+ */
+const CANCEL_END_MS = 9_500;
+
+const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 
 /**
  * What a stage's steps use of the run: log groups, the summary's rows, tables and notes, its
@@ -166,7 +175,10 @@ class StageRun implements Stage {
  * (success, failure, invalid input, cancellation) runs the cleanups and writes the stage's one
  * summary section. It is also the one error boundary: anything thrown, `Error` or not, becomes
  * `core.setFailed('<stage>: <message>')` with secrets removed; tools still running are stopped.
- * On SIGINT/SIGTERM (the runner's cancellation) it stops the tools, once, and fails the step.
+ * On SIGINT/SIGTERM (the runner's cancellation: SIGINT, SIGTERM 7.5 s later, a kill at 10 s) it
+ * stops the tools once (`stopAllTools`: the runner's later signal passed on to the tools that take
+ * it, everything still running killed at CANCEL_KILL_MS), notes what each tool got and how it
+ * ended, and writes the summary and ends the step by CANCEL_END_MS, before the runner's kill.
  */
 export async function runStage<I>(definition: StageDefinition<I>): Promise<void> {
   const stage = new StageRun(definition.name);
@@ -180,26 +192,35 @@ export async function runStage<I>(definition: StageDefinition<I>): Promise<void>
   const cancellation = { started: false };
 
   const onSignal = (signal: NodeJS.Signals): void => {
-    // The runner sends SIGINT, then SIGTERM 7.5 s later: the second must not interrupt a tool
-    // again (a second SIGINT makes Terraform quit without releasing its state lock).
+    // The runner sends SIGINT, then SIGTERM 7.5 s later: each reaches the tools that take the
+    // runner's signals once, the second no sooner than a few seconds after the first (a second
+    // interrupt right away makes Terraform quit without releasing its state lock).
     if (cancellation.started) {
-      core.info(`${name}: ${signal} received while already stopping the tools`);
+      const forwarded = forwardCancelSignal(signal);
+      const to = forwarded
+        .map((tool) => `${tool.command}${tool.inMs > 0 ? ` in ${formatMs(tool.inMs)}` : ''}`)
+        .join(', ');
+      core.info(
+        `${name}: ${signal} received while already stopping the tools${to === '' ? '' : `; passed on to ${to}`}`,
+      );
       return;
     }
     // The steps are over and the summary is being written: the step ends by itself.
     if (run.finished) return;
     cancellation.started = true;
+    const endBy = Date.now() + CANCEL_END_MS;
     const during = stage.current;
     stage.cancellation.abort(signal);
     core.error(`${name}: cancelled (${signal}); stopping the tools this step started`);
     void (async () => {
       try {
-        await stopAllTools('cancel');
+        const stopped = await stopAllTools('cancel', signal);
         // The steps unwind once their tools are gone: give them a moment to add their notes.
-        await Promise.race([run.settled, new Promise((resolve) => setTimeout(resolve, UNWIND_MS).unref())]);
+        await Promise.race([run.settled, pause(Math.min(UNWIND_MS, endBy - 500 - Date.now()))]);
         run.finished = true;
         stage.row('Cancelled', `${signal}${during === undefined ? '' : ` during "${during}"`}`);
-        await stage.cleanUp();
+        for (const tool of stopped) stage.note(`stopped ${tool.command}: ${tool.outcome}`);
+        await Promise.race([stage.cleanUp(), pause(endBy - 200 - Date.now())]);
         await stage.writeSummary('cancelled');
       } finally {
         process.exitCode = 1;

@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  CANCEL_KILL_MS,
   describeCommand,
+  forwardCancelSignal,
+  LEFTOVER_GRACE_MS,
   liveToolCount,
+  OUTPUT_GRACE_MS,
+  resetCancellation,
+  SECOND_SIGNAL_MIN_MS,
   redactedTail,
   runTool,
   stopAllTools,
@@ -35,7 +41,36 @@ const IDLE = 'setTimeout(() => process.exit(0), 30_000)';
 afterEach(async () => {
   await stopAllTools('failure');
   await waitFor('every tool to be released', () => liveToolCount() === 0);
+  resetCancellation();
+  vi.restoreAllMocks();
 });
+
+/** Waits until a process runs `command` (it may still be on its way through bash or setsid). */
+async function waitForCommand(pid: number, command: string): Promise<void> {
+  const read = (): string => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      return '';
+    }
+  };
+  await waitFor(`pid ${pid} to run ${command}`, () => read() === command, 5_000);
+}
+
+/** Keeps the annotations runTool writes (`::warning::…`) out of the test output, and returns them. */
+function captureWarnings(): () => string[] {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    for (const line of text.split(/\r?\n/)) {
+      if (line.startsWith('::warning::')) lines.push(line);
+      else if (line !== '') write(`${line}\n`);
+    }
+    return true;
+  });
+  return () => lines;
+}
 
 async function toolErrorOf(promise: Promise<unknown>): Promise<ToolError> {
   const error: unknown = await promise.then(
@@ -299,14 +334,109 @@ describe('runTool', () => {
   });
 
   it('stops a background child that outlived the tool and holds its output open', async () => {
+    const warnings = captureWarnings();
     const started = performance.now();
-    // bash exits at once; the background sleep keeps stdout open, so the tool never finishes.
-    const error = await toolErrorOf(runTool('bash', ['-c', 'sleep 30 & echo $!'], { timeoutMs: 500 }));
+    // bash exits at once; the background sleep keeps stdout open: it gets OUTPUT_GRACE_MS, then
+    // is stopped, and the tool's own exit (0) stands.
+    const result = await runTool('bash', ['-c', 'sleep 30 & echo $!; sleep 0.2'], { timeoutMs: 20_000 });
+    const elapsed = performance.now() - started;
+    const pid = Number(result.stdout.trim());
+    expect(result.code).toBe(0);
+    expect(result.leftovers).toEqual([`pid ${pid} "sleep 30" (held its output open)`]);
+    expect(elapsed).toBeGreaterThanOrEqual(OUTPUT_GRACE_MS - 50);
+    expect(elapsed).toBeLessThan(OUTPUT_GRACE_MS + 3_000);
+    await waitUntilGone(pid);
+    expect(warnings()).toEqual([
+      `::warning::bash -c "sleep 30 & echo $!; sleep 0.2" exited (code 0), but what it started in the background kept its output open: pid ${pid} "sleep 30" (held its output open). Stopped after 1s; what they print is not shown`,
+    ]);
+  });
+
+  it('holds the deadline against a process that left the group (setsid) and holds the output', async () => {
+    const warnings = captureWarnings();
+    const started = performance.now();
+    // `setsid` makes a new session: a kill of the tool's group misses it, and it holds stdout.
+    const error = await toolErrorOf(
+      runTool('bash', ['-c', 'setsid sleep 30 & echo $!; wait'], { timeoutMs: 1_000 }),
+    );
     const elapsed = performance.now() - started;
     const pid = Number(error.result?.stdout.trim());
-    expect(error.message).toBe('bash -c "sleep 30 & echo $!" did not finish within 500ms and was stopped');
-    expect(elapsed).toBeLessThan(4_000);
+    const named = `pid ${pid} "sleep 30" (outside its process group, held its output open)`;
+    expect(error.message).toBe(
+      `bash -c "setsid sleep 30 & echo $!; wait" did not finish within 1s and was stopped; also stopped: ${named}`,
+    );
+    expect(error.result?.stopped).toMatchObject({ reason: 'deadline', signals: ['SIGTERM'] });
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(3_000);
     await waitUntilGone(pid);
+    expect(warnings()).toEqual([
+      `::warning::bash -c "setsid sleep 30 & echo $!; wait": also stopped ${named}`,
+    ]);
+  });
+
+  it('stops a setsid process left holding the output after the tool exited', async () => {
+    captureWarnings();
+    // The tool lives a moment: its output is known by the links read right after it started.
+    const result = await runTool('bash', ['-c', 'setsid sleep 30 & echo $!; sleep 0.2'], {
+      timeoutMs: 20_000,
+    });
+    const pid = Number(result.stdout.trim());
+    expect(result.code).toBe(0);
+    expect(result.leftovers).toEqual([
+      `pid ${pid} "sleep 30" (outside its process group, held its output open)`,
+    ]);
+    await waitUntilGone(pid);
+  });
+
+  it('finds a holder of the output that cleared its environment and left the group', async () => {
+    captureWarnings();
+    // No mark, no group, no session, no parent once bash exits: only the output it holds tells.
+    const result = await runTool('bash', ['-c', 'env -i setsid sleep 30 & echo $!; sleep 0.2'], {
+      timeoutMs: 20_000,
+    });
+    const pid = Number(result.stdout.trim());
+    expect(result.leftovers).toEqual([
+      `pid ${pid} "sleep 30" (outside its process group, held its output open)`,
+    ]);
+    await waitUntilGone(pid);
+  });
+
+  it('stops what a tool left running with its output elsewhere, without waiting for the grace', async () => {
+    const warnings = captureWarnings();
+    const started = performance.now();
+    const result = await runTool(
+      'bash',
+      ['-c', 'setsid sleep 30 >/dev/null 2>&1 & echo $!; sleep 30 >/dev/null 2>&1 & echo $!; sleep 0.3'],
+      { timeoutMs: 20_000 },
+    );
+    const [escaped, inGroup] = result.stdout.trim().split('\n').map(Number);
+    expect(result.code).toBe(0);
+    expect(result.leftovers).toEqual([
+      `pid ${escaped} "sleep 30" (outside its process group)`,
+      `pid ${inGroup} "sleep 30"`,
+    ]);
+    // The output closed with bash: nothing waited for OUTPUT_GRACE_MS.
+    expect(performance.now() - started).toBeLessThan(OUTPUT_GRACE_MS + 1_500);
+    await Promise.all([waitUntilGone(escaped ?? 0), waitUntilGone(inGroup ?? 0)]);
+    expect(warnings()).toEqual([
+      expect.stringMatching(
+        /^::warning::bash -c .* exited \(code 0\) and left processes running: pid \d+ "sleep 30" \(outside its process group\), pid \d+ "sleep 30"\. They were stopped$/,
+      ),
+    ]);
+  });
+
+  it('SIGKILLs a leftover that ignores SIGTERM after LEFTOVER_GRACE_MS', async () => {
+    captureWarnings();
+    const result = await runTool(
+      'bash',
+      // bash waits a moment, so that the leftover is found as sleep, out of the group.
+      ['-c', `setsid bash -c 'trap "" TERM; exec sleep 30' >/dev/null 2>&1 & echo $!; sleep 0.3`],
+      { timeoutMs: 20_000 },
+    );
+    const pid = Number(result.stdout.trim());
+    expect(result.leftovers).toEqual([`pid ${pid} "sleep 30" (outside its process group)`]);
+    await waitUntilGone(pid);
+    expect(result.durationMs).toBeGreaterThanOrEqual(LEFTOVER_GRACE_MS - 50);
+    expect(result.durationMs).toBeLessThan(LEFTOVER_GRACE_MS + 2_500);
   });
 
   it('kills a child that ignores SIGTERM once the tool itself has exited', async () => {
@@ -427,5 +557,113 @@ describe('stopAllTools', () => {
     expect(result.code).toBe(0);
     expect((await killed).message).toBe('sleep 30 was killed by SIGTERM');
     expect(liveToolCount()).toBe(0);
+  });
+
+  it('kills an interrupted tool that ignores SIGINT and SIGTERM, and what left its group, at CANCEL_KILL_MS', async () => {
+    const signals = join(scratch, 'stubborn-signals.txt');
+    // Records each signal with its time, ignores them all; its child left the group and ignores
+    // them too: only a SIGKILL to each ends them.
+    const script = [
+      'const fs = require("fs");',
+      'const started = Date.now();',
+      'for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => fs.appendFileSync(process.argv[1], s + " " + (Date.now() - started) + "\\n"));',
+      `const child = require("child_process").spawn("setsid", ["bash", "-c", "trap '' INT TERM; exec sleep 30"], { stdio: "inherit" });`,
+      'console.log("child " + child.pid);',
+      `${IDLE};`,
+    ].join('\n');
+    const watcher = outputWatcher();
+    const running = toolErrorOf(
+      runTool(NODE, ['-e', script, signals], {
+        timeoutMs: 60_000,
+        onCancel: 'interrupt',
+        onOutput: watcher.onOutput,
+      }),
+    );
+    const grandchild = Number((await watcher.seen(/child (\d+)/))[1]);
+    await waitForCommand(grandchild, 'sleep 30');
+    const started = performance.now();
+    const stopping = stopAllTools('cancel');
+    // The runner's SIGTERM right away (not 7.5 s later) waits until SECOND_SIGNAL_MIN_MS after
+    // the SIGINT; asked twice, it is still sent once.
+    const forwarded = forwardCancelSignal('SIGTERM');
+    expect(forwarded).toHaveLength(1);
+    expect(forwarded[0]?.inMs).toBeGreaterThan(SECOND_SIGNAL_MIN_MS - 500);
+    expect(forwardCancelSignal('SIGTERM')).toEqual([]);
+    const [report] = await stopping;
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(CANCEL_KILL_MS - 100);
+    expect(elapsed).toBeLessThan(CANCEL_KILL_MS + 1_500);
+    const error = await running;
+    expect(error.message).toMatch(
+      / was killed by SIGKILL; also stopped: pid \d+ "sleep 30" \(outside its process group, held its output open\)$/,
+    );
+    expect(error.result?.stopped).toMatchObject({
+      reason: 'cancel',
+      signals: ['SIGINT', 'SIGTERM', 'SIGKILL'],
+    });
+    const received = readFileSync(signals, 'utf8').trim().split('\n');
+    expect(received.map((line) => line.split(' ')[0])).toEqual(['SIGINT', 'SIGTERM']);
+    const termAt = Number(received[1]?.split(' ')[1]) - Number(received[0]?.split(' ')[1]);
+    expect(termAt).toBeGreaterThanOrEqual(SECOND_SIGNAL_MIN_MS - 100);
+    expect(termAt).toBeLessThan(SECOND_SIGNAL_MIN_MS + 1_000);
+    expect(report?.outcome).toMatch(
+      new RegExp(
+        `^SIGINT, SIGTERM, SIGKILL; killed by SIGKILL 8\\.\\ds after the first signal; stopped with it: pid ${grandchild} "sleep 30" \\(outside its process group, held its output open\\)$`,
+      ),
+    );
+    await waitUntilGone(grandchild);
+    expect(liveToolCount()).toBe(0);
+  }, 20_000);
+
+  it('kills at once what an interrupted tool left behind when it stopped by itself', async () => {
+    captureWarnings();
+    // Like Terraform after a SIGINT: it exits, but a child it started in the background (which
+    // ignores SIGINT, as a shell's background job does) would live on, holding its output.
+    const script = [
+      'process.on("SIGINT", () => setTimeout(() => process.exit(1), 100));',
+      `const child = require("child_process").spawn("bash", ["-c", "trap '' INT; exec sleep 30"], { stdio: "inherit" });`,
+      'console.log("child " + child.pid);',
+      `${IDLE};`,
+    ].join('\n');
+    const watcher = outputWatcher();
+    const running = toolErrorOf(
+      runTool(NODE, ['-e', script], { timeoutMs: 60_000, onCancel: 'interrupt', onOutput: watcher.onOutput }),
+    );
+    const child = Number((await watcher.seen(/child (\d+)/))[1]);
+    await waitForCommand(child, 'sleep 30');
+    const started = performance.now();
+    const [report] = await stopAllTools('cancel');
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const error = await running;
+    expect(error.message).toMatch(
+      new RegExp(
+        ` failed with exit code 1; also stopped: pid ${child} "sleep 30" \\(held its output open\\)$`,
+      ),
+    );
+    expect(report?.outcome).toMatch(
+      new RegExp(
+        `^SIGINT; exited with code 1 \\d+ms after the first signal; stopped with it: pid ${child} "sleep 30" \\(held its output open\\)$`,
+      ),
+    );
+    await waitUntilGone(child);
+  });
+
+  it('stops a process that left the group of a tool that is killed on cancel', async () => {
+    captureWarnings();
+    const watcher = outputWatcher();
+    const running = toolErrorOf(
+      // The pid is printed once the sleep has left the group (a moment after the fork).
+      runTool('bash', ['-c', 'setsid sleep 30 & pid=$!; sleep 0.3; echo $pid; wait'], {
+        timeoutMs: 60_000,
+        onOutput: watcher.onOutput,
+      }),
+    );
+    const pid = Number((await watcher.seen(/(\d+)/))[1]);
+    await stopAllTools('cancel');
+    const error = await running;
+    expect(error.message).toBe(
+      `bash -c "setsid sleep 30 & pid=$!; sleep 0.3; echo $pid; wait" was killed by SIGTERM; also stopped: pid ${pid} "sleep 30" (outside its process group, held its output open)`,
+    );
+    await waitUntilGone(pid);
   });
 });
