@@ -540,7 +540,11 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
         'clerk_jwks_url=https://clerk.example.com/.well-known/jwks.json',
         `cloud_sql_instance=${INSTANCE}`,
       ],
-      { image: build.value.outputs['image'] ?? '' },
+      // As pipeline.yml: the image must come from the pipeline's repository, its digest there.
+      {
+        image: build.value.outputs['image'] ?? '',
+        'image-repository': `${ctx.registry.host}/services/${SERVICE}`,
+      },
     ),
   );
   cleanups.push(deploy.value.result.cleanup);

@@ -1,7 +1,8 @@
 import { allKnownNames, devOnlyNames, secretIdFor, type RuntimeContract } from '../lib/contract.js';
+import { shown } from '../lib/names.js';
 import { Inputs } from './constants.js';
 import type { Finding } from './findings.js';
-import type { PlannedEnv, PlanSummary } from './terraform-plan.js';
+import { REPLACE_BECAUSE_TAINTED, type PlannedEnv, type PlanSummary } from './terraform-plan.js';
 
 export interface ContractCheckContext {
   contract: RuntimeContract;
@@ -12,9 +13,36 @@ export interface ContractCheckContext {
   allowDevAuthBypass: boolean;
   bypassVariable: string;
   allowDestroy: boolean;
+  /** The deploy's project (input `project`): a secret reference must not name another; '' or unset: unknown. */
+  project?: string | undefined;
 }
 
-const upper = (name: string): string => name.toUpperCase();
+/**
+ * A name as the contract checks compare it: trimmed and in upper case, so that neither a stray
+ * space (`"ALLOW_DEV_AUTH_BYPASS "`) nor a lower-case letter slips a name past a rule.
+ */
+const upper = (name: string): string => name.trim().toUpperCase();
+
+/** A planned name in a message: as it is when plain, escaped and quoted when it holds white space. */
+const nameOf = (name: string): string => (/^[\x21-\x7e]+$/.test(name) ? name : shown(name));
+
+/** A project number (`projects/123456789012/secrets/…`): it cannot be compared with the project id. */
+const PROJECT_NUMBER = /^[0-9]+$/;
+
+/**
+ * Why a secret reference's project part is not the deploy's project, or undefined when it is
+ * (or when the reference is a bare id: the service's own project).
+ */
+function foreignProject(entry: PlannedEnv, project = ''): string | undefined {
+  const named = entry.secretProject;
+  if (named === undefined || project === '') return undefined;
+  const reference = `projects/${named}/secrets/${entry.secret ?? '?'}`;
+  if (PROJECT_NUMBER.test(named)) {
+    return `${nameOf(entry.name)} reads secret ${shown(reference)}, by project number, which cannot be tied to project ${project}: reference the secret by its id alone (${entry.secret ?? 'ID'}, the service's project) or as projects/${project}/secrets/${entry.secret ?? 'ID'}`;
+  }
+  if (named.toLowerCase() === project.toLowerCase()) return undefined;
+  return `${nameOf(entry.name)} reads secret ${shown(reference)}, which is in project ${shown(named)}, not in this deploy's project ${project} (input ${Inputs.Project}): a service reads only its own environment's secrets; reference ${entry.secret ?? 'the secret'} in ${project}`;
+}
 
 function describeSource(entry: PlannedEnv): string {
   if (entry.source === 'secret') {
@@ -68,12 +96,23 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
     }
     const byName = new Map(service.env.map((entry) => [upper(entry.name), entry]));
 
+    // The app reads a variable by its exact name: one with white space around it reads as unset.
+    for (const entry of service.env.filter((e) => e.name !== e.name.trim())) {
+      error(
+        `${where}: the variable ${shown(entry.name)} has white space around its name, so the service would not read it as ${entry.name.trim()}: correct the name in the stack`,
+      );
+    }
+    for (const entry of service.env) {
+      const problem = entry.source === 'secret' ? foreignProject(entry, context.project) : undefined;
+      if (problem !== undefined) error(`${where}: ${problem}`);
+    }
+
     // The production guard holds with or without a contract file.
     const presentDevOnly = service.env.filter((entry) => devOnly.has(upper(entry.name)));
     if (context.production) {
       for (const entry of presentDevOnly) {
         error(
-          `${where}: the dev-only variable ${entry.name} (${describeSource(entry)}) is planned for ${envName}: ` +
+          `${where}: the dev-only variable ${nameOf(entry.name)} (${describeSource(entry)}) is planned for ${envName}: ` +
             `it must never reach production; make the stack add it only when var.${context.bypassVariable} is true, and keep that false`,
         );
       }
@@ -86,7 +125,7 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
     } else {
       for (const { name } of presentDevOnly) {
         error(
-          `${where}: ${name} is planned although ${Inputs.AllowDevAuthBypass} is false: the stack must add the dev-only variables only when var.${context.bypassVariable} is true`,
+          `${where}: ${nameOf(name)} is planned although ${Inputs.AllowDevAuthBypass} is false: the stack must add the dev-only variables only when var.${context.bypassVariable} is true`,
         );
       }
     }
@@ -119,11 +158,11 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
       }
       if (secrets.has(name) && entry.source === 'plain') {
         error(
-          `${where}: ${entry.name} is a secret but the plan sets it as a plain value: inject it from Secret Manager (value_source.secret_key_ref, secret ${secretIdFor(context.contract, entry.name, envName)})`,
+          `${where}: ${entry.name} is a secret but the plan sets it as a plain value: inject it from Secret Manager (value_source.secret_key_ref, secret ${secretIdFor(context.contract, entry.name.trim(), envName)})`,
         );
       }
       if (entry.source === 'secret' && entry.secret !== undefined && secrets.has(name)) {
-        const expected = secretIdFor(context.contract, entry.name, envName);
+        const expected = secretIdFor(context.contract, entry.name.trim(), envName);
         if (entry.secret !== expected) {
           error(
             `${where}: ${entry.name} reads secret ${entry.secret}, but in ${envName} it must be ${expected} (naming ${context.contract.secrets.naming})`,
@@ -135,6 +174,10 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
 
   if (!context.allowDestroy) {
     for (const change of plan.changes.filter((c) => c.kind === 'delete' || c.kind === 'replace')) {
+      if (change.reason === REPLACE_BECAUSE_TAINTED) {
+        error(taintedReplacement(change.address));
+        continue;
+      }
       error(
         `${change.address} would be ${change.kind === 'delete' ? 'destroyed' : 'replaced (destroyed, then created)'}: ` +
           `refused unless input ${Inputs.AllowDestroy} is true; check the plan for an unintended change first`,
@@ -142,6 +185,18 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
     }
   }
   return findings;
+}
+
+/**
+ * A replacement Terraform plans because the object is tainted: a create or an apply that did
+ * not finish (a cancelled run, a failed provisioner) left it marked as half-made.
+ */
+function taintedReplacement(address: string): string {
+  return (
+    `${address} is tainted (a create or apply that did not finish, e.g. a cancelled run, left it marked), so the plan replaces it (destroys, then creates it): ` +
+    `refused unless input ${Inputs.AllowDestroy} is true. If the object is sound, keep it: run terraform untaint ${address} in this stack (with its backend), then re-run; ` +
+    `to let Terraform replace it, re-run with ${Inputs.AllowDestroy}: true`
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ export const Inputs = {
   WorkingDirectory: 'working-directory',
   Environment: 'environment',
   Image: 'image',
+  ImageRepository: 'image-repository',
   ImageVariable: 'image-variable',
   AllowDevAuthBypass: 'allow-dev-auth-bypass',
   BypassVariable: 'bypass-variable',

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   DEFAULT_CONTRACT,
+  devOnlyNames,
   isProduction,
   knownEnvironment,
   loadContract,
@@ -34,6 +35,11 @@ export interface DeployInputs {
   readonly production: boolean;
   /** `repository@sha256:…`, or empty when the stack has no image variable. */
   readonly image: string;
+  /**
+   * The repository (`REGISTRY/PATH`) the image must come from, where the image check looks for
+   * its digest; empty when not given (then neither check runs).
+   */
+  readonly imageRepository: string;
   readonly imageVariable: string;
   readonly allowDevAuthBypass: boolean;
   readonly bypassVariable: string;
@@ -88,6 +94,80 @@ export function parseImage(raw: string): string {
   }
   throw new ConfigurationError(
     `input "${Inputs.Image}" is ${shown(raw)}, which is not an image reference: deploy by digest (REGISTRY/PATH@sha256:<64 hex>, build-push's image output)`,
+  );
+}
+
+const REPOSITORY_NAME = new RegExp(`^${IMAGE_NAME}$`);
+
+/**
+ * The repository an image must come from: `REGISTRY/PATH`, without tag or digest, as
+ * build-push's `image` input (the pipeline passes the same value to both).
+ */
+export function parseImageRepository(raw: string): string {
+  const fix = `give the repository without tag or digest, REGISTRY/PATH (lower case), as build-push's input "image", e.g. europe-west1-docker.pkg.dev/acme/services/api`;
+  if (raw.includes('@')) {
+    throw new ConfigurationError(
+      `input "${Inputs.ImageRepository}" is ${shown(raw)}, which holds a digest: ${fix}`,
+    );
+  }
+  if (REPOSITORY_NAME.test(raw) && raw.includes('/') && raw.length <= MAX_IMAGE_NAME) return raw;
+  const why =
+    TAG_REFERENCE.test(raw) && raw.includes('/') ? ', which holds a tag' : ', which is not a repository name';
+  throw new ConfigurationError(`input "${Inputs.ImageRepository}" is ${shown(raw)}${why}: ${fix}`);
+}
+
+/** The repository part of a digest reference: `REGISTRY/PATH@sha256:…` → `REGISTRY/PATH`. */
+export const repositoryOf = (image: string): string => image.slice(0, image.lastIndexOf('@'));
+
+/**
+ * The image from its repository: a digest reference outside `image-repository` is refused
+ * before any tool runs, so that no other image (`docker.io/evil/api@sha256:…`) is deployed.
+ */
+function readImageRepository(image: string): string {
+  const raw = get(Inputs.ImageRepository);
+  if (raw === '') return '';
+  const repository = parseImageRepository(raw);
+  if (image !== '' && repositoryOf(image) !== repository) {
+    throw new ConfigurationError(
+      `input "${Inputs.Image}" is ${image}, which is not in repository ${repository} (input "${Inputs.ImageRepository}"): deploy the image build-push pushed there (its output "image"), or correct "${Inputs.ImageRepository}"; nothing was planned`,
+    );
+  }
+  return repository;
+}
+
+/** Values that carry nothing: an unset flag. */
+const isOffValue = (value: string): boolean => value === '' || value.toLowerCase() === 'false';
+
+/**
+ * A production job must not even see a dev-only value: the contract's dev-only variables and
+ * their `TF_VAR_` forms (names trimmed, any case) in this step's environment fail it before any
+ * tool runs. A dev-only plain flag may be empty or `false`; a dev-only secret may only be empty.
+ * The error names the variables, never their values (a secret one is registered first).
+ */
+export function assertNoDevOnlyValues(contract: RuntimeContract, env: NodeJS.ProcessEnv): void {
+  const secrets = new Set(contract.env.devOnlySecrets.map((name) => name.trim().toUpperCase()));
+  const watched = new Map<string, string>();
+  for (const name of devOnlyNames(contract)) {
+    const upper = name.trim().toUpperCase();
+    watched.set(upper, upper);
+    watched.set(`TF_VAR_${upper}`, upper);
+  }
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    const devOnly = watched.get(key.trim().toUpperCase());
+    if (devOnly === undefined || value === undefined) continue;
+    const secret = secrets.has(devOnly);
+    if (secret) registerSecret(value);
+    if (secret ? value.trim() === '' : isOffValue(value.trim())) continue;
+    found.push(
+      key === devOnly
+        ? shown(key)
+        : `${shown(key)} (the dev-only ${secret ? 'secret' : 'variable'} ${devOnly})`,
+    );
+  }
+  if (found.length === 0) return;
+  throw new ConfigurationError(
+    `this production job's environment holds dev-only ${found.length === 1 ? 'variable' : 'variables'} ${found.join(', ')} (value not shown): a dev-only value must never be visible in a production job; remove it from the env of the workflow, job and step (and from the runner's environment); nothing was run`,
   );
 }
 
@@ -342,9 +422,12 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   const { bypassVariable, imageVariable } = readVariableNames();
   const vars = readVars(imageVariable);
   const allowDevAuthBypass = readBypassFlag(production, bypassVariable, vars, env);
+  // After the bypass routes (their own messages), before anything runs.
+  if (production) assertNoDevOnlyValues(contract, env);
   // Read once: the variables the stack declares, for the image, the bypass flag and the vars.
   const declared = declaredVariables(stack.directory);
   const image = readImage(stack, imageVariable, declared);
+  const imageRepository = readImageRepository(image);
   const structuredVars = checkVarsAgainstStack(stack, vars, declared);
   const varFiles = readVarFiles(stack);
   return {
@@ -352,6 +435,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     environment,
     production,
     image,
+    imageRepository,
     imageVariable,
     allowDevAuthBypass,
     bypassVariable,
@@ -377,6 +461,7 @@ export function describeInputs(inputs: DeployInputs): unknown {
     environment: inputs.environment,
     production: inputs.production,
     image: inputs.image,
+    imageRepository: inputs.imageRepository,
     imageVariable: inputs.imageVariable,
     allowDevAuthBypass: inputs.allowDevAuthBypass,
     bypassVariable: inputs.bypassVariable,

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
 import { logLine } from '../lib/names.js';
+import { writeFenced } from '../lib/relay.js';
 import { outputProblem, setCheckedOutput, type OutputForm } from '../lib/outputs.js';
 import { registerSecret } from '../lib/secrets.js';
 import { runStage, type Stage } from '../lib/stage.js';
@@ -10,7 +11,15 @@ import { checkPlanAgainstContract, undeclaredVars } from './checks.js';
 import { Inputs, Outputs, STAGE } from './constants.js';
 import { reportFindings } from './findings.js';
 import { describeInputs, readInputs, type DeployInputs } from './inputs.js';
-import { changeLine, environmentTables, preflightTable, resourceChangesTable } from './plan-tables.js';
+import { checkImage } from './image-check.js';
+import { ApplyLog } from './apply-log.js';
+import {
+  applyTables,
+  changeLine,
+  environmentTables,
+  preflightTable,
+  resourceChangesTable,
+} from './plan-tables.js';
 import { preflightSecrets, secretReferences } from './preflight.js';
 import { runningCommits, type RunningCommit } from './running-commit.js';
 import { checkStaleCommit, describeRunning, type Decision } from './stale.js';
@@ -22,8 +31,10 @@ import {
   planArgs,
   PLAN_HAS_CHANGES,
   showArgs,
+  stateBucketOf,
   terraform,
   writeVarsFile,
+  type FailureHints,
   type TerraformRunner,
 } from './terraform.js';
 
@@ -35,7 +46,7 @@ interface TerraformOutput {
 /** The GitHub API's whole budget, retries included (each Terraform command's deadline caps it). */
 const STALE_CHECK_DEADLINE_MS = 60_000;
 
-/** Terraform's own output, as it comes: init and apply print no values (the plan text can). */
+/** Terraform's own output, as it comes: init prints no values (the plan text can; apply's JSON is read). */
 const streamed = { live: true };
 
 export async function run(): Promise<void> {
@@ -45,6 +56,8 @@ export async function run(): Promise<void> {
     describeInputs,
     steps: async (inputs, stage) => {
       describeTarget(stage, inputs);
+      // Before any plan: the digest exists in the repository it must come from.
+      await checkImage(stage, inputs);
       const tf = terraform(inputs.workingDirectory, inputs.timeoutMs);
       // The saved plan, its JSON and the vars file hold secret values: a private folder (0700
       // under RUNNER_TEMP), deleted at the end whatever happens.
@@ -77,7 +90,9 @@ function describeTarget(stage: Stage, inputs: DeployInputs): void {
 }
 
 async function init(stage: Stage, tf: TerraformRunner, inputs: DeployInputs): Promise<void> {
-  await stage.group('terraform init', () => tf.run('init', initArgs(inputs), streamed));
+  await stage.group('terraform init', () =>
+    tf.run('init', initArgs(inputs), { ...streamed, hints: failureHints(inputs) }),
+  );
 }
 
 /** Terraform's one-line plan summary, only in the words and numbers it is made of. */
@@ -158,6 +173,7 @@ function checkThePlan(stage: Stage, inputs: DeployInputs, planned: PlanSummary):
     allowDevAuthBypass: inputs.allowDevAuthBypass,
     bypassVariable: inputs.bypassVariable,
     allowDestroy: inputs.allowDestroy,
+    project: inputs.project,
   });
   reportFindings(stage, findings);
   const errors = findings.filter((finding) => finding.level === 'error');
@@ -261,10 +277,50 @@ async function applyIfNeeded(
   if (skipped) return `not applied: the running service carries a newer commit (${Inputs.OnStale}: skip)`;
   if (inputs.planOnly) return `planned (${hasChanges ? changeLine(planned) : 'no changes'}), not applied`;
   if (!hasChanges) return 'no changes';
-  await stage.group('terraform apply (the saved plan)', () =>
-    tf.run('apply', applyArgs(inputs, planFile), streamed),
-  );
+  await apply(stage, tf, inputs, planFile);
   return `applied (${changeLine(planned)})`;
+}
+
+/** What an explained failure may name: the state bucket, the repository. */
+function failureHints(inputs: DeployInputs): FailureHints {
+  const stateBucket = stateBucketOf(inputs.backendConfig);
+  return { ...(stateBucket === undefined ? {} : { stateBucket }), repository: inputs.repository };
+}
+
+/**
+ * Applies the saved plan with Terraform's JSON UI, read line by line: the log gets readable
+ * progress lines, the summary what was applied and what failed (also when the apply fails or
+ * is interrupted).
+ */
+async function apply(
+  stage: Stage,
+  tf: TerraformRunner,
+  inputs: DeployInputs,
+  planFile: string,
+): Promise<void> {
+  const log = new ApplyLog();
+  try {
+    await stage.group('terraform apply (the saved plan)', () =>
+      tf.run('apply', applyArgs(inputs, planFile), {
+        onOutput: (lines, stream) => writeFenced(stream === 'stdout' ? log.read(lines) : lines),
+        diagnostics: () => log.errorText(),
+        hints: failureHints(inputs),
+      }),
+    );
+  } catch (error) {
+    const failed = log.applied.filter(
+      (resource) => resource.status !== 'complete' && resource.status !== 'pending',
+    );
+    const done = log.applied.filter((resource) => resource.status === 'complete');
+    if (log.applied.length > 0) {
+      stage.headline(
+        `apply failed: ${done.length} of ${log.applied.length} changes applied, ${failed.length} failed`,
+      );
+    }
+    throw error;
+  } finally {
+    for (const table of applyTables(log)) stage.table(table);
+  }
 }
 
 /** The non-sensitive Terraform outputs; a sensitive one is masked, should anything echo it. */

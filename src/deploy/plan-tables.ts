@@ -1,8 +1,10 @@
-// What the job summary shows of a plan and of the secret preflight: counts, tables. Pure, and
-// never a value: an environment table names each variable's source, not what it holds.
+// What the job summary shows of a plan, of the secret preflight and of an apply: counts, tables.
+// Pure, and never a planned value: an environment table names each variable's source, not what
+// it holds. An apply's errors are Terraform's own diagnostics, secrets removed, as plain text.
 import type { Table } from '../lib/summary.js';
+import type { ApplyLog, ApplyStatus } from './apply-log.js';
 import type { PreflightResult } from './preflight.js';
-import type { PlanSummary } from './terraform-plan.js';
+import { REPLACE_BECAUSE_TAINTED, type PlanSummary } from './terraform-plan.js';
 
 /** `1 to add, 0 to change, …`, as Terraform counts. */
 export function changeLine(plan: PlanSummary): string {
@@ -33,8 +35,68 @@ export function resourceChangesTable(plan: PlanSummary): Table | undefined {
   return {
     title: 'Resource changes',
     header: ['Address', 'Action'],
-    rows: changed.map((c) => [c.address, c.kind]),
+    rows: changed.map((c) => [
+      c.address,
+      c.reason === REPLACE_BECAUSE_TAINTED ? `${c.kind} (tainted)` : c.kind,
+    ]),
   };
+}
+
+/**
+ * Text from Terraform (a diagnostic) as plain text in a Markdown cell: no HTML, no emphasis,
+ * links or code spans (the summary's `cell` then removes secrets, pipes and line breaks).
+ */
+export function plainMarkdown(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]~#!])/g, '\\$1');
+}
+
+const STATUS_TEXT: Record<ApplyStatus, string> = {
+  pending: 'not started',
+  started: '❌ started, not finished',
+  half: '❌ half done (one half of the replacement)',
+  complete: '✅ done',
+  errored: '❌ failed',
+};
+
+/**
+ * What an apply did, from its JSON UI: each planned resource and its result, and the errors
+ * Terraform reported (summary, resource, detail). Empty when the apply reported nothing.
+ */
+export function applyTables(log: ApplyLog): Table[] {
+  const tables: Table[] = [];
+  const applied = log.applied.filter(
+    (resource) => resource.action !== 'read' || resource.status !== 'pending',
+  );
+  if (applied.length > 0) {
+    tables.push({
+      title: 'Apply',
+      header: ['Address', 'Action', 'Result'],
+      rows: applied.map((resource) => [
+        resource.address,
+        resource.reason === undefined ? resource.action : `${resource.action} (${resource.reason})`,
+        `${STATUS_TEXT[resource.status]}${resource.elapsedSeconds === undefined || resource.status === 'pending' ? '' : ` after ${resource.elapsedSeconds}s`}`,
+      ]),
+    });
+  }
+  const diagnostics = log.diagnostics;
+  if (diagnostics.length > 0) {
+    const more = log.droppedDiagnostics;
+    tables.push({
+      title: `Apply errors and warnings${more > 0 ? ` (${more} more in the log)` : ''}`,
+      header: ['Severity', 'Resource', 'Summary', 'Detail'],
+      rows: diagnostics.map((d) => [
+        d.severity,
+        d.address ?? '',
+        plainMarkdown(d.summary),
+        plainMarkdown(d.detail),
+      ]),
+    });
+  }
+  return tables;
 }
 
 export function preflightTable(results: readonly PreflightResult[]): Table {

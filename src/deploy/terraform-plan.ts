@@ -10,6 +10,8 @@ export interface ResourceChange {
   mode?: string;
   type: string;
   name?: string;
+  /** Why Terraform plans this action (`replace_because_tainted`, `replace_because_cannot_update`, …). */
+  action_reason?: string;
   change: {
     actions: string[];
     before?: unknown;
@@ -34,6 +36,8 @@ export interface PlannedEnv {
   secret?: string;
   /** The pinned version, or `latest`. */
   version?: string;
+  /** The project part of `projects/P/secrets/ID` (an id or a number); undefined for a bare id. */
+  secretProject?: string;
 }
 
 export interface PlannedService {
@@ -47,7 +51,8 @@ export interface PlannedService {
 
 export interface PlanSummary {
   services: PlannedService[];
-  changes: { address: string; type: string; kind: ChangeKind }[];
+  /** `reason`: the plan's `action_reason`, when it gives one. */
+  changes: { address: string; type: string; kind: ChangeKind; reason?: string }[];
   counts: { add: number; change: number; replace: number; destroy: number };
   hasChanges: boolean;
   variables: Record<string, unknown>;
@@ -80,6 +85,9 @@ export function parsePlan(json: string): TerraformPlan {
   return plan as TerraformPlan;
 }
 
+/** The plan's reason for a replacement of a tainted object (an interrupted or failed create). */
+export const REPLACE_BECAUSE_TAINTED = 'replace_because_tainted';
+
 export function changeKind(actions: readonly string[]): ChangeKind {
   const key = actions.join(',');
   if (key === 'create') return 'create';
@@ -102,6 +110,16 @@ const blocks = (value: Json): Json[] =>
   Array.isArray(value) ? value : typeof value === 'object' && value !== null ? [value] : [];
 const text = (value: Json): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** `projects/acme-dev/secrets/database-url-dev` → `acme-dev`; undefined for a bare id. */
+export function secretProjectOf(reference: string): string | undefined {
+  return /^projects\/([^/]+)\//.exec(reference)?.[1];
+}
+
+const withSecretProject = (reference: string): Pick<PlannedEnv, 'secretProject'> => {
+  const project = secretProjectOf(reference);
+  return project === undefined ? {} : { secretProject: project };
+};
+
 /** `projects/123/secrets/database-url-dev` → `database-url-dev`; a bare id stays as it is. */
 export function secretIdOf(reference: string): string {
   const match = /(?:^|\/)secrets\/([^/]+)/.exec(reference);
@@ -122,6 +140,7 @@ function envEntry(entry: Json, unknown: Json, version: 'v1' | 'v2'): PlannedEnv 
       name,
       source: 'secret',
       ...(secret === undefined ? {} : { secret: secretIdOf(secret) }),
+      ...(secret === undefined ? {} : withSecretProject(secret)),
       version: pinned ?? 'latest',
     };
   }
@@ -170,7 +189,8 @@ export function summarisePlan(plan: TerraformPlan): PlanSummary {
   for (const change of plan.resource_changes ?? []) {
     if (change.mode === 'data') continue;
     const kind = changeKind(change.change.actions);
-    changes.push({ address: change.address, type: change.type, kind });
+    const reason = typeof change.action_reason === 'string' ? change.action_reason : undefined;
+    changes.push({ address: change.address, type: change.type, kind, ...(reason ? { reason } : {}) });
     if (kind === 'create') counts.add++;
     else if (kind === 'update') counts.change++;
     else if (kind === 'replace') counts.replace++;

@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactedTail, runTool, ToolError, type ToolOptions, type ToolResult } from '../lib/exec.js';
-import { ConfigurationError } from '../lib/errors.js';
+import { CancelledError, ConfigurationError } from '../lib/errors.js';
+import { formatMs } from '../lib/format.js';
+import { shown } from '../lib/names.js';
+import { redact } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 import type { DeployInputs, Vars } from './inputs.js';
 
@@ -166,11 +169,16 @@ export function planArgs(
 
 export const showArgs = (planFile: string): string[] => ['show', '-json', '-no-color', planFile];
 
-/** Applies the saved plan: it holds the variables' values, so no `-var` or `-var-file` is given. */
+/**
+ * Applies the saved plan: it holds the variables' values, so no `-var` or `-var-file` is given.
+ * `-json` is Terraform's machine-readable UI (one JSON message a line): what was applied and
+ * what failed is read from it (apply-log.ts), not scraped from the human text.
+ */
 export const applyArgs = (inputs: Pick<DeployInputs, 'lockTimeout'>, planFile: string): string[] => [
   'apply',
   '-input=false',
   '-no-color',
+  '-json',
   `-lock-timeout=${inputs.lockTimeout}`,
   planFile,
 ];
@@ -202,19 +210,89 @@ function plainText(stderr: string, privateFiles: readonly string[]): string {
     .trim();
 }
 
+/** What the run knows beyond Terraform's text, for the hints of an explained failure. */
+export interface FailureHints {
+  /** The state bucket, from a `bucket=` entry of input backend-config, when given there. */
+  stateBucket?: string;
+  /** The repository (owner/name) the run is for: the subject of the Workload Identity binding. */
+  repository?: string;
+}
+
+/** The `bucket=` of the backend-config entries (the GCS backend's state bucket), if any. */
+export function stateBucketOf(backendConfig: readonly string[]): string | undefined {
+  const entry = backendConfig.findLast((line) => /^\s*bucket\s*=/.test(line));
+  const value = entry
+    ?.slice(entry.indexOf('=') + 1)
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * The variables a failed plan names as having no value. Terraform wraps a diagnostic's detail
+ * at 77 columns, between any two words: with a long name `…variable "NAME" is` / `not set, …`
+ * (a name of 33 characters or more), so the text is read with its line breaks as spaces.
+ */
+export function missingVariables(text: string): string[] {
+  const flat = text.replace(/\s+/g, ' ');
+  return [
+    ...new Set([...flat.matchAll(/input variable "([^"]+)" is not set/g)].map((match) => match[1] ?? '')),
+  ];
+}
+
+/**
+ * Google's 403 on the GCS state bucket (`googleapi: Error 403: <who> does not have
+ * storage.objects.list access to the Google Cloud Storage bucket.`): who was refused, and which
+ * permission, or undefined when the text is no such refusal.
+ */
+export function stateBucketRefusal(text: string): { identity: string; permission: string } | undefined {
+  const flat = text.replace(/\s+/g, ' ');
+  const match = /googleapi: Error 403: (\S+) does not have (storage\.[a-z]+\.[a-zA-Z]+) access/.exec(flat);
+  if (match !== null) return { identity: match[1] ?? '', permission: match[2] ?? '' };
+  const other = /googleapi: Error 403:[^]*?\b(storage\.[a-z]+\.[a-zA-Z]+)\b/.exec(flat);
+  return other === null ? undefined : { identity: '', permission: other[1] ?? '' };
+}
+
+function workloadIdentityHint(
+  command: string,
+  refusal: { identity: string; permission: string },
+  hints: FailureHints,
+): string {
+  const bucket =
+    hints.stateBucket === undefined ? 'the state bucket' : `state bucket gs://${hints.stateBucket}`;
+  const who = refusal.identity === '' ? 'the run' : refusal.identity;
+  const member = refusal.identity.endsWith('.gserviceaccount.com')
+    ? `serviceAccount:${refusal.identity}`
+    : 'serviceAccount:<the deployer service account>';
+  const repository =
+    hints.repository === undefined || hints.repository === '' ? 'OWNER/REPO' : hints.repository;
+  return (
+    `terraform ${command}: Google refused ${who} access to ${bucket} (403, ${refusal.permission}). ` +
+    `The service account this workflow impersonates through Workload Identity Federation needs roles/storage.objectAdmin on the state bucket: ` +
+    `gcloud storage buckets add-iam-policy-binding gs://${hints.stateBucket ?? 'BUCKET'} --member=${member} --role=roles/storage.objectAdmin. ` +
+    `If the identity is not that service account, check google-github-actions/auth's service_account, the workload identity provider's attribute condition (it must admit ${repository}) ` +
+    `and the binding of roles/iam.workloadIdentityUser on the service account to principalSet://iam.googleapis.com/projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL/attribute.repository/${repository}`
+  );
+}
+
 /**
  * Turns a failed Terraform command into the error a user can act on: a held state lock (with
- * the lock id), a stale saved plan, a variable without value, or init's provider and backend
- * failures; anything else keeps Terraform's own message (its tail, secrets removed before the cut).
+ * the lock id), a stale saved plan, a variable without value, a refused state bucket, or init's
+ * provider and backend failures; anything else keeps Terraform's own message (its tail, secrets
+ * removed before the cut).
  */
 export function explainTerraformFailure(
   command: string,
   result: ToolResult | undefined,
   fallback: string,
   privateFiles: readonly string[] = [],
+  hints: FailureHints = {},
 ): Error {
   const stderr = result?.stderr ?? '';
   const text = plainText(stderr, privateFiles);
+  // Before the lock: a lock the bucket refuses to write is a permission problem, not a held lock.
+  const refusal = stateBucketRefusal(text);
+  if (refusal !== undefined) return new Error(redact(workloadIdentityHint(command, refusal, hints)));
   if (/Error acquiring the state lock/.test(stderr)) {
     const id = /^\s*ID:\s*(\S+)/m.exec(text)?.[1] ?? 'unknown';
     const who = /^\s*Who:\s*(.+)$/m.exec(text)?.[1]?.trim();
@@ -229,11 +307,10 @@ export function explainTerraformFailure(
       `terraform apply: the saved plan is stale: the state changed after this run planned (another run applied). Nothing was applied; re-run the workflow to plan against the new state`,
     );
   }
-  const missing = [...stderr.matchAll(/input variable "([^"]+)" is not set/g)].map((match) => match[1]);
+  const missing = missingVariables(text);
   if (missing.length > 0) {
-    const names = [...new Set(missing)].join(', ');
     return new ConfigurationError(
-      `terraform ${command}: variable ${names} has no value: pass it in input ${Inputs.Vars} (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env`,
+      `terraform ${command}: variable ${missing.join(', ')} has no value: pass it in input ${Inputs.Vars} (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env`,
     );
   }
   if (command === 'init') {
@@ -247,6 +324,13 @@ export function explainTerraformFailure(
 export interface TerraformRunOptions extends Partial<ToolOptions> {
   /** Files only this run may read (the vars file): a failure's message never quotes their lines. */
   privateFiles?: readonly string[];
+  /** What the run knows for a failure's hints (the state bucket, the repository). */
+  hints?: FailureHints;
+  /**
+   * Terraform's diagnostics as text, when it prints them elsewhere than on stderr (`apply
+   * -json` prints them as JSON messages on stdout): a failure is explained from them too.
+   */
+  diagnostics?: () => string;
 }
 
 export interface TerraformRunner {
@@ -261,27 +345,97 @@ export function terraform(
 ): TerraformRunner {
   const toolEnv = { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
   return {
-    async run(command, args, { privateFiles = [], ...options } = {}) {
+    async run(command, args, { privateFiles = [], hints, diagnostics, ...options } = {}) {
       try {
         return await runTool('terraform', args, {
           cwd: workingDirectory,
           env: toolEnv,
           timeoutMs,
-          // A cancelled Terraform gets one SIGINT and time to release the state lock.
+          // A cancelled Terraform gets the runner's signals, each once, and time to release the
+          // state lock until the step kills it (CANCEL_KILL_MS).
           onCancel: 'interrupt',
           ...options,
         });
       } catch (error) {
+        if (error instanceof ToolError && error.result?.stopped?.reason === 'cancel') {
+          throw new CancelledError(describeCancelledTerraform(command, error.result, workingDirectory));
+        }
         // Only an exit with an error has Terraform's own explanation; a deadline or a missing binary keeps ours.
         if (
           error instanceof ToolError &&
           error.result !== undefined &&
           /failed with exit code/.test(error.message)
         ) {
-          throw explainTerraformFailure(command, error.result, error.message, privateFiles);
+          const result =
+            diagnostics === undefined
+              ? error.result
+              : { ...error.result, stderr: `${diagnostics()}\n${error.result.stderr}` };
+          throw explainTerraformFailure(command, result, error.message, privateFiles, hints);
         }
         throw error;
       }
     },
   };
+}
+
+/** The commands that take the state lock. */
+const LOCKING_COMMANDS = new Set(['plan', 'apply', 'import', 'refresh', 'destroy']);
+/** Where the local backend writes the lock's details while it holds it (default state path). */
+export const LOCAL_LOCK_INFO = '.terraform.tfstate.lock.info';
+
+/** The ID in the local backend's lock info file, if one is left in the stack. */
+function leftLockId(workingDirectory: string): string | undefined {
+  const file = join(workingDirectory, LOCAL_LOCK_INFO);
+  if (!existsSync(file)) return undefined;
+  try {
+    const info = JSON.parse(readFileSync(file, 'utf8')) as { ID?: unknown };
+    return typeof info.ID === 'string' && /^[\w-]{1,64}$/.test(info.ID) ? info.ID : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * What a cancellation did to a Terraform command, for the summary: the signals it got, how it
+ * ended, and for a command that takes the state lock whether the lock was released. Terraform
+ * releases the lock when it stops by itself after one interrupt ("Releasing state lock" is
+ * printed when the backend is slow to answer); one that quit at a second interrupt or was
+ * killed may leave it held in a remote backend (GCS), and the next run then names its ID.
+ */
+export function describeCancelledTerraform(
+  command: string,
+  result: ToolResult,
+  workingDirectory: string,
+): string {
+  const signals = [...new Set(result.stopped?.signals ?? [])];
+  const output = `${result.stdout}\n${result.stderr}`;
+  const after = result.stopped?.exitedAfterMs;
+  const at = after === undefined ? '' : ` ${formatMs(after)} after the first signal`;
+  const forced = /Two interrupts received/.test(output);
+  const killed = result.signal !== null && result.signal !== undefined;
+  const how = killed
+    ? `did not stop and was killed (${result.signal})${at}`
+    : forced
+      ? `quit at the second interrupt without finishing (exit code ${result.code})${at}`
+      : `stopped by itself (exit code ${result.code})${at}`;
+  const sent = signals.length === 0 ? '' : ` (${signals.join(', ')} sent)`;
+  const text = `terraform ${command} was interrupted by the cancellation${sent}: it ${how}`;
+  const left = result.leftovers ?? [];
+  const leftText = left.length > 0 ? `; what it left running was stopped: ${left.join(', ')}` : '';
+  if (!LOCKING_COMMANDS.has(command)) return `${text}${leftText}`;
+  const lockId = leftLockId(workingDirectory);
+  if (!killed && !forced && lockId === undefined) {
+    const released = /Releasing state lock/.test(output)
+      ? 'it released the state lock ("Releasing state lock" in its output)'
+      : 'a clean stop releases the state lock';
+    return `${text}; ${released}${leftText}`;
+  }
+  const held =
+    lockId === undefined
+      ? 'the state lock may still be held (a remote backend such as GCS keeps it; the next run\'s "Error acquiring the state lock" names its ID)'
+      : `the state lock may still be held: lock ID ${shown(lockId, 64)} (its info is left in ${LOCAL_LOCK_INFO})`;
+  return (
+    `${text}; ${held}${leftText}. If the next run says the state is locked and no other run uses this stack, ` +
+    `release it with: terraform force-unlock ${lockId ?? '<lock ID>'}`
+  );
 }

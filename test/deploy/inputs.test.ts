@@ -13,6 +13,7 @@ const inputs: DeployInputs = {
   environment: 'dev',
   production: false,
   image: DIGEST,
+  imageRepository: 'europe-west1-docker.pkg.dev/acme-dev/services/api',
   imageVariable: 'image',
   allowDevAuthBypass: false,
   bypassVariable: 'allow_dev_auth_bypass',

@@ -168,7 +168,7 @@ describe('deploy bundle: the happy paths', () => {
         `image=${IMAGE}`,
       ],
       ['show', '-json', '-no-color', planFile],
-      ['apply', '-input=false', '-no-color', '-lock-timeout=300s', planFile],
+      ['apply', '-input=false', '-no-color', '-json', '-lock-timeout=300s', planFile],
       ['output', '-json', '-no-color'],
     ]);
     expect(calls.every((call) => call.cwd === stackDirs.service)).toBe(true);

@@ -130,6 +130,7 @@ describe('Terraform argument arrays', () => {
       'apply',
       '-input=false',
       '-no-color',
+      '-json',
       '-lock-timeout=60s',
       '/tmp/p/tfplan',
     ]);
