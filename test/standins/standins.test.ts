@@ -701,6 +701,7 @@ describe('terraform stand-in: behaviour', () => {
     expect(terraformCalls(files.log)).toEqual([
       {
         pid: expect.any(Number) as number,
+        tool: 'terraform',
         argv: ['-chdir=stack', 'plan', '-input=false', '-no-color'],
         cwd: dir,
         tfVars: { image: 'x', allow_dev_auth_bypass: 'false' },
