@@ -1,10 +1,16 @@
-// The README's test command (`npm run test:all`): every check CI makes, in one run.
+// The README's test command (`npm run test:all`): every check CI makes, in one run, after its own
+// set-up.
 // Static checks (lint, types, dist, docs, workflows), the reference service's pytest suite, then
 // the vitest suite; it ends with one plain line, `N passed, N failed`, counting each test (of
 // both suites) and each static check.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setUpOrExit } from './setup.mjs';
+
+// First the set-up (scripts/setup.mjs): the Debian packages of .ci/debian-packages and the npm
+// packages, installed when this user can; otherwise one paragraph and exit 2, before any step.
+setUpOrExit('test');
 
 const root = new URL('..', import.meta.url).pathname;
 const results = join(root, '.vitest-results.json');
