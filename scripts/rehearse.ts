@@ -1,22 +1,41 @@
 // `npm run rehearse`: the deploy-dev pipeline on the reference service, end to end, on this
-// machine. Every stage is the bundled action (actions/<stage>/dist) started as the runner starts
-// it; the config job is pipeline.yml's own bash. Real parts: pytest, buildah, Debian's
-// docker-registry, PostgreSQL 15 and Alembic. Stand-ins, for what needs Google Cloud: terraform
-// and gcloud (test/standins/bin, which print the real tools' formats), the Cloud SQL Auth
-// Proxy's cloud side (a TCP forward to the local PostgreSQL), and Cloud Run itself (the service
+// machine: the shipped workflows themselves. The reference service's caller
+// (examples/fastapi-service/.github/workflows/deploy-dev.yml) is evaluated against repository
+// variables set for this run, through deploy-dev.yml into pipeline.yml; the config job is
+// pipeline.yml's own bash, and every stage is the bundled action the job's `uses:` names, started
+// as the runner starts it with the inputs its `with:` evaluates to (scripts/rehearse.ts never
+// writes a stage input of its own, bar the stand-ins' in STAGE_ADDITIONS).
+//
+// Where it must differ, it is an input value of the caller, named in CALLER_CHANGES and printed
+// first and under the result table: builder=buildah (no Docker engine here, so no buildx), and
+// what has to be built without network or container runtime. Real parts: pytest, pyflakes,
+// buildah, Debian's docker-registry, PostgreSQL 15 and Alembic. Stand-ins, for what needs Google
+// Cloud: terraform and gcloud (test/standins/bin, which print the real tools' formats), the Cloud
+// SQL Auth Proxy (a TCP forward to the local PostgreSQL), and Cloud Run itself (the service
 // started from its source with uvicorn and the env the plan injects).
 //
 //   npm run rehearse                      the dev chain: config → test ∥ build ∥ platform → migrate → deploy → health
 //   npm run rehearse -- --bypass-in-prod  a prod run with ALLOW_DEV_AUTH_BYPASS=true: stopped before any change
 //
-// It prints each stage's job summary and a final table (stage, result, time), and stops
-// everything it started (registry, PostgreSQL, uvicorn, temporary storage) on success, failure
-// and Ctrl-C.
+// It prints each stage's inputs and job summary and a final table (stage, result, time), and
+// stops everything it started (registry, PostgreSQL, uvicorn, temporary storage) on success,
+// failure and Ctrl-C. With REHEARSAL_RECORD=<file> it also writes what each stage was given (the
+// test compares it with pipeline.yml), secrets replaced by ***.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { stopProcessGroup } from '../src/lib/exec.js';
 import { repoRoot, runAction, type RunResult } from '../testkit/local-runner.mjs';
 import {
@@ -41,14 +60,28 @@ import {
   type ContainersEnv,
   type TestRegistry,
 } from '../testkit/registry.js';
-import { evaluateStepEnv, loadWorkflow, runBashStep } from '../testkit/workflows.js';
+import {
+  callInputs,
+  evaluateCondition,
+  evaluateEnv,
+  evaluateTemplate,
+  evaluateWith,
+  expressionText,
+  loadWorkflow,
+  needsOf,
+  runBashStep,
+  stageSteps,
+  type ExpressionContext,
+  type ExpressionValue,
+  type Step,
+  type Workflow,
+} from '../testkit/workflows.js';
+import { setUpOrExit } from './setup.mjs';
 
 export const EXAMPLE = 'examples/fastapi-service';
 const PYTHON = '/usr/bin/python3';
-const INSTANCE = 'acme-dev:europe-west1:main-db';
-const SERVICE = 'fastapi-service';
-const PROJECT = 'acme-dev';
-const REGION = 'europe-west1';
+/** The run's GitHub token (`github.token`): deploy's stale-commit guard would use it; nothing here does. */
+const GITHUB_TOKEN = 'rehearsal-token-unused';
 
 /** The rehearsal's stages: the reusable pipeline's jobs, each with the action it runs. */
 export const STAGES = [
@@ -61,6 +94,232 @@ export const STAGES = [
   { job: 'health', action: 'actions/health-check', needs: ['config', 'deploy'] },
 ] as const;
 export type Job = (typeof STAGES)[number]['job'];
+
+/**
+ * Where the rehearsal's caller differs from the reference service's own: input values of
+ * deploy-<environment>.yml, each for a reason of this machine. The pipeline itself runs as shipped.
+ */
+export const CALLER_CHANGES = {
+  builder:
+    'buildah instead of docker (buildx): no Docker engine here; the build job then skips docker/setup-buildx-action and caches layers in <image>-cache',
+  image: 'a local docker-registry on 127.0.0.1 instead of Artifact Registry',
+  dockerfile:
+    "the Dockerfile's `source` stage only (written beside it as Dockerfile.rehearsal): its runtime stage RUNs pip, which needs a container runtime and the network",
+  'build-args': 'BASE_IMAGE=scratch: the pinned base image cannot be pulled here',
+} as const;
+
+/** Inputs a stage gets that pipeline.yml does not give: stand-ins for parts of Google Cloud. */
+export const STAGE_ADDITIONS: Partial<Record<Job, Record<string, { value: string; why: string }>>> = {
+  migrate: {
+    'proxy-path': {
+      value: join(STANDINS_BIN, 'cloud-sql-proxy'),
+      why: 'the Cloud SQL Auth Proxy stand-in (a TCP forward to the local PostgreSQL), not the pinned download',
+    },
+  },
+};
+
+/** The reference service repository's variables, as this run sets them (its caller reads them). */
+export function repositoryVars(environment: 'dev' | 'prod', bypass: string): Record<string, string> {
+  const suffix = environment.toUpperCase();
+  return {
+    GCP_REGION: 'europe-west1',
+    [`GCP_PROJECT_${suffix}`]: `acme-${environment}`,
+    [`WIF_PROVIDER_${suffix}`]:
+      'projects/123456789012/locations/global/workloadIdentityPools/github/providers/github',
+    [`DEPLOYER_SERVICE_ACCOUNT_${suffix}`]: `deployer@acme-${environment}.iam.gserviceaccount.com`,
+    [`TF_STATE_BUCKET_${suffix}`]: `acme-${environment}-tfstate`,
+    [`CLERK_JWKS_URL_${suffix}`]: 'https://clerk.example.com/.well-known/jwks.json',
+    [`CLOUD_SQL_INSTANCE_${suffix}`]: `acme-${environment}:europe-west1:main-db`,
+    ALLOW_DEV_AUTH_BYPASS: bypass,
+  };
+}
+
+/** This repository as package.json names it (`job.workflow_repository` of the pipeline's jobs). */
+function actionsRepository(): string {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    repository?: { url?: string };
+  };
+  return /github\.com[/:]([^/]+\/[^/]+?)(?:\.git)?$/.exec(manifest.repository?.url ?? '')?.[1] ?? '';
+}
+
+/** The call chain, evaluated: the reference caller → deploy-<environment>.yml → pipeline.yml. */
+export interface ResolvedPipeline {
+  environment: 'dev' | 'prod';
+  /** The reference service's caller workflow, relative to the repository. */
+  callerFile: string;
+  /** What the reference caller passes, evaluated with the repository variables. */
+  referenceInputs: Record<string, ExpressionValue>;
+  /** What the rehearsal passes: the reference's values with CALLER_CHANGES applied. */
+  callerInputs: Record<string, ExpressionValue>;
+  /** deploy-dev.yml or deploy-prod.yml. */
+  calleeFile: string;
+  /** pipeline.yml's `inputs` context. */
+  inputs: Record<string, ExpressionValue>;
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  github: Record<string, ExpressionValue>;
+  workflow: Workflow;
+}
+
+/** The one job of a workflow that calls another workflow, with the file it calls. */
+function callingJob(workflow: Workflow, where: string) {
+  const calls = Object.values(workflow.jobs).filter((job) => job.uses !== undefined);
+  const call = calls[0];
+  const file = /(?:^|\/)\.github\/workflows\/([\w.-]+\.ya?ml)(?:@|$)/.exec(call?.uses ?? '')?.[1];
+  if (calls.length !== 1 || call === undefined || file === undefined) {
+    throw new Error(`${where}: expected one job that calls a workflow of .github/workflows`);
+  }
+  return { call, file };
+}
+
+export function resolvePipeline(
+  environment: 'dev' | 'prod',
+  vars: Record<string, string>,
+  changes: Record<string, ExpressionValue>,
+  sha: string,
+): ResolvedPipeline {
+  const callerFile = `${EXAMPLE}/.github/workflows/deploy-${environment}.yml`;
+  const caller = loadWorkflow(join(repoRoot, callerFile));
+  const { call: callerJob, file: calleeFile } = callingJob(caller, callerFile);
+  const push = caller.on['push'] as { branches?: string[] } | undefined;
+  const branch = push?.branches?.[0];
+  if (branch === undefined) throw new Error(`${callerFile}: expected an on.push.branches trigger`);
+  const github: Record<string, ExpressionValue> = {
+    sha,
+    ref: `refs/heads/${branch}`,
+    ref_name: branch,
+    event_name: 'push',
+    repository: 'example-org/fastapi-service',
+    token: GITHUB_TOKEN,
+  };
+  const callerContext: ExpressionContext = { vars, github, secrets: {} };
+  const referenceInputs = Object.fromEntries(
+    Object.entries(callerJob.with ?? {}).map(([name, value]) => [
+      name,
+      evaluateTemplate(value, callerContext),
+    ]),
+  );
+  const callee = loadWorkflow(calleeFile);
+  for (const name of Object.keys(changes)) {
+    if (!(name in (callee.on.workflow_call?.inputs ?? {}))) {
+      throw new Error(`the rehearsal changes input "${name}", which ${calleeFile} does not declare`);
+    }
+  }
+  const callerInputs = { ...referenceInputs, ...changes };
+  const calleeContext: ExpressionContext = {
+    inputs: callInputs(callee, calleeFile, callerInputs),
+    vars,
+    github,
+    secrets: {},
+  };
+  const { call: pipelineCall, file: pipelineFile } = callingJob(callee, calleeFile);
+  const workflow = loadWorkflow(pipelineFile);
+  const given = Object.fromEntries(
+    Object.entries(pipelineCall.with ?? {}).map(([name, value]) => [
+      name,
+      evaluateTemplate(value, calleeContext),
+    ]),
+  );
+  const secrets =
+    pipelineCall.secrets === 'inherit'
+      ? {}
+      : Object.fromEntries(
+          Object.entries(pipelineCall.secrets ?? {}).map(([name, value]) => [
+            name,
+            expressionText(evaluateTemplate(value, calleeContext)),
+          ]),
+        );
+  return {
+    environment,
+    callerFile,
+    referenceInputs,
+    callerInputs,
+    calleeFile,
+    inputs: callInputs(workflow, pipelineFile, given),
+    secrets,
+    vars,
+    github,
+    workflow,
+  };
+}
+
+/** What one job of the pipeline was given and set, as the rehearsal ran it. */
+export interface JobRecord {
+  /** The stage action's inputs (none for config). */
+  inputs?: Record<string, string>;
+  /** Outputs of the job's steps, by step id. */
+  steps: Record<string, { outputs: Record<string, string> }>;
+  /** The job's outputs, from its `outputs:` (only after success). */
+  outputs: Record<string, string>;
+}
+
+/** The one stage step of a pipeline job (`uses: ./…/actions/<stage>`). */
+export function stageStepOf(workflow: Workflow, job: string): { stage: string; step: Step; index: number } {
+  const found = stageSteps(workflow.jobs[job] ?? {});
+  const only = found[0];
+  if (found.length !== 1 || only === undefined) {
+    throw new Error(
+      `pipeline.yml job "${job}" runs ${found.length} stage actions; the rehearsal expects one`,
+    );
+  }
+  return { ...only, index: (workflow.jobs[job]?.steps ?? []).indexOf(only.step) };
+}
+
+/**
+ * The expression context of a step of a pipeline job: the pipeline's inputs, variables, secrets
+ * and github context, the outputs of the jobs it needs (each must have run), the steps before.
+ */
+export function jobContext(
+  pipeline: ResolvedPipeline,
+  jobs: Partial<Record<string, JobRecord>>,
+  job: string,
+  steps: Record<string, { outputs: Record<string, string> }>,
+): ExpressionContext {
+  const definition = pipeline.workflow.jobs[job];
+  if (definition === undefined) throw new Error(`pipeline.yml has no job "${job}"`);
+  const needs = Object.fromEntries(
+    needsOf(definition).map((need) => {
+      const record = jobs[need];
+      if (record === undefined) throw new Error(`job "${job}" needs "${need}", which has not run`);
+      return [need, { outputs: record.outputs, result: 'success' }];
+    }),
+  );
+  const base: ExpressionContext = {
+    inputs: pipeline.inputs,
+    vars: pipeline.vars,
+    secrets: pipeline.secrets,
+    github: pipeline.github,
+    needs,
+    steps,
+  };
+  const workflowEnv = (pipeline.workflow as { env?: Record<string, unknown> }).env;
+  const jobEnv = (definition as { env?: Record<string, unknown> }).env;
+  return { ...base, env: evaluateEnv([workflowEnv, jobEnv], base) };
+}
+
+/** A job's `outputs:`, evaluated from its steps' outputs. */
+export function jobOutputs(
+  pipeline: ResolvedPipeline,
+  jobs: Partial<Record<string, JobRecord>>,
+  job: string,
+  steps: Record<string, { outputs: Record<string, string> }>,
+): Record<string, string> {
+  return evaluateWith(pipeline.workflow.jobs[job]?.outputs, jobContext(pipeline, jobs, job, steps));
+}
+
+/**
+ * The stage action's inputs as pipeline.yml gives them: its `with:`, evaluated. Nothing else:
+ * the stand-ins' additions are put on top by the caller of this, and named.
+ */
+export function pipelineStageInputs(
+  pipeline: ResolvedPipeline,
+  jobs: Partial<Record<string, JobRecord>>,
+  job: string,
+  steps: Record<string, { outputs: Record<string, string> }>,
+): Record<string, string> {
+  const { step } = stageStepOf(pipeline.workflow, job);
+  return evaluateWith(step.with, jobContext(pipeline, jobs, job, steps));
+}
 
 type Outcome = 'success' | 'failure' | 'skipped';
 interface StageResult {
@@ -98,159 +357,298 @@ function printStage(title: string, result: RunResult | undefined, extra = ''): v
 interface Context {
   environment: 'dev' | 'prod';
   sha: string;
-  bypassVariable: string;
   registry: TestRegistry;
   containers: ContainersEnv;
   postgres: TestPostgres;
   /** Secret Manager, as the rehearsal plays it: secret id → value. */
   secretValues: Map<string, string>;
   work: string;
-  outputs: Partial<Record<Job, Record<string, string>>>;
+  /** The runner's workspace: service/ (the checkout) and .cloud-run-actions/actions. */
+  workspace: string;
+  /** What actions/setup-python and the pip install steps give the test and migrate jobs. */
+  pythonBin: string;
+  pipeline: ResolvedPipeline;
+  jobs: Partial<Record<Job, JobRecord>>;
 }
 
-/** The config job's three steps from pipeline.yml, run with bash under the runner's variables. */
-function runConfig(ctx: Context): { ok: boolean; outputs: Record<string, string>; text: string } {
-  const job = loadWorkflow('pipeline.yml').jobs['config'];
-  const branch = ctx.environment === 'prod' ? 'main' : 'dev';
-  const inputs: Record<string, string> = {
-    environment: ctx.environment,
-    branch,
-    image: `${ctx.registry.host}/services/${SERVICE}`,
-    'database-url-secret': 'database-url',
-    'on-stale': 'fail',
-    'actions-ref': '',
+/** Every secret of this run: the harness fails a stage whose log, outputs, summary or state shows one. */
+const secretsOf = (ctx: Context): string[] => [
+  ...ctx.secretValues.values(),
+  ctx.postgres.password,
+  GITHUB_TOKEN,
+];
+
+const standinEnv = { NODE_EXTRA_CA_CERTS: undefined };
+
+/**
+ * The workspace as the pipeline's checkouts lay it out: the service repository at service/
+ * (a copy of the files the reference service needs, so nothing is written into this
+ * repository), and this repository's actions at .cloud-run-actions/actions.
+ */
+function prepareWorkspace(work: string): string {
+  const workspace = join(work, 'workspace');
+  const service = join(workspace, 'service', EXAMPLE);
+  cpSync(join(repoRoot, EXAMPLE), service, {
+    recursive: true,
+    filter: (source) => !/(^|\/)(__pycache__|\.pytest_cache|\.terraform|reports)$/.test(source),
+  });
+  mkdirSync(join(workspace, '.cloud-run-actions'), { recursive: true });
+  symlinkSync(join(repoRoot, 'actions'), join(workspace, '.cloud-run-actions', 'actions'));
+  // CALLER_CHANGES.dockerfile: the Dockerfile up to its runtime stage.
+  const dockerfile = readFileSync(join(service, 'Dockerfile'), 'utf8').split('\n');
+  const runtime = dockerfile.findIndex((line) => /^FROM\s.*\sAS\s+runtime\s*$/i.test(line));
+  if (runtime < 0) throw new Error(`${EXAMPLE}/Dockerfile has no "FROM … AS runtime" stage to stop before`);
+  writeFileSync(
+    join(service, 'Dockerfile.rehearsal'),
+    [
+      `# Written by scripts/rehearse.ts: ${EXAMPLE}/Dockerfile up to its runtime stage, whose RUN`,
+      '# needs a container runtime and the network (neither is here).',
+      ...dockerfile.slice(0, runtime),
+    ].join('\n'),
+  );
+  return workspace;
+}
+
+/** `python` (Debian's, which has the service's packages) and `alembic`, as setup-python and pip give them. */
+function preparePython(work: string): string {
+  const bin = join(work, 'python-bin');
+  mkdirSync(bin, { recursive: true });
+  const script = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
   };
-  const outputs: Record<string, string> = {};
+  script('python', `exec ${PYTHON} "$@"`);
+  script('alembic', `exec ${PYTHON} -m alembic "$@"`);
+  return bin;
+}
+
+/** How the rehearsal stands in for a step the runner would run before a stage (secrets aside). */
+function playedAs(step: Step): string {
+  const uses = step.uses?.replace(/@.*/, '') ?? '';
+  const standin = 'its tool is a stand-in on PATH (test/standins/bin)';
+  const played: Record<string, string> = {
+    'actions/checkout': 'the workspace holds it',
+    'google-github-actions/auth': 'no Google Cloud here: the stand-ins need no credentials',
+    'google-github-actions/setup-gcloud': standin,
+    'hashicorp/setup-terraform': standin,
+    'opentofu/setup-opentofu': standin,
+    'actions/cache': 'nothing is cached between rehearsals',
+    'actions/setup-python': "Debian's python3 and its packages stand in",
+    'docker/login-action': 'the local registry needs no login',
+  };
+  const known = played[uses];
+  if (known !== undefined) return known;
+  if (step.run?.includes('pip install')) return "Debian's python3 and its packages stand in";
+  return step.run !== undefined ? 'not needed here' : 'not played';
+}
+
+/** The steps of a job before its stage step, as the rehearsal plays them (one line each). */
+function playSteps(
+  ctx: Context,
+  job: Job,
+  jobs: Partial<Record<string, JobRecord>> = ctx.jobs,
+): { steps: JobRecord['steps']; lines: string[] } {
+  const { index } = stageStepOf(ctx.pipeline.workflow, job);
+  const before = (ctx.pipeline.workflow.jobs[job]?.steps ?? []).slice(0, index);
+  const steps: JobRecord['steps'] = {};
   const lines: string[] = [];
+  for (const step of before) {
+    const name = step.uses?.replace(/@.*/, '') ?? step.name ?? 'run';
+    if (!evaluateCondition(step.if, jobContext(ctx.pipeline, jobs, job, steps))) {
+      lines.push(`  ${name}: skipped, \`if: ${String(step.if)}\` is false`);
+      continue;
+    }
+    let how = playedAs(step);
+    let outputs: Record<string, string> = {};
+    if (step.uses?.startsWith('google-github-actions/get-secretmanager-secrets@')) {
+      const secrets = evaluateWith(step.with, jobContext(ctx.pipeline, jobs, job, steps))['secrets'] ?? '';
+      outputs = Object.fromEntries(
+        secrets
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => {
+            const match = /^\s*([\w-]+):([^/]+)\/([^/\s]+)(?:\/\S+)?\s*$/.exec(line);
+            const value = match ? ctx.secretValues.get(match[3] ?? '') : undefined;
+            if (
+              !match ||
+              match[2] !== expressionText(ctx.pipeline.inputs['project'] ?? null) ||
+              value === undefined
+            ) {
+              throw new Error(`${job}: the rehearsal's Secret Manager holds no ${line.trim()}`);
+            }
+            return [match[1] ?? '', value];
+          }),
+      );
+      how = `read from the rehearsal's Secret Manager: ${Object.keys(outputs).join(', ')}`;
+    }
+    if (step.id !== undefined) steps[step.id] = { outputs };
+    lines.push(`  ${name}: ${how}`);
+  }
+  return { steps, lines };
+}
+
+/** A value for the log and the record: every secret of the run replaced by ***. */
+function masked(ctx: Context, value: string): string {
+  let text = value;
+  for (const secret of secretsOf(ctx)) if (secret !== '') text = text.split(secret).join('***');
+  return text;
+}
+
+function inputLines(ctx: Context, job: Job, inputs: Record<string, string>): string[] {
+  const additions = STAGE_ADDITIONS[job] ?? {};
+  const set = Object.entries(inputs).filter(([, value]) => value !== '');
+  const empty = Object.entries(inputs)
+    .filter(([, value]) => value === '')
+    .map(([name]) => name);
+  return [
+    `inputs (pipeline.yml jobs.${job}, \`with:\` evaluated):`,
+    ...set.map(([name, value]) => {
+      const shown = masked(ctx, value).replace(/\n+$/, '').replace(/\n/g, ' ⏎ ');
+      return `  ${name}: ${shown}${name in additions ? '   ← not from pipeline.yml: ' + (additions[name]?.why ?? '') : ''}`;
+    }),
+    ...(empty.length > 0 ? [`  (empty: ${empty.join(', ')})`] : []),
+  ];
+}
+
+interface StageRun {
+  result: RunResult;
+  inputs: Record<string, string>;
+}
+
+/**
+ * One pipeline job's stage: its steps before the stage played, the stage action started with the
+ * inputs pipeline.yml's `with:` evaluates to (plus STAGE_ADDITIONS), its outputs recorded.
+ */
+async function runStage(
+  ctx: Context,
+  job: Job,
+  title: string,
+  prepare: (inputs: Record<string, string>) => {
+    env?: Record<string, string | undefined>;
+    pathPrepend?: string[];
+  } = () => ({}),
+): Promise<StageRun> {
+  const { stage, step } = stageStepOf(ctx.pipeline.workflow, job);
+  const played = playSteps(ctx, job);
+  const additions = Object.fromEntries(
+    Object.entries(STAGE_ADDITIONS[job] ?? {}).map(([name, addition]) => [name, addition.value]),
+  );
+  const inputs = { ...pipelineStageInputs(ctx.pipeline, ctx.jobs, job, played.steps), ...additions };
+  const prepared = prepare(inputs);
+  const minutes = ctx.pipeline.workflow.jobs[job]?.['timeout-minutes'] ?? 30;
+  const result = await runAction({
+    stage,
+    actionDir: join(ctx.workspace, step.uses ?? ''),
+    cwd: ctx.workspace,
+    inputs,
+    env: {
+      ...standinEnv,
+      GITHUB_SHA: ctx.sha,
+      GITHUB_REF: expressionText(ctx.pipeline.github['ref'] ?? null),
+      GITHUB_REF_NAME: expressionText(ctx.pipeline.github['ref_name'] ?? null),
+      GITHUB_JOB: job,
+      ...prepared.env,
+    },
+    pathPrepend: prepared.pathPrepend ?? [],
+    secrets: secretsOf(ctx),
+    timeoutMs: minutes * 60_000,
+  });
+  cleanups.push(result.cleanup);
+  const steps = {
+    ...played.steps,
+    ...(step.id !== undefined ? { [step.id]: { outputs: result.outputs } } : {}),
+  };
+  ctx.jobs[job] = {
+    inputs,
+    steps,
+    outputs: result.code === 0 ? jobOutputs(ctx.pipeline, ctx.jobs, job, steps) : {},
+  };
+  printStage(
+    title,
+    result,
+    [`steps before ${step.uses ?? stage}:`, ...played.lines, ...inputLines(ctx, job, inputs)].join('\n'),
+  );
+  return { result, inputs };
+}
+
+/** The config job's steps from pipeline.yml, run with bash under the runner's variables. */
+function runConfig(ctx: Context): { ok: boolean; text: string } {
+  const workflow = ctx.pipeline.workflow;
+  const job = workflow.jobs['config'];
+  const steps: JobRecord['steps'] = {};
+  const lines: string[] = [];
+  const context = (): ExpressionContext => ({
+    ...jobContext(ctx.pipeline, ctx.jobs, 'config', steps),
+    job: { status: 'success', workflow_repository: actionsRepository(), workflow_sha: ctx.sha },
+  });
   for (const step of job?.steps ?? []) {
-    const env = evaluateStepEnv(step, {
-      inputs,
-      vars: { ALLOW_DEV_AUTH_BYPASS: ctx.bypassVariable },
-      job: {
-        status: 'success',
-        workflow_repository: 'example-org/cloud-run-deploy-actions',
-        workflow_sha: ctx.sha,
-      },
-    });
+    if (!evaluateCondition(step.if, context())) continue;
+    const env = evaluateEnv([step.env], context());
     const run = runBashStep(
       step,
-      { ...env, GITHUB_REF: `refs/heads/${branch}`, GITHUB_SHA: ctx.sha },
+      {
+        ...env,
+        GITHUB_REF: expressionText(ctx.pipeline.github['ref'] ?? null),
+        GITHUB_SHA: ctx.sha,
+      },
       ctx.work,
     );
     lines.push(
       `$ ${step.name ?? step.id ?? 'step'}`,
       ...(run.stdout + run.stderr).trim().split('\n').filter(Boolean),
     );
-    Object.assign(outputs, run.outputs);
-    if (run.code !== 0) return { ok: false, outputs, text: lines.join('\n') };
+    if (step.id !== undefined) steps[step.id] = { outputs: run.outputs };
+    if (run.code !== 0) {
+      ctx.jobs.config = { steps, outputs: {} };
+      return { ok: false, text: lines.join('\n') };
+    }
   }
-  return { ok: true, outputs, text: lines.join('\n') };
-}
-
-const standinEnv = { NODE_EXTRA_CA_CERTS: undefined };
-
-/**
- * Every secret of this run: the harness fails a stage whose log, outputs, summary or state shows
- * one (or its URL-encoded or base64 form).
- */
-const secretsOf = (ctx: Context): string[] => [
-  ...ctx.secretValues.values(),
-  ctx.postgres.password,
-  'rehearsal-token-unused',
-];
-
-async function runTest(ctx: Context): Promise<RunResult> {
-  return runAction({
-    stage: 'test',
-    cwd: repoRoot,
-    inputs: {
-      'working-directory': EXAMPLE,
-      lint: `${PYTHON} -m compileall -q src migrations tests`,
-      test: `${PYTHON} -m pytest -q -p no:cacheprovider --junitxml=${join(ctx.work, 'junit.xml')}`,
-      junit: join(ctx.work, 'junit.xml'),
-      contract: `${EXAMPLE}/runtime-contract.yml`,
-    },
-    env: { ...standinEnv, GITHUB_SHA: ctx.sha, PYTHONDONTWRITEBYTECODE: '1' },
-    secrets: secretsOf(ctx),
-    timeoutMs: 300_000,
-  });
-}
-
-async function runBuild(ctx: Context): Promise<RunResult> {
-  return runAction({
-    stage: 'build-push',
-    cwd: repoRoot,
-    inputs: {
-      image: `${ctx.registry.host}/services/${SERVICE}`,
-      context: EXAMPLE,
-      builder: 'buildah',
-      // buildah cannot RUN here (no container runtime): the `source` stage, FROM scratch, is
-      // the service's files without the Python layer; it is pushed and deployed by digest.
-      target: 'source',
-      'build-args': 'BASE_IMAGE=scratch',
-      sha: ctx.sha,
-    },
-    env: { ...ctx.containers.vars, ...standinEnv, GITHUB_SHA: ctx.sha },
-    pathPrepend: [STANDINS_BIN],
-    secrets: secretsOf(ctx),
-    timeoutMs: 300_000,
-  });
+  ctx.jobs.config = { steps, outputs: jobOutputs(ctx.pipeline, ctx.jobs, 'config', steps) };
+  return { ok: true, text: lines.join('\n') };
 }
 
 /** The secrets both stacks reference, with an enabled version each, in the gcloud stand-in. */
 function gcloudScenario(ctx: Context, revision?: string, url?: string) {
+  const project = expressionText(ctx.pipeline.inputs['project'] ?? null);
+  const service = expressionText(ctx.pipeline.inputs['service'] ?? null);
   const secrets = Object.fromEntries(
     [...ctx.secretValues.keys()].map((id) => [
       id,
-      { project: PROJECT, versions: [{ version: 1, state: 'ENABLED' as const }] },
+      { project, versions: [{ version: 1, state: 'ENABLED' as const }] },
     ]),
   );
   const services: Record<string, unknown[]> = {};
   if (revision && url) {
-    services[SERVICE] = [knativeService({ name: SERVICE, generation: 1, created: revision, url })];
+    services[service] = [knativeService({ name: service, generation: 1, created: revision, url })];
   }
-  return writeGcloudScenario({ secrets, services });
+  const scenario = writeGcloudScenario({ secrets, services });
+  cleanups.push(() => rmSync(scenario.dir, { recursive: true, force: true }));
+  return scenario;
 }
 
-function terraformInputs(ctx: Context, stack: 'platform' | 'service', extraVars: string[] = []) {
-  return {
-    'working-directory': `${EXAMPLE}/infra/${stack}`,
-    environment: ctx.environment,
-    'allow-dev-auth-bypass': ctx.outputs.config?.['allow-dev-auth-bypass'] ?? 'false',
-    contract: `${EXAMPLE}/runtime-contract.yml`,
-    project: PROJECT,
-    vars: [`project=${PROJECT}`, `region=${REGION}`, `environment=${ctx.environment}`, ...extraVars].join(
-      '\n',
-    ),
-    'github-token': 'rehearsal-token-unused',
-  };
-}
-
-async function runDeploy(
+/** The terraform and gcloud stand-ins for one run of actions/deploy: what the plan holds, what apply outputs. */
+function deployStandins(
   ctx: Context,
-  stack: 'platform' | 'service',
   document: JsonObject,
   output: Record<string, { value: string; type: string; sensitive: boolean }>,
-  extraVars: string[] = [],
-  extraInputs: Record<string, string> = {},
-): Promise<{ result: RunResult; terraformLog: string }> {
+) {
   const terraform = writeTerraformScenario({
     plan: { document, bypass: referenceBypass(ctx.environment) },
     output,
   });
-  const gcloud = gcloudScenario(ctx);
   cleanups.push(() => rmSync(terraform.dir, { recursive: true, force: true }));
-  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
-  const result = await runAction({
-    stage: 'deploy',
-    cwd: repoRoot,
-    inputs: { ...terraformInputs(ctx, stack, extraVars), ...extraInputs },
-    env: { ...terraform.env, ...gcloud.env, ...standinEnv, GITHUB_SHA: ctx.sha },
-    pathPrepend: [STANDINS_BIN],
-    secrets: secretsOf(ctx),
-    timeoutMs: 120_000,
-  });
-  return { result, terraformLog: terraform.log };
+  const gcloud = gcloudScenario(ctx);
+  return { env: { ...terraform.env, ...gcloud.env }, log: terraform.log };
+}
+
+/** Terraform variables from deploy's `vars` input (`name=value` lines). */
+function terraformVars(lines: string): Record<string, string> {
+  return Object.fromEntries(
+    lines
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]),
+  );
 }
 
 /** The service's environment as the plan sets it, with the secrets resolved from "Secret Manager". */
@@ -286,12 +684,12 @@ function plannedEnv(ctx: Context, document: JsonObject, bypass: boolean): Record
 }
 
 /** Cloud Run, as the rehearsal plays it: uvicorn serving the service from its source. */
-function startService(env: Record<string, string>, port: number): ChildProcess {
+function startService(ctx: Context, env: Record<string, string>, port: number): ChildProcess {
   const child = spawn(
     PYTHON,
     ['-m', 'uvicorn', 'src.main:app', '--host', '127.0.0.1', '--port', String(port)],
     {
-      cwd: join(repoRoot, EXAMPLE),
+      cwd: join(ctx.workspace, 'service', EXAMPLE),
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',
         HOME: tmpdir(),
@@ -325,6 +723,27 @@ function headSha(): string {
   return /^[0-9a-f]{40}$/.test(sha) ? sha : '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9';
 }
 
+/** The lines that name where this run differs from the shipped pipeline, for the top and the end. */
+function differenceLines(pipeline: ResolvedPipeline | undefined): string[] {
+  const value = (name: keyof typeof CALLER_CHANGES): string =>
+    pipeline === undefined
+      ? ''
+      : `${name}=${expressionText(pipeline.callerInputs[name] ?? null)
+          .trim()
+          .replace(/\n/g, ' ⏎ ')}`;
+  return [
+    'Differs from the shipped pipeline only in input values:',
+    ...Object.entries(CALLER_CHANGES).map(
+      ([name, why]) => `  - ${value(name as keyof typeof CALLER_CHANGES) || name} (caller input): ${why}`,
+    ),
+    ...Object.entries(STAGE_ADDITIONS).flatMap(([job, additions]) =>
+      Object.entries(additions).map(
+        ([name, addition]) => `  - ${job}: ${name} (stage input pipeline.yml does not set): ${addition.why}`,
+      ),
+    ),
+  ];
+}
+
 function table(results: StageResult[]): string {
   const rows = results.map((r) => {
     const stage = STAGES.find((s) => s.job === r.job);
@@ -334,10 +753,23 @@ function table(results: StageResult[]): string {
   return ['| stage | runs | result | time | note |', '| --- | --- | --- | ---: | --- |', ...rows].join('\n');
 }
 
+/** A note for the result table: where the stage's inputs differ from the shipped pipeline's. */
+function differenceNote(ctx: Context, job: Job): string {
+  const notes: string[] = [];
+  if (job === 'build') {
+    const builder = expressionText(ctx.pipeline.inputs['builder'] ?? null);
+    const shipped = ctx.pipeline.workflow.on.workflow_call?.inputs?.['builder']?.default;
+    if (builder !== shipped) notes.push(`differs: builder=${builder} (shipped default ${String(shipped)})`);
+  }
+  for (const name of Object.keys(STAGE_ADDITIONS[job] ?? {})) notes.push(`differs: ${name} stand-in`);
+  return notes.join('; ');
+}
+
 async function rehearse(bypassInProd: boolean): Promise<boolean> {
   const started = performance.now();
   const work = mkdtempSync(join(tmpdir(), 'rehearsal-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+  const environment = bypassInProd ? 'prod' : 'dev';
   console.log(
     bold(
       bypassInProd
@@ -347,7 +779,10 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   );
   console.log(
     [
-      'Real: pytest, buildah, docker-registry (127.0.0.1), PostgreSQL 15, Alembic, uvicorn.',
+      `The shipped pipeline: ${EXAMPLE}/.github/workflows/deploy-${environment}.yml → deploy-${environment}.yml →`,
+      'pipeline.yml, every stage with the inputs its `with:` evaluates to.',
+      ...differenceLines(undefined),
+      'Real: pytest, pyflakes, buildah, docker-registry (127.0.0.1), PostgreSQL 15, Alembic, uvicorn.',
       'Stand-ins (no Google Cloud here): terraform and gcloud (test/standins/bin), the Cloud SQL Auth',
       'Proxy (TCP forward to the local PostgreSQL), Cloud Run (uvicorn serving the source with the',
       "plan's env), Secret Manager (values generated for this run).",
@@ -366,10 +801,26 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     `Started: registry ${registry.host}, PostgreSQL 127.0.0.1:${postgres.port}; the service will listen on 127.0.0.1:${servicePort}`,
   );
 
-  const environment = bypassInProd ? 'prod' : 'dev';
+  const sha = headSha();
+  const vars = repositoryVars(
+    environment,
+    bypassInProd ? 'true' : (process.env['ALLOW_DEV_AUTH_BYPASS'] ?? 'true'),
+  );
+  const pipeline = resolvePipeline(
+    environment,
+    vars,
+    {
+      builder: 'buildah',
+      image: `${registry.host}/services/fastapi-service`,
+      dockerfile: `${EXAMPLE}/Dockerfile.rehearsal`,
+      'build-args': 'BASE_IMAGE=scratch',
+    },
+    sha,
+  );
+  const instance = vars[`CLOUD_SQL_INSTANCE_${environment.toUpperCase()}`] ?? '';
   const secret = () => randomBytes(18).toString('base64url');
   const secretValues = new Map<string, string>([
-    [secretId('DATABASE_URL', environment), postgres.socketUrl(INSTANCE, 'postgresql+psycopg2')],
+    [secretId('DATABASE_URL', environment), postgres.socketUrl(instance, 'postgresql+psycopg2')],
     [secretId('CLERK_SECRET_KEY', environment), `sk_test_${secret()}`],
     [secretId('ADMIN_API_KEY', environment), secret()],
     [secretId('RESEND_API_KEY', environment), `re_${secret()}`],
@@ -377,23 +828,26 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   ]);
   const ctx: Context = {
     environment,
-    sha: headSha(),
-    bypassVariable: bypassInProd ? 'true' : (process.env['ALLOW_DEV_AUTH_BYPASS'] ?? 'true'),
+    sha,
     registry,
     containers,
     postgres,
     secretValues,
     work,
-    outputs: {},
+    workspace: prepareWorkspace(work),
+    pythonBin: preparePython(work),
+    pipeline,
+    jobs: {},
   };
   const results: StageResult[] = [];
-  const timed = async <T>(job: Job, fn: () => Promise<T>): Promise<{ value: T; ms: number }> => {
+  const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> => {
     const t = performance.now();
     const value = await fn();
     return { value, ms: performance.now() - t };
   };
   const record = (job: Job, ok: boolean, ms: number, note = ''): boolean => {
-    results.push({ job, outcome: ok ? 'success' : 'failure', ms, note });
+    const notes = [note, differenceNote(ctx, job)].filter(Boolean).join('; ');
+    results.push({ job, outcome: ok ? 'success' : 'failure', ms, note: notes });
     return ok;
   };
   // Read from the job graph (STAGES, held to pipeline.yml's `needs` by a test), as GitHub does:
@@ -416,15 +870,15 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   };
 
   // config
-  const config = await timed('config', () => Promise.resolve(runConfig(ctx)));
+  const config = await timed(() => Promise.resolve(runConfig(ctx)));
   printStage('config (pipeline.yml, bash)', undefined, config.value.text);
-  ctx.outputs.config = config.value.outputs;
+  const bypass = ctx.jobs.config?.outputs['allow-dev-auth-bypass'];
   if (
     !record(
       'config',
       config.value.ok,
       config.ms,
-      config.value.ok ? `bypass ${config.value.outputs['allow-dev-auth-bypass'] ?? '?'}` : 'stopped the run',
+      config.value.ok ? `bypass ${bypass ?? '?'}` : 'stopped the run',
     )
   ) {
     skipDependents();
@@ -441,24 +895,40 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   }
 
   // test ∥ build ∥ platform
+  const project = expressionText(pipeline.inputs['project'] ?? null);
   const platformDocument = platformPlan({
     environment,
     action: 'create',
-    devBypassSecret: ctx.outputs.config['allow-dev-auth-bypass'] === 'true',
-    project: PROJECT,
+    devBypassSecret: bypass === 'true',
+    project,
   });
   const [test, build, platform] = await Promise.all([
-    timed('test', () => runTest(ctx)),
-    timed('build', () => runBuild(ctx)),
-    timed('platform', () => runDeploy(ctx, 'platform', platformDocument, {})),
+    timed(() =>
+      runStage(ctx, 'test', 'test (actions/test)', () => ({
+        env: { PYTHONDONTWRITEBYTECODE: '1' },
+        pathPrepend: [ctx.pythonBin],
+      })),
+    ),
+    timed(() =>
+      runStage(ctx, 'build', 'build (actions/build-push)', () => ({
+        env: { ...containers.vars },
+        pathPrepend: [STANDINS_BIN],
+      })),
+    ),
+    timed(() =>
+      runStage(ctx, 'platform', 'platform (actions/deploy on infra/platform)', () => ({
+        env: deployStandins(ctx, platformDocument, {}).env,
+        pathPrepend: [STANDINS_BIN],
+      })),
+    ),
   ]);
-  for (const r of [test.value, build.value, platform.value.result]) cleanups.push(r.cleanup);
-  printStage('test (actions/test)', test.value);
-  printStage('build (actions/build-push)', build.value);
-  printStage('platform (actions/deploy on infra/platform)', platform.value.result);
-  ctx.outputs.build = build.value.outputs;
-  const testOk = record('test', test.value.code === 0, test.ms);
-  const buildOk = record('build', build.value.code === 0, build.ms, build.value.outputs['tag'] ?? '');
+  const testOk = record('test', test.value.result.code === 0, test.ms);
+  const buildOk = record(
+    'build',
+    build.value.result.code === 0,
+    build.ms,
+    build.value.result.outputs['tag'] ?? '',
+  );
   const platformOk = record(
     'platform',
     platform.value.result.code === 0,
@@ -471,85 +941,64 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   }
 
   // migrate
-  const migrate = await timed('migrate', () =>
-    runAction({
-      stage: 'migrate',
-      cwd: repoRoot,
-      inputs: {
-        'database-url': secretValues.get(secretId('DATABASE_URL', environment)) ?? '',
-        'proxy-path': join(STANDINS_BIN, 'cloud-sql-proxy'),
-        'working-directory': EXAMPLE,
-        command: `${PYTHON} -m alembic upgrade head`,
-      },
+  const migrate = await timed(() =>
+    runStage(ctx, 'migrate', 'migrate (actions/migrate)', () => ({
       env: {
-        ...standinEnv,
-        GITHUB_SHA: ctx.sha,
         CLOUD_SQL_PROXY_STANDIN_TARGET: `127.0.0.1:${postgres.port}`,
         PYTHONDONTWRITEBYTECODE: '1',
       },
-      secrets: secretsOf(ctx),
-      timeoutMs: 120_000,
-    }),
+      pathPrepend: [ctx.pythonBin],
+    })),
   );
-  cleanups.push(migrate.value.cleanup);
-  printStage('migrate (actions/migrate)', migrate.value);
   if (
-    !record('migrate', migrate.value.code === 0, migrate.ms, migrate.value.outputs['revision-after'] ?? '')
+    !record(
+      'migrate',
+      migrate.value.result.code === 0,
+      migrate.ms,
+      migrate.value.result.outputs['revision-after'] ?? '',
+    )
   ) {
     skipDependents();
     return finish(results, started, ctx);
   }
 
-  // deploy
-  const port = servicePort;
-  const url = `http://127.0.0.1:${port}`;
-  const revision = `${SERVICE}-00001-rhs`;
-  const bypass = ctx.outputs.config['allow-dev-auth-bypass'] === 'true';
+  // deploy: the plan is the stack's for the variables deploy passes (the stand-in applies it).
+  const url = `http://127.0.0.1:${servicePort}`;
+  const service = expressionText(pipeline.inputs['service'] ?? null);
+  const revision = `${service}-00001-rhs`;
   const secretRef = (name: string): SecretRef => ({ secret: secretId(name, environment), version: 'latest' });
-  const serviceDocument = servicePlan({
-    environment,
-    action: 'create',
-    project: PROJECT,
-    region: REGION,
-    plainEnv: {
-      ENV: environment,
-      BASE_URL: url,
-      CLERK_JWKS_URL: 'https://clerk.example.com/.well-known/jwks.json',
-      COMMIT_SHA: ctx.sha,
-    },
-    secretEnv: {
-      DATABASE_URL: secretRef('DATABASE_URL'),
-      CLERK_SECRET_KEY: secretRef('CLERK_SECRET_KEY'),
-      ADMIN_API_KEY: secretRef('ADMIN_API_KEY'),
-    },
-    commitSha: ctx.sha,
-    previousCommitSha: null,
-  });
-  const deploy = await timed('deploy', () =>
-    runDeploy(
-      ctx,
-      'service',
-      serviceDocument,
-      {
-        url: { value: url, type: 'string', sensitive: false },
-        revision: { value: revision, type: 'string', sensitive: false },
-      },
-      [
-        `commit_sha=${ctx.sha}`,
-        `base_url=${url}`,
-        'clerk_jwks_url=https://clerk.example.com/.well-known/jwks.json',
-        `cloud_sql_instance=${INSTANCE}`,
-      ],
-      // As pipeline.yml: the image must come from the pipeline's repository, its digest there.
-      {
-        image: build.value.outputs['image'] ?? '',
-        'image-repository': `${ctx.registry.host}/services/${SERVICE}`,
-      },
-    ),
+  let serviceDocument: JsonObject = {};
+  const deploy = await timed(() =>
+    runStage(ctx, 'deploy', 'deploy (actions/deploy on infra/service)', (inputs) => {
+      const tfVars = terraformVars(inputs['vars'] ?? '');
+      serviceDocument = servicePlan({
+        environment,
+        action: 'create',
+        project: tfVars['project'] ?? project,
+        region: tfVars['region'] ?? '',
+        plainEnv: {
+          ENV: tfVars['environment'] ?? environment,
+          BASE_URL: tfVars['base_url'] ?? '',
+          CLERK_JWKS_URL: tfVars['clerk_jwks_url'] ?? '',
+          COMMIT_SHA: tfVars['commit_sha'] ?? '',
+        },
+        secretEnv: {
+          DATABASE_URL: secretRef('DATABASE_URL'),
+          CLERK_SECRET_KEY: secretRef('CLERK_SECRET_KEY'),
+          ADMIN_API_KEY: secretRef('ADMIN_API_KEY'),
+        },
+        commitSha: tfVars['commit_sha'] ?? sha,
+        previousCommitSha: null,
+      });
+      return {
+        env: deployStandins(ctx, serviceDocument, {
+          url: { value: url, type: 'string', sensitive: false },
+          revision: { value: revision, type: 'string', sensitive: false },
+        }).env,
+        pathPrepend: [STANDINS_BIN],
+      };
+    }),
   );
-  cleanups.push(deploy.value.result.cleanup);
-  printStage('deploy (actions/deploy on infra/service)', deploy.value.result);
-  ctx.outputs.deploy = deploy.value.result.outputs;
   if (
     !record(
       'deploy',
@@ -563,59 +1012,57 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   }
 
   // health: "Cloud Run" serves the new revision with the plan's env
-  const env = { ...plannedEnv(ctx, serviceDocument, bypass), K_REVISION: revision, K_SERVICE: SERVICE };
-  startService(env, port);
-  const gcloud = gcloudScenario(ctx, revision, url);
-  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
-  const health = await timed('health', () =>
-    runAction({
-      stage: 'health-check',
-      cwd: repoRoot,
-      inputs: {
-        service: SERVICE,
-        region: REGION,
-        project: PROJECT,
-        revision: deploy.value.result.outputs['revision'] ?? '',
-        url: deploy.value.result.outputs['url'] ?? '',
-        expect: JSON.stringify({ status: 'ok', revision, commit: ctx.sha }),
-        timeout: '60s',
-      },
-      env: { ...gcloud.env, ...standinEnv, GITHUB_SHA: ctx.sha },
+  const env = {
+    ...plannedEnv(ctx, serviceDocument, bypass === 'true'),
+    K_REVISION: revision,
+    K_SERVICE: service,
+  };
+  startService(ctx, env, servicePort);
+  const health = await timed(() =>
+    runStage(ctx, 'health', 'health (actions/health-check)', () => ({
+      env: gcloudScenario(ctx, revision, url).env,
       pathPrepend: [STANDINS_BIN],
-      secrets: secretsOf(ctx),
-      timeoutMs: 90_000,
-    }),
+    })),
   );
-  cleanups.push(health.value.cleanup);
-  printStage('health (actions/health-check)', health.value);
   record(
     'health',
-    health.value.code === 0,
+    health.value.result.code === 0,
     health.ms,
-    `${health.value.outputs['attempts'] ?? '?'} attempt(s)`,
+    `${health.value.result.outputs['attempts'] ?? '?'} attempt(s)`,
   );
   return finish(results, started, ctx);
 }
 
 /**
- * With the flag arriving another way (the deploy action's own input), deploy stops before
+ * With the flag arriving another way (config's output said true), deploy stops before
  * `terraform init`. True when both guards held and nothing changed anywhere.
  */
 async function showDeployGuard(ctx: Context): Promise<boolean> {
-  const { result, terraformLog } = await runDeploy(
-    ctx,
-    'service',
-    servicePlan({ environment: 'prod' }),
-    {},
-    [],
-    {
-      'allow-dev-auth-bypass': 'true',
-      image: `${ctx.registry.host}/services/${SERVICE}@sha256:${'0'.repeat(64)}`,
+  // The deploy job's inputs from pipeline.yml, as if config had passed the flag and build an image.
+  const jobs: Partial<Record<string, JobRecord>> = {
+    config: { steps: {}, outputs: { ...ctx.jobs.config?.outputs, 'allow-dev-auth-bypass': 'true' } },
+    build: {
+      steps: {},
+      outputs: { image: `${ctx.registry.host}/services/fastapi-service@sha256:${'0'.repeat(64)}` },
     },
-  );
+    migrate: { steps: {}, outputs: {} },
+  };
+  const { steps } = playSteps(ctx, 'deploy', jobs);
+  const { stage, step } = stageStepOf(ctx.pipeline.workflow, 'deploy');
+  const standins = deployStandins(ctx, servicePlan({ environment: 'prod' }), {});
+  const result = await runAction({
+    stage,
+    actionDir: join(ctx.workspace, step.uses ?? ''),
+    cwd: ctx.workspace,
+    inputs: pipelineStageInputs(ctx.pipeline, jobs, 'deploy', steps),
+    env: { ...standins.env, ...standinEnv, GITHUB_SHA: ctx.sha },
+    pathPrepend: [STANDINS_BIN],
+    secrets: secretsOf(ctx),
+    timeoutMs: 120_000,
+  });
   cleanups.push(result.cleanup);
-  printStage('and if the flag reached actions/deploy another way (its own input)', result);
-  const calls = terraformCalls(terraformLog).length;
+  printStage('and if the flag reached actions/deploy another way (config passing true)', result);
+  const calls = terraformCalls(standins.log).length;
   const tags = await httpRequest(`${ctx.registry.url}/v2/_catalog`);
   const repositories =
     (JSON.parse(tags.body.toString('utf8')) as { repositories?: string[] }).repositories ?? [];
@@ -634,8 +1081,51 @@ async function showDeployGuard(ctx: Context): Promise<boolean> {
   );
 }
 
+/** What the test compares with pipeline.yml: the call, and what each job was given and set. */
+function writeRecord(ctx: Context, results: StageResult[]): void {
+  const file = process.env['REHEARSAL_RECORD'];
+  if (!file) return;
+  const mask = (value: unknown): unknown =>
+    typeof value === 'string'
+      ? masked(ctx, value)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mask(inner)]))
+        : value;
+  const record = {
+    environment: ctx.environment,
+    callerFile: ctx.pipeline.callerFile,
+    calleeFile: ctx.pipeline.calleeFile,
+    vars: ctx.pipeline.vars,
+    github: mask(ctx.pipeline.github),
+    referenceInputs: ctx.pipeline.referenceInputs,
+    callerInputs: ctx.pipeline.callerInputs,
+    pipelineInputs: ctx.pipeline.inputs,
+    stageAdditions: Object.fromEntries(
+      Object.entries(STAGE_ADDITIONS).map(([job, additions]) => [
+        job,
+        Object.fromEntries(Object.entries(additions).map(([name, addition]) => [name, addition.value])),
+      ]),
+    ),
+    jobs: mask(ctx.jobs),
+    results: results.map(({ job, outcome }) => ({ job, outcome })),
+  };
+  writeFileSync(file, JSON.stringify(record, null, 2));
+}
+
 function finish(results: StageResult[], started: number, ctx: Context): boolean {
   console.log(`\n${bold('Result')}\n${table(results)}`);
+  console.log(`\n${differenceLines(ctx.pipeline).join('\n')}`);
+  const outputs = ctx.pipeline.workflow.on.workflow_call?.outputs ?? {};
+  if (results.every((r) => r.outcome === 'success')) {
+    const jobs = Object.fromEntries(
+      Object.entries(ctx.jobs).map(([job, record]) => [job, { outputs: record.outputs, result: 'success' }]),
+    );
+    const published = Object.entries(outputs).map(
+      ([name, output]) => `${name}=${expressionText(evaluateTemplate(output.value, { jobs }))}`,
+    );
+    console.log(`Outputs of ${basename(ctx.pipeline.calleeFile)}: ${published.join(', ')}`);
+  }
+  writeRecord(ctx, results);
   const ok = results.every((r) => r.outcome === 'success');
   console.log(
     `\n${ok ? 'Rehearsal passed' : 'Rehearsal stopped'} in ${((performance.now() - started) / 1000).toFixed(1)} s (environment ${ctx.environment}, commit ${ctx.sha.slice(0, 7)}).`,
@@ -645,6 +1135,10 @@ function finish(results: StageResult[], started: number, ctx: Context): boolean 
 
 const isMain = process.argv[1] !== undefined && import.meta.filename === process.argv[1];
 if (isMain) {
+  // Before anything starts: every tool the rehearsal starts (the Debian packages of
+  // .ci/debian-packages), installed when this user can, else one paragraph and exit 2.
+  // `npm run rehearse` has set up node_modules already (scripts/setup.mjs, before tsx).
+  setUpOrExit('rehearse', { npm: false, quietWhenReady: true });
   const bypassInProd = process.argv.includes('--bypass-in-prod');
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,27 +1,39 @@
 // `npm run rehearse`, the README's main command: its stages follow the reusable pipeline's job
-// graph, it runs the dev chain to a healthy service and leaves nothing running, and the prod
+// graph, it runs the dev chain to a healthy service and leaves nothing running, every stage is
+// given exactly what pipeline.yml gives it (compared with the workflow after the run), its one
+// kind of difference (input values) is named first and in the result table, and the prod
 // rehearsal with the bypass flag stops before any change.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { STAGES } from '../../scripts/rehearse.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CALLER_CHANGES,
+  jobOutputs,
+  pipelineStageInputs,
+  resolvePipeline,
+  STAGES,
+  stageStepOf,
+  type JobRecord,
+} from '../../scripts/rehearse.js';
 import { repoRoot } from '../../testkit/local-runner.mjs';
-import { loadWorkflow, needsOf } from '../../testkit/workflows.js';
+import { loadWorkflow, needsOf, stageSteps, type ExpressionValue } from '../../testkit/workflows.js';
 
 interface Run {
   code: number | null;
   output: string;
 }
 
-function rehearse(args: string[] = []): Promise<Run> {
+function rehearse(args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/rehearse.ts', ...args],
       {
         cwd: repoRoot,
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: undefined, FORCE_COLOR: '0' },
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: undefined, FORCE_COLOR: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -57,6 +69,25 @@ function results(output: string): Record<string, string> {
   return Object.fromEntries(rows.map((row): [string, string] => [row[1] ?? '', row[2] ?? '']));
 }
 
+/** What the rehearsal wrote with REHEARSAL_RECORD (scripts/rehearse.ts, writeRecord). */
+interface RehearsalRecord {
+  environment: 'dev' | 'prod';
+  vars: Record<string, string>;
+  github: Record<string, ExpressionValue>;
+  referenceInputs: Record<string, ExpressionValue>;
+  callerInputs: Record<string, ExpressionValue>;
+  pipelineInputs: Record<string, ExpressionValue>;
+  stageAdditions: Record<string, Record<string, string>>;
+  jobs: Record<string, JobRecord>;
+}
+
+// One dev run for the tests that read it (the machine has 2 CPUs).
+const recordDir = mkdtempSync(join(tmpdir(), 'rehearsal-record-'));
+const recordFile = join(recordDir, 'record.json');
+let devRun: Promise<Run> | undefined;
+const dev = () => (devRun ??= rehearse([], { REHEARSAL_RECORD: recordFile }));
+afterAll(() => rmSync(recordDir, { recursive: true, force: true }));
+
 describe('npm run rehearse', () => {
   it('runs its stages in the order of the reusable pipeline’s job graph', () => {
     const pipeline = loadWorkflow('pipeline.yml');
@@ -67,7 +98,7 @@ describe('npm run rehearse', () => {
   });
 
   it('takes the reference service through every stage to a healthy revision, and leaves nothing running', async () => {
-    const run = await rehearse();
+    const run = await dev();
     expect(run.output).toContain('Rehearsal passed');
     expect(run.code, run.output.slice(-3000)).toBe(0);
     expect(results(run.output)).toEqual({
@@ -90,6 +121,90 @@ describe('npm run rehearse', () => {
     );
     expect(ports.length).toBeGreaterThanOrEqual(3);
     for (const port of ports) expect(await listening(port), `port ${port}`).toBe(false);
+  }, 300_000);
+
+  it('gives every stage exactly the inputs pipeline.yml evaluates to for the reference caller', async () => {
+    const run = await dev();
+    expect(run.code, run.output.slice(-3000)).toBe(0);
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as RehearsalRecord;
+    // The call: the reference caller's values (evaluated here again from its file), changed only
+    // where CALLER_CHANGES says, through deploy-dev.yml into pipeline.yml.
+    const changes = Object.fromEntries(
+      Object.keys(CALLER_CHANGES).map((name) => [name, record.callerInputs[name] ?? null]),
+    );
+    const resolved = resolvePipeline(
+      record.environment,
+      record.vars,
+      changes,
+      record.github['sha'] as string,
+    );
+    // The run's token is a secret of the run: the record holds it as ***, as every other.
+    expect(record.github).toEqual({ ...resolved.github, token: '***' });
+    const pipeline = { ...resolved, github: record.github };
+    expect(record.referenceInputs).toEqual(pipeline.referenceInputs);
+    expect(record.callerInputs).toEqual(pipeline.callerInputs);
+    expect(record.pipelineInputs).toEqual(pipeline.inputs);
+    expect(record.pipelineInputs['builder']).toBe('buildah');
+
+    // Every job that runs a stage action ran it, with its `with:` evaluated from pipeline.yml
+    // (needs and steps from what the earlier jobs and steps set), plus only STAGE_ADDITIONS,
+    // none of which pipeline.yml sets. A new `with:` key the rehearsal ignored would differ here.
+    const workflow = loadWorkflow('pipeline.yml');
+    const jobs: Record<string, JobRecord> = {};
+    for (const id of Object.keys(workflow.jobs)) {
+      const recorded = record.jobs[id];
+      expect(recorded, id).toBeDefined();
+      const steps = recorded?.steps ?? {};
+      if (stageSteps(workflow.jobs[id] ?? {}).length > 0) {
+        const additions = record.stageAdditions[id] ?? {};
+        for (const name of Object.keys(additions)) {
+          expect(Object.keys(stageStepOf(workflow, id).step.with ?? {}), `${id}: ${name}`).not.toContain(
+            name,
+          );
+        }
+        expect(recorded?.inputs, id).toEqual({
+          ...pipelineStageInputs(pipeline, jobs, id, steps),
+          ...additions,
+        });
+      } else {
+        expect(recorded?.inputs, id).toBeUndefined();
+      }
+      jobs[id] = { steps, outputs: jobOutputs(pipeline, jobs, id, steps) };
+      expect(recorded?.outputs, id).toEqual(jobs[id].outputs);
+    }
+    expect(Object.keys(record.stageAdditions)).toEqual(['migrate']);
+    expect(record.stageAdditions['migrate']).toEqual({
+      'proxy-path': join(repoRoot, 'test', 'standins', 'bin', 'cloud-sql-proxy'),
+    });
+    expect(record.jobs['health']?.inputs).not.toHaveProperty('expect');
+    expect(record.jobs['build']?.inputs).toMatchObject({ builder: 'buildah' });
+    // The secret the migrate job reads never reached the record.
+    expect(record.jobs['migrate']?.inputs?.['database-url']).toBe('***');
+  }, 300_000);
+
+  it('names where it differs from the shipped pipeline: in its first lines and in the result table', async () => {
+    const run = await dev();
+    const first = run.output.slice(0, run.output.indexOf('\nStarted: '));
+    expect(first).toContain('Differs from the shipped pipeline only in input values:');
+    expect(first).toMatch(
+      /- builder \(caller input\): buildah instead of docker \(buildx\): no Docker engine here/,
+    );
+    // The build job's buildx set-up, skipped by the workflow's own condition.
+    expect(run.output).toContain(
+      "docker/setup-buildx-action: skipped, `if: inputs.builder == 'docker'` is false",
+    );
+    const result = run.output.slice(run.output.lastIndexOf('\nResult\n'));
+    expect(result).toMatch(
+      /^\| build \| actions\/build-push \| \S+ success \| [^|]+ \| [^|]*differs: builder=buildah \(shipped default docker\)/m,
+    );
+    expect(result).toMatch(
+      /^\| migrate \| actions\/migrate \| \S+ success \| [^|]+ \| [^|]*differs: proxy-path stand-in/m,
+    );
+    expect(result).toContain('Differs from the shipped pipeline only in input values:');
+    expect(result).toMatch(/- builder=buildah \(caller input\): buildah instead of docker/);
+    expect(result).toMatch(
+      /Outputs of deploy-dev\.yml: image=\S+@sha256:[0-9a-f]{64}, revision=fastapi-service-00001-rhs, url=http:\/\/127\.0\.0\.1:\d+/,
+    );
   }, 300_000);
 
   it('stops a prod run with ALLOW_DEV_AUTH_BYPASS=true before any change (--bypass-in-prod)', async () => {
