@@ -5,6 +5,11 @@
 //   node scripts/docs.mjs           write the READMEs (creates a minimal one where none exists)
 //   node scripts/docs.mjs --check   write nothing; exit 1 naming each README that is out of date
 //
+// It also writes the publisher (scripts/publisher.mjs: `owner/name` from package.json's
+// `repository.url`) wherever the published files name this repository: `owner/name` in the
+// documents, workflows and examples, `author:` of every action.yml, and the `@owner/` team of
+// .github/CODEOWNERS. A publisher edits package.json once and runs `npm run docs`.
+//
 // The result goes through Prettier with the repository's config: `npm run lint` checks the
 // READMEs with Prettier too, and formatting here keeps both checks agreeing (and the script
 // idempotent).
@@ -12,6 +17,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as prettier from 'prettier';
 import { readActionYml, repoRoot } from '../testkit/local-runner.mjs';
+import { publishedFiles, publisherOf, withPublisher } from './publisher.mjs';
 
 /** @typedef {import('../testkit/local-runner.mjs').ActionSpec} ActionSpec */
 
@@ -175,6 +181,28 @@ const documents = [
 ];
 
 let changed = 0;
+let publisher;
+try {
+  publisher = publisherOf(repoRoot);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+// The publisher first: the README tables below are generated from the rewritten action.yml files.
+for (const path of publishedFiles(repoRoot)) {
+  const current = readFileSync(join(repoRoot, path), 'utf8');
+  const expected = withPublisher(path, current, publisher);
+  if (current === expected) continue;
+  changed++;
+  if (check) {
+    console.error(
+      `${path} names another publisher than package.json's ${publisher.repository}: run npm run docs and commit it`,
+    );
+  } else {
+    writeFileSync(join(repoRoot, path), expected);
+    console.log(`updated ${path} (publisher ${publisher.repository})`);
+  }
+}
 for (const { file, expected: expectedOf, source } of documents) {
   const name = relative(repoRoot, file);
   let expected;
@@ -196,5 +224,5 @@ for (const { file, expected: expectedOf, source } of documents) {
 }
 if (check && changed > 0) process.exit(1);
 console.log(
-  `docs: ${stages.length} action README(s) and docs/workflows.md, ${changed} ${check ? 'out of date' : 'updated'}`,
+  `docs: ${stages.length} action README(s), docs/workflows.md and the publisher ${publisher.repository}, ${changed} ${check ? 'out of date' : 'updated'}`,
 );

@@ -1,21 +1,23 @@
 // The release rules of this repository, as pure functions and a small CLI for
 // .github/workflows/release.yml (STYLE.md, "One version for the repo"): package.json holds the
 // version; the tag `vX.Y.Z` publishes it with its CHANGELOG.md section as the notes and moves the
-// major tag `vX`; a manual run re-points `vX` to an older release (rollback).
+// major tag `vX` and the minor tag `vX.Y` (the newest patch of that line); a manual run re-points
+// both to an older release (rollback).
 //
 //   node scripts/release.mjs check-tag vX.Y.Z        the tag is strictly v<semver>, equals v + package.json's
 //                                                    version, and CHANGELOG.md has "## [X.Y.Z] - YYYY-MM-DD";
-//                                                    prints the major tag (v1); outputs major, prerelease,
-//                                                    version
+//                                                    prints the major tag (v1); outputs major, minor (v1.0),
+//                                                    prerelease, version
 //   node scripts/release.mjs notes X.Y.Z             prints that version's CHANGELOG.md section, without its
 //                                                    heading, with the link definitions it uses
-//   node scripts/release.mjs rollback-target vX.Y.Z  checks the format (no prerelease); prints the major tag
-//                                                    it re-points; outputs major
+//   node scripts/release.mjs rollback-target vX.Y.Z  checks the format (no prerelease); prints the major and
+//                                                    minor tags it re-points (v1 v1.2); outputs major, minor
 //   node scripts/release.mjs rank vX.Y.Z             reads `gh release list --json tagName` (the published,
 //                                                    non-prerelease releases) on stdin; outputs latest (no
 //                                                    published version is newer), move-major (none of
-//                                                    the same major is newer: a backport never moves vX back)
-//                                                    and newer (the newer tags, space-separated)
+//                                                    the same major is newer: a backport never moves vX back),
+//                                                    move-minor (none of the same X.Y is newer) and newer
+//                                                    (the newer tags, space-separated)
 //   node scripts/release.mjs check-release vX.Y.Z    reads `gh release view --json isDraft,isPrerelease,tagName`
 //                                                    on stdin; fails unless it is that tag's published full release
 //   node scripts/release.mjs git-object              reads a Git ref or tag object of the REST API on stdin
@@ -48,6 +50,7 @@ const SEMVER = new RegExp(
  * @property {string} version     `1.2.3` or `1.2.3-rc.1`
  * @property {string} tag         `v1.2.3`
  * @property {string} major       the major tag, `v1`
+ * @property {string} minor       the minor tag, `v1.2`: the newest patch of the line
  * @property {[number, number, number]} core
  * @property {string | undefined} prerelease  `rc.1`, or undefined for a full release
  */
@@ -65,6 +68,7 @@ export function parseVersion(text) {
     version,
     tag: `v${version}`,
     major: `v${major}`,
+    minor: `v${major}.${minor}`,
     core: [Number(major), Number(minor), Number(patch)],
     prerelease,
   };
@@ -234,6 +238,7 @@ export const releaseNotes = (changelog, version) => findSection(changelog, versi
  * @property {string} tag
  * @property {string} version
  * @property {string} major
+ * @property {string} minor
  * @property {boolean} prerelease
  * @property {ChangelogSection} section
  */
@@ -269,22 +274,24 @@ export function checkTag({ tag, packageJson, changelog }) {
     tag,
     version: parsed.version,
     major: parsed.major,
+    minor: parsed.minor,
     prerelease: parsed.prerelease !== undefined,
     section,
   };
 }
 
 /**
- * The major tag a rollback re-points. Only a full release can be the target: a prerelease is
- * never what `vX` means.
+ * The tags a rollback re-points: the major tag and the minor tag of the target (v1.2.2 → v1 and
+ * v1.2). Only a full release can be the target: a prerelease is never what `vX` means.
  * @param {string} tag
+ * @returns {{ major: string, minor: string }}
  */
 export function rollbackTarget(tag) {
   const parsed = parseTag(tag);
   if (parsed.prerelease !== undefined) {
     throw new ReleaseError(`${tag} is a prerelease: ${parsed.major} points only at full releases`);
   }
-  return parsed.major;
+  return { major: parsed.major, minor: parsed.minor };
 }
 
 /**
@@ -308,14 +315,17 @@ const isObject = (value) => typeof value === 'object' && value !== null && !Arra
  * Where a new full release stands among the published ones (`gh release list --exclude-drafts
  * --exclude-pre-releases --json tagName`): `latest` when no published version is newer, so it may
  * become the repository's Latest release; `moveMajor` when no version of its major is newer, so
- * `vX` may move to it. A patch of an older line (v1.2.4 after v1.3.0) moves neither.
+ * `vX` may move to it; `moveMinor` when no version of its `X.Y` line is newer, so `vX.Y` may
+ * move to it. A patch of an older line (v1.2.4 after v1.3.0) moves `v1.2` only.
  * @param {string} tag
  * @param {unknown} releases  the parsed list
- * @returns {{ latest: boolean, moveMajor: boolean, newer: string[] }}
+ * @returns {{ latest: boolean, moveMajor: boolean, moveMinor: boolean, newer: string[] }}
  */
 export function rankRelease(tag, releases) {
   const parsed = parseTag(tag);
-  if (parsed.prerelease !== undefined) return { latest: false, moveMajor: false, newer: [] };
+  if (parsed.prerelease !== undefined) {
+    return { latest: false, moveMajor: false, moveMinor: false, newer: [] };
+  }
   if (!Array.isArray(releases)) {
     throw new ReleaseError('gh release list --json tagName did not print a list');
   }
@@ -329,6 +339,7 @@ export function rankRelease(tag, releases) {
   return {
     latest: newer.length === 0,
     moveMajor: !newer.some((version) => version.major === parsed.major),
+    moveMinor: !newer.some((version) => version.minor === parsed.minor),
     newer: newer.map((version) => version.tag),
   };
 }
@@ -440,7 +451,12 @@ export function runCli(args, { cwd, env, stdin }) {
         changelog: read('CHANGELOG.md'),
       });
       setOutputs(
-        { major: checked.major, prerelease: String(checked.prerelease), version: checked.version },
+        {
+          major: checked.major,
+          minor: checked.minor,
+          prerelease: String(checked.prerelease),
+          version: checked.version,
+        },
         env,
       );
       return checked.major;
@@ -457,14 +473,19 @@ export function runCli(args, { cwd, env, stdin }) {
       return releaseNotes(changelog, value);
     }
     case 'rollback-target': {
-      const major = rollbackTarget(value);
-      setOutputs({ major }, env);
-      return major;
+      const { major, minor } = rollbackTarget(value);
+      setOutputs({ major, minor }, env);
+      return `${major} ${minor}`;
     }
     case 'rank': {
       const rank = rankRelease(value, parseJson(stdin(), 'gh release list'));
       setOutputs(
-        { latest: String(rank.latest), 'move-major': String(rank.moveMajor), newer: rank.newer.join(' ') },
+        {
+          latest: String(rank.latest),
+          'move-major': String(rank.moveMajor),
+          'move-minor': String(rank.moveMinor),
+          newer: rank.newer.join(' '),
+        },
         env,
       );
       return rank.newer.length > 0

@@ -109,6 +109,8 @@ describe('parseTag', () => {
   ])('%s is a release tag of %s (prerelease %s)', (tag, major, prerelease) => {
     const parsed = parseTag(tag);
     expect(parsed.major).toBe(major);
+    // The minor tag: the major and the minor number, never the patch or the prerelease.
+    expect(parsed.minor).toBe(tag.split('.').slice(0, 2).join('.'));
     expect(parsed.prerelease).toBe(prerelease);
     expect(parsed.tag).toBe(tag);
     expect(parsed.version).toBe(tag.slice(1));
@@ -147,7 +149,13 @@ describe('parseTag', () => {
 describe('checkTag', () => {
   it("accepts the tag of package.json's version with a dated CHANGELOG section", () => {
     const checked = checkTag({ tag: 'v1.2.3', packageJson: packageJson('1.2.3'), changelog: CHANGELOG });
-    expect(checked).toMatchObject({ tag: 'v1.2.3', version: '1.2.3', major: 'v1', prerelease: false });
+    expect(checked).toMatchObject({
+      tag: 'v1.2.3',
+      version: '1.2.3',
+      major: 'v1',
+      minor: 'v1.2',
+      prerelease: false,
+    });
     expect(checked.section).toMatchObject({ version: '1.2.3', date: '2025-02-14', line: 18 });
   });
 
@@ -326,11 +334,11 @@ describe('releaseNotes', () => {
 
 describe('rollbackTarget', () => {
   it.each([
-    ['v1.2.3', 'v1'],
-    ['v0.9.0', 'v0'],
-    ['v12.0.1', 'v12'],
-  ])('%s re-points %s', (tag, major) => {
-    expect(rollbackTarget(tag)).toBe(major);
+    ['v1.2.3', 'v1', 'v1.2'],
+    ['v0.9.0', 'v0', 'v0.9'],
+    ['v12.0.1', 'v12', 'v12.0'],
+  ])('%s re-points %s and %s', (tag, major, minor) => {
+    expect(rollbackTarget(tag)).toEqual({ major, minor });
   });
 
   it('refuses a prerelease', () => {
@@ -348,20 +356,38 @@ describe('rankRelease', () => {
   const list = (...tags: string[]) => tags.map((tagName) => ({ tagName }));
 
   it.each([
-    ['the first release', 'v1.0.0', [], true, true, []],
-    ['the newest release', 'v1.2.3', ['v1.2.2', 'v1.1.0', 'v0.9.0'], true, true, []],
-    ['a re-run that finds itself', 'v1.2.3', ['v1.2.3', 'v1.2.2'], true, true, []],
-    ['a patch of an older line', 'v1.2.4', ['v1.3.0', 'v1.2.3'], false, false, ['v1.3.0']],
-    ['the newest v1 while v2 exists', 'v1.5.1', ['v2.0.0', 'v1.5.0'], false, true, ['v2.0.0']],
-    ['a new major', 'v3.0.0', ['v2.4.0', 'v1.9.9'], true, true, []],
-    ['numeric, not text, order', 'v1.10.0', ['v1.9.0', 'v1.2.0'], true, true, []],
-    ['tags of other shapes ignored', 'v1.0.0', ['nightly', 'v9', 'release-2', 'v2.0.0-rc.1'], true, true, []],
-  ])('%s: %s among %j is latest=%s move-major=%s', (_name, tag, tags, latest, moveMajor, newer) => {
-    expect(rankRelease(tag, list(...tags))).toEqual({ latest, moveMajor, newer });
-  });
+    ['the first release', 'v1.0.0', [], true, true, true, []],
+    ['the newest release', 'v1.2.3', ['v1.2.2', 'v1.1.0', 'v0.9.0'], true, true, true, []],
+    ['a re-run that finds itself', 'v1.2.3', ['v1.2.3', 'v1.2.2'], true, true, true, []],
+    ['a patch of an older line', 'v1.2.4', ['v1.3.0', 'v1.2.3'], false, false, true, ['v1.3.0']],
+    ['an older patch of its line', 'v1.2.3', ['v1.2.4', 'v1.3.0'], false, false, false, ['v1.2.4', 'v1.3.0']],
+    ['the newest v1 while v2 exists', 'v1.5.1', ['v2.0.0', 'v1.5.0'], false, true, true, ['v2.0.0']],
+    ['a new major', 'v3.0.0', ['v2.4.0', 'v1.9.9'], true, true, true, []],
+    ['numeric, not text, order', 'v1.10.0', ['v1.9.0', 'v1.2.0'], true, true, true, []],
+    ['v1.1 is no prefix of v1.10', 'v1.1.5', ['v1.10.0'], false, false, true, ['v1.10.0']],
+    [
+      'tags of other shapes ignored',
+      'v1.0.0',
+      ['nightly', 'v9', 'v1.0', 'release-2', 'v2.0.0-rc.1'],
+      true,
+      true,
+      true,
+      [],
+    ],
+  ])(
+    '%s: %s among %j is latest=%s move-major=%s move-minor=%s',
+    (_name, tag, tags, latest, moveMajor, moveMinor, newer) => {
+      expect(rankRelease(tag, list(...tags))).toEqual({ latest, moveMajor, moveMinor, newer });
+    },
+  );
 
   it('never moves anything for a prerelease', () => {
-    expect(rankRelease('v9.0.0-rc.1', [])).toEqual({ latest: false, moveMajor: false, newer: [] });
+    expect(rankRelease('v9.0.0-rc.1', [])).toEqual({
+      latest: false,
+      moveMajor: false,
+      moveMinor: false,
+      newer: [],
+    });
   });
 
   it('refuses an answer that is no list', () => {
@@ -478,20 +504,20 @@ describe('the CLI', () => {
     };
   }
 
-  it('check-tag prints the major tag and outputs major, prerelease and version', () => {
+  it('check-tag prints the major tag and outputs major, minor, prerelease and version', () => {
     const result = cli(checkout(), ['check-tag', 'v1.2.3']);
     expect(result).toEqual({
       code: 0,
       stdout: 'v1\n',
       stderr: '',
-      output: 'major=v1\nprerelease=false\nversion=1.2.3\n',
+      output: 'major=v1\nminor=v1.2\nprerelease=false\nversion=1.2.3\n',
     });
   });
 
   it('check-tag marks a prerelease', () => {
     const result = cli(checkout('1.3.0-rc.1'), ['check-tag', 'v1.3.0-rc.1']);
     expect(result.code).toBe(0);
-    expect(result.output).toBe('major=v1\nprerelease=true\nversion=1.3.0-rc.1\n');
+    expect(result.output).toBe('major=v1\nminor=v1.3\nprerelease=true\nversion=1.3.0-rc.1\n');
   });
 
   it('check-tag works without $GITHUB_OUTPUT (a local run)', () => {
@@ -563,12 +589,12 @@ describe('the CLI', () => {
     );
   });
 
-  it('rollback-target prints and outputs the major tag, and refuses a malformed or prerelease version', () => {
+  it('rollback-target prints and outputs the major and minor tags, and refuses a malformed or prerelease version', () => {
     expect(cli(checkout(), ['rollback-target', 'v2.4.1'])).toEqual({
       code: 0,
-      stdout: 'v2\n',
+      stdout: 'v2 v2.4\n',
       stderr: '',
-      output: 'major=v2\n',
+      output: 'major=v2\nminor=v2.4\n',
     });
     expect(cli(checkout(), ['rollback-target', 'v2.4'])).toMatchObject({ code: 1, stdout: '', output: '' });
     expect(cli(checkout(), ['rollback-target', 'v2.4.1-rc.1']).stderr).toBe(
@@ -576,18 +602,18 @@ describe('the CLI', () => {
     );
   });
 
-  it('rank reads the release list on stdin and outputs latest, move-major and newer', () => {
+  it('rank reads the release list on stdin and outputs latest, move-major, move-minor and newer', () => {
     const input = '[{"tagName":"v1.3.0"},{"tagName":"v1.2.3"},{"tagName":"v2.0.0"}]\n';
     expect(cli(checkout(), ['rank', 'v1.2.4'], { input })).toEqual({
       code: 0,
       stdout: 'newer releases: v1.3.0 v2.0.0\n',
       stderr: '',
-      output: 'latest=false\nmove-major=false\nnewer=v1.3.0 v2.0.0\n',
+      output: 'latest=false\nmove-major=false\nmove-minor=true\nnewer=v1.3.0 v2.0.0\n',
     });
     expect(cli(checkout(), ['rank', 'v2.1.0'], { input })).toMatchObject({
       code: 0,
       stdout: 'v2.1.0 is the newest release\n',
-      output: 'latest=true\nmove-major=true\nnewer=\n',
+      output: 'latest=true\nmove-major=true\nmove-minor=true\nnewer=\n',
     });
     expect(cli(checkout(), ['rank', 'v2.1.0'], { input: 'gh: Bad credentials (HTTP 401)' })).toMatchObject({
       code: 1,

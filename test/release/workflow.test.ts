@@ -91,181 +91,9 @@ interface GitHubState {
 
 const published = { isDraft: false, isPrerelease: false };
 
-// The stand-ins are plain ES modules: they run outside vitest, with the runner's environment.
-const GH_STANDIN = String.raw`#!/usr/bin/env node
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-
-const args = process.argv.slice(2);
-const statePath = process.env.GH_STANDIN_STATE;
-const state = JSON.parse(readFileSync(statePath, 'utf8'));
-const call = { args, repo: process.env.GH_REPO ?? null };
-const noteIndex = args.indexOf('--notes-file');
-if (noteIndex >= 0) call.notes = readFileSync(args[noteIndex + 1], 'utf8');
-appendFileSync(process.env.GH_STANDIN_CALLS, JSON.stringify(call) + '\n');
-
-function exit(code, stdout = '', stderr = '') {
-  writeFileSync(statePath, JSON.stringify(state, null, 2));
-  process.stdout.write(stdout);
-  process.stderr.write(stderr);
-  process.exit(code);
-}
-const unsupported = () => exit(99, '', 'gh stand-in: unsupported command: ' + JSON.stringify(args) + '\n');
-
-if (!process.env.GH_TOKEN) {
-  exit(4, '', 'gh: To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN environment variable. Example:\n  env:\n    GH_TOKEN: $' + '{{ github.token }}\n');
-}
-// Without GH_REPO (or -R) gh asks the git remotes of the working directory: the jobs never rely on that.
-if (process.env.GH_REPO !== state.repo) exit(99, '', 'gh stand-in: GH_REPO is ' + process.env.GH_REPO + ', not ' + state.repo + '\n');
-
-/** Options of one command: boolean flags, and flags with a value (--x v or --x=v). */
-function options(rest, valued, booleans) {
-  const found = { positional: [] };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (valued.includes(flag)) {
-      const value = inline ?? rest[++i];
-      (found[flag] ??= []).push(value);
-    } else if (booleans.includes(flag)) {
-      found[flag] = inline ?? 'true';
-    } else if (arg.startsWith('-')) {
-      exit(1, '', 'unknown flag: ' + arg + '\n');
-    } else {
-      found.positional.push(arg);
-    }
-  }
-  return found;
-}
-
-const RELEASE_FIELDS = ['isDraft', 'isPrerelease', 'name', 'tagName', 'url'];
-function exportRelease(tag, fields) {
-  const release = state.releases[tag];
-  const all = { isDraft: release.isDraft, isPrerelease: release.isPrerelease, name: release.name ?? '', tagName: tag, url: 'https://github.com/' + state.repo + '/releases/tag/' + tag };
-  for (const field of fields) {
-    if (!RELEASE_FIELDS.includes(field)) {
-      exit(1, '', 'Unknown JSON field: "' + field + '"\nAvailable fields:\n  ' + RELEASE_FIELDS.join('\n  ') + '\n');
-    }
-  }
-  // gh builds a Go map: encoding/json writes its keys sorted.
-  return Object.fromEntries([...fields].sort().map((field) => [field, all[field]]));
-}
-const jsonFields = (found) => (found['--json'] ?? []).flatMap((value) => value.split(','));
-
-const [group, command, ...rest] = args;
-if (group === 'release' && command === 'view') {
-  const found = options(rest, ['--json'], []);
-  const tag = found.positional[0];
-  if (!found['--json'] || found.positional.length !== 1) unsupported();
-  if (!(tag in state.releases)) exit(1, '', 'release not found\n');
-  exit(0, JSON.stringify(exportRelease(tag, jsonFields(found))) + '\n');
-} else if (group === 'release' && command === 'list') {
-  const found = options(rest, ['--json', '--limit', '-L'], ['--exclude-drafts', '--exclude-pre-releases']);
-  if (!found['--json'] || found.positional.length !== 0) unsupported();
-  const limit = Number((found['--limit'] ?? found['-L'] ?? ['30'])[0]);
-  const tags = Object.keys(state.releases)
-    .reverse()
-    .filter((tag) => !(found['--exclude-drafts'] === 'true' && state.releases[tag].isDraft))
-    .filter((tag) => !(found['--exclude-pre-releases'] === 'true' && state.releases[tag].isPrerelease))
-    .slice(0, limit);
-  exit(0, JSON.stringify(tags.map((tag) => exportRelease(tag, jsonFields(found)))) + '\n');
-} else if (group === 'release' && command === 'create') {
-  const found = options(rest, ['--title', '-t', '--notes-file', '-F', '--target'], ['--verify-tag', '--prerelease', '-p', '--draft', '-d', '--latest']);
-  const tag = found.positional[0];
-  if (found.positional.length !== 1) unsupported();
-  if (found['--verify-tag'] === 'true' && !('tags/' + tag in state.refs)) {
-    exit(1, '', 'tag ' + tag + " doesn't exist in the repo " + state.repo + ', aborting due to --verify-tag flag\n');
-  }
-  if (tag in state.releases) {
-    exit(1, '', 'HTTP 422: Validation Failed (https://api.github.com/repos/' + state.repo + '/releases)\nRelease.tag_name already exists\n');
-  }
-  state.releases[tag] = {
-    isDraft: (found['--draft'] ?? found['-d']) === 'true',
-    isPrerelease: (found['--prerelease'] ?? found['-p']) === 'true',
-    name: (found['--title'] ?? found['-t'] ?? [''])[0],
-    body: readFileSync((found['--notes-file'] ?? found['-F'])[0], 'utf8'),
-    latest: found['--latest'] ?? null,
-  };
-  exit(0, 'https://github.com/' + state.repo + '/releases/tag/' + tag + '\n');
-} else if (group === 'api') {
-  const found = options([command, ...rest], ['--method', '-X', '-f', '--raw-field', '-F', '--field'], ['--silent']);
-  if (found.positional.length !== 1) unsupported();
-  const path = found.positional[0].replace(/^\//, '');
-  const fields = {};
-  for (const pair of [...(found['-f'] ?? []), ...(found['--raw-field'] ?? [])]) {
-    fields[pair.slice(0, pair.indexOf('='))] = pair.slice(pair.indexOf('=') + 1);
-  }
-  for (const pair of [...(found['-F'] ?? []), ...(found['--field'] ?? [])]) {
-    const raw = pair.slice(pair.indexOf('=') + 1);
-    // -F converts true, false, null and integers to JSON values.
-    const typed = raw === 'true' ? true : raw === 'false' ? false : raw === 'null' ? null : /^-?\d+$/.test(raw) ? Number(raw) : raw;
-    fields[pair.slice(0, pair.indexOf('='))] = typed;
-  }
-  const method = (found['--method'] ?? found['-X'] ?? [Object.keys(fields).length > 0 ? 'POST' : 'GET'])[0].toUpperCase();
-  const silent = found['--silent'] === 'true';
-  const api = 'https://api.github.com/repos/' + state.repo;
-  const docs = {
-    getRef: 'https://docs.github.com/rest/git/refs#get-a-reference',
-    updateRef: 'https://docs.github.com/rest/git/refs#update-a-reference',
-    createRef: 'https://docs.github.com/rest/git/refs#create-a-reference',
-    getTag: 'https://docs.github.com/rest/git/tags#get-a-tag',
-  };
-  const answer = (status, body) => exit(0, silent ? '' : JSON.stringify(body) + '\n');
-  const error = (status, message, documentation) =>
-    exit(1, silent ? '' : JSON.stringify({ message, documentation_url: documentation, status: String(status) }) + '\n', 'gh: ' + message + ' (HTTP ' + status + ')\n');
-  const refBody = (name) => {
-    const target = state.refs[name];
-    const kind = target.type === 'tag' ? 'tags' : 'commits';
-    return { ref: 'refs/' + name, node_id: 'REF_' + Buffer.from(name).toString('base64'), url: api + '/git/refs/' + name, object: { sha: target.sha, type: target.type, url: api + '/git/' + kind + '/' + target.sha } };
-  };
-  const failure = state.failures?.[method + ' ' + path];
-  if (failure) error(failure.status, failure.message, 'https://docs.github.com/rest');
-  const prefix = 'repos/' + state.repo + '/git/';
-  if (!path.startsWith(prefix)) unsupported();
-  const route = path.slice(prefix.length);
-  if (method === 'GET' && route.startsWith('ref/')) {
-    const name = route.slice('ref/'.length);
-    if (!(name in state.refs)) error(404, 'Not Found', docs.getRef);
-    answer(200, refBody(name));
-  } else if (method === 'GET' && route.startsWith('tags/')) {
-    const object = state.tagObjects[route.slice('tags/'.length)];
-    if (!object) error(404, 'Not Found', docs.getTag);
-    const tagSha = route.slice('tags/'.length);
-    answer(200, {
-      node_id: 'TAG_' + tagSha.slice(0, 8), sha: tagSha, url: api + '/git/tags/' + tagSha,
-      tagger: { name: 'Release Bot', email: 'release@example.com', date: '2025-02-14T10:00:00Z' },
-      object: { sha: object.object.sha, type: object.object.type, url: api + '/git/commits/' + object.object.sha },
-      tag: object.tag, message: 'Release ' + object.tag + '\n',
-      verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
-    });
-  } else if (method === 'PATCH' && route.startsWith('refs/')) {
-    const name = route.slice('refs/'.length);
-    if (!(name in state.refs)) error(422, 'Reference does not exist', docs.updateRef);
-    if (typeof fields.sha !== 'string' || !/^[0-9a-f]{40}$/.test(fields.sha)) error(422, 'Invalid request.', docs.updateRef);
-    if (fields.force !== true) error(422, 'Update is not a fast forward', docs.updateRef);
-    state.refs[name] = { type: 'commit', sha: fields.sha };
-    answer(200, refBody(name));
-  } else if (method === 'POST' && route === 'refs') {
-    const name = String(fields.ref ?? '').replace(/^refs\//, '');
-    if (!/^refs\/[^/]+\/./.test(String(fields.ref))) error(422, 'Reference name is not valid', docs.createRef);
-    if (name in state.refs) error(422, 'Reference already exists', docs.createRef);
-    if (typeof fields.sha !== 'string' || !/^[0-9a-f]{40}$/.test(fields.sha)) error(422, 'Invalid request.', docs.createRef);
-    state.refs[name] = { type: 'commit', sha: fields.sha };
-    answer(201, refBody(name));
-  } else {
-    unsupported();
-  }
-} else {
-  unsupported();
-}
-`;
-
-// The release jobs talk to GitHub through its API only: a git call is a mistake.
-const GIT_STANDIN = String.raw`#!/usr/bin/env node
-import { appendFileSync } from 'node:fs';
-appendFileSync(process.env.GIT_STANDIN_CALLS, JSON.stringify(process.argv.slice(2)) + '\n');
-process.stderr.write('git stand-in: the release jobs use the GitHub API, not git\n');
-process.exit(1);
-`;
+// The stand-ins are plain ES modules (test/standins/release): they run outside vitest, with the
+// runner's environment; `npm run release:dry-run` uses the same ones.
+const standinsDir = join(repoRoot, 'test', 'standins', 'release');
 
 // ---------------------------------------------------------------------------------------------
 // A runner for one job of release.yml
@@ -375,8 +203,8 @@ function runJob(jobId: string, options: JobOptions): JobRun {
   writeFileSync(statePath, JSON.stringify(options.state));
   writeFileSync(ghCallsPath, '');
   writeFileSync(gitCallsPath, '');
-  writeFileSync(join(bin, 'gh.mjs'), GH_STANDIN);
-  writeFileSync(join(bin, 'git.mjs'), GIT_STANDIN);
+  copyFileSync(join(standinsDir, 'gh.mjs'), join(bin, 'gh.mjs'));
+  copyFileSync(join(standinsDir, 'git.mjs'), join(bin, 'git.mjs'));
   for (const tool of ['gh', 'git']) {
     writeFileSync(join(bin, tool), `#!/usr/bin/env bash\nexec node "$(dirname "$0")/${tool}.mjs" "$@"\n`);
     chmodSync(join(bin, tool), 0o755);
@@ -510,8 +338,18 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
     const run = push('v1.2.3', state);
 
     expect(run.code, run.log).toBe(0);
-    expect(run.outputs['tag']).toEqual({ major: 'v1', prerelease: 'false', version: '1.2.3' });
-    expect(run.outputs['rank']).toEqual({ latest: 'true', 'move-major': 'true', newer: '' });
+    expect(run.outputs['tag']).toEqual({
+      major: 'v1',
+      minor: 'v1.2',
+      prerelease: 'false',
+      version: '1.2.3',
+    });
+    expect(run.outputs['rank']).toEqual({
+      latest: 'true',
+      'move-major': 'true',
+      'move-minor': 'true',
+      newer: '',
+    });
     const notesFile = join(run.runnerTemp, 'release-notes.md');
     const notes =
       "### Fixed\n\n- `actions/deploy` names the held lock's id ([#42]).\n\n[#42]: https://github.com/acme/cloud-run-actions/pull/42\n";
@@ -546,6 +384,9 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
       },
       { args: GET_MAJOR('v1'), repo: REPO },
       { args: PATCH_MAJOR('v1', NEW), repo: REPO },
+      // v1.2 did not exist: the first release of the 1.2 line creates it.
+      { args: GET_MAJOR('v1.2'), repo: REPO },
+      { args: POST_MAJOR('v1.2', NEW), repo: REPO },
     ]);
     expect(run.state.releases['v1.2.3']).toEqual({
       isDraft: false,
@@ -555,8 +396,9 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
       latest: 'true',
     });
     expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: NEW });
+    expect(run.state.refs['tags/v1.2']).toEqual({ type: 'commit', sha: NEW });
     expect(run.summary).toBe(
-      `Published [v1.2.3](https://github.com/${REPO}/releases/tag/v1.2.3)\nv1 → v1.2.3 (${NEW})\n`,
+      `Published [v1.2.3](https://github.com/${REPO}/releases/tag/v1.2.3)\nv1 → v1.2.3 (${NEW})\nv1.2 → v1.2.3 (${NEW})\n`,
     );
     expect(run.gitCalls).toEqual([]);
   });
@@ -570,10 +412,43 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
     const run = push('v2.0.0', state, { packageVersion: '2.0.0', changelog });
 
     expect(run.code, run.log).toBe(0);
-    expect(apiCalls(run)).toEqual([GET_MAJOR('v2'), POST_MAJOR('v2', NEW)]);
+    expect(apiCalls(run)).toEqual([
+      GET_MAJOR('v2'),
+      POST_MAJOR('v2', NEW),
+      GET_MAJOR('v2.0'),
+      POST_MAJOR('v2.0', NEW),
+    ]);
     expect(run.state.refs['tags/v2']).toEqual({ type: 'commit', sha: NEW });
+    expect(run.state.refs['tags/v2.0']).toEqual({ type: 'commit', sha: NEW });
     expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
-    expect(run.summary).toContain(`v2 → v2.0.0 (${NEW})`);
+    expect(run.summary).toContain(`v2 → v2.0.0 (${NEW})\nv2.0 → v2.0.0 (${NEW})\n`);
+  });
+
+  it('the first release of an empty repository publishes v1.0.0 and creates v1 and v1.0', () => {
+    const state: GitHubState = {
+      repo: REPO,
+      refs: { 'tags/v1.0.0': { type: 'commit', sha: NEW } },
+      tagObjects: {},
+      releases: {},
+    };
+    const changelog = '# Changelog\n\n## [1.0.0] - 2026-12-03\n\n- The first release.\n';
+    const run = push('v1.0.0', state, { packageVersion: '1.0.0', changelog });
+
+    expect(run.code, run.log).toBe(0);
+    expect(run.outputs['rank']).toEqual({
+      latest: 'true',
+      'move-major': 'true',
+      'move-minor': 'true',
+      newer: '',
+    });
+    expect(apiCalls(run)).toEqual([
+      GET_MAJOR('v1'),
+      POST_MAJOR('v1', NEW),
+      GET_MAJOR('v1.0'),
+      POST_MAJOR('v1.0', NEW),
+    ]);
+    expect(run.state.releases['v1.0.0']).toMatchObject({ isDraft: false, latest: 'true' });
+    expect(Object.keys(run.state.refs).sort()).toEqual(['tags/v1', 'tags/v1.0', 'tags/v1.0.0']);
   });
 
   it('publishes a prerelease as one and leaves the major tag alone', () => {
@@ -582,7 +457,12 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
     const run = push('v2.0.0-rc.1', state, { packageVersion: '2.0.0-rc.1' });
 
     expect(run.code, run.log).toBe(0);
-    expect(run.outputs['tag']).toEqual({ major: 'v2', prerelease: 'true', version: '2.0.0-rc.1' });
+    expect(run.outputs['tag']).toEqual({
+      major: 'v2',
+      minor: 'v2.0',
+      prerelease: 'true',
+      version: '2.0.0-rc.1',
+    });
     const create = run.ghCalls.find((call) => call.args[1] === 'create')!;
     expect(create.args).toContain('--prerelease');
     expect(create.args.some((arg) => arg.startsWith('--latest'))).toBe(false);
@@ -595,23 +475,48 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
       'tags/v1.2.2',
       'tags/v2.0.0-rc.1',
     ]);
-    expect(run.summary).toContain('v2.0.0-rc.1 is a prerelease: v2 stays where it is');
+    expect(run.summary).toContain('v2.0.0-rc.1 is a prerelease: v2 and v2.0 stay where they are');
   });
 
-  it('a patch of an older line takes neither "Latest" nor the major tag', () => {
+  it('a patch of an older line takes neither "Latest" nor the major tag, but moves its minor tag', () => {
     const state = v1Repository();
     state.refs['tags/v1.3.0'] = { type: 'commit', sha: OTHER };
     state.releases['v1.3.0'] = { ...published };
     state.refs['tags/v1'] = { type: 'commit', sha: OTHER };
+    state.refs['tags/v1.2'] = { type: 'commit', sha: OLD };
     state.refs['tags/v1.2.3'] = { type: 'commit', sha: NEW };
     const run = push('v1.2.3', state);
 
     expect(run.code, run.log).toBe(0);
     expect(run.ghCalls.find((call) => call.args[1] === 'create')!.args).toContain('--latest=false');
-    expect(apiCalls(run)).toEqual([]);
+    expect(run.outputs['rank']).toMatchObject({ 'move-major': 'false', 'move-minor': 'true' });
+    expect(apiCalls(run)).toEqual([GET_MAJOR('v1.2'), PATCH_MAJOR('v1.2', NEW)]);
     expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OTHER });
+    expect(run.state.refs['tags/v1.2']).toEqual({ type: 'commit', sha: NEW });
     expect(run.log).toContain('::notice::v1 stays: newer releases exist (v1.3.0)');
-    expect(run.summary).toContain('v1 stays where it is: newer releases exist (v1.3.0)');
+    expect(run.summary).toBe(
+      `Published [v1.2.3](https://github.com/${REPO}/releases/tag/v1.2.3)\nv1 stays where it is: newer releases exist (v1.3.0)\nv1.2 → v1.2.3 (${NEW})\n`,
+    );
+  });
+
+  it('an older patch than the newest of its line moves neither tag', () => {
+    const state = v1Repository();
+    state.refs['tags/v1.2'] = { type: 'commit', sha: OLD };
+    state.refs['tags/v1.2.1'] = { type: 'commit', sha: NEW };
+    const changelog = CHANGELOG.replace('## [1.2.3] - 2025-02-14', '## [1.2.1] - 2025-02-14');
+    const run = push('v1.2.1', state, { packageVersion: '1.2.1', changelog });
+
+    expect(run.code, run.log).toBe(0);
+    expect(run.outputs['rank']).toEqual({
+      latest: 'false',
+      'move-major': 'false',
+      'move-minor': 'false',
+      newer: 'v1.2.2',
+    });
+    expect(apiCalls(run)).toEqual([]);
+    expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+    expect(run.state.refs['tags/v1.2']).toEqual({ type: 'commit', sha: OLD });
+    expect(run.log).toContain('::notice::v1.2 stays: newer releases exist (v1.2.2)');
   });
 
   it('the newest v1 moves v1 but does not take "Latest" from v2', () => {
@@ -623,7 +528,12 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
 
     expect(run.code, run.log).toBe(0);
     expect(run.ghCalls.find((call) => call.args[1] === 'create')!.args).toContain('--latest=false');
-    expect(apiCalls(run)).toEqual([GET_MAJOR('v1'), PATCH_MAJOR('v1', NEW)]);
+    expect(apiCalls(run)).toEqual([
+      GET_MAJOR('v1'),
+      PATCH_MAJOR('v1', NEW),
+      GET_MAJOR('v1.2'),
+      POST_MAJOR('v1.2', NEW),
+    ]);
   });
 
   it('stops before any GitHub call when the tag does not match package.json', () => {
@@ -671,7 +581,7 @@ describe('release.yml publish (a vX.Y.Z tag was pushed)', () => {
     const run = push('v1.2.3', state);
 
     expect(run.code).toBe(1);
-    expect(run.failedStep).toBe('Move the major tag');
+    expect(run.failedStep).toBe('Move the major and minor tags');
     expect(run.log).toContain('gh: Server Error (HTTP 502)');
     expect(apiCalls(run)).toEqual([GET_MAJOR('v1')]);
     expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
@@ -688,30 +598,35 @@ describe('release.yml rollback (manual run)', () => {
       state,
     });
 
-  /** v1 points at v1.2.3 (NEW); v1.2.2 is the release to go back to. */
+  /** v1 and v1.2 point at v1.2.3 (NEW); v1.2.2 is the release to go back to. */
   function repository(): GitHubState {
     const state = v1Repository();
     state.refs['tags/v1'] = { type: 'commit', sha: NEW };
+    state.refs['tags/v1.2'] = { type: 'commit', sha: NEW };
     state.refs['tags/v1.2.3'] = { type: 'commit', sha: NEW };
     state.releases['v1.2.3'] = { ...published };
     return state;
   }
 
-  it('re-points v1 to the commit of an older release', () => {
+  it('re-points v1 and v1.2 to the commit of an older release', () => {
     const run = dispatch('v1.2.2', repository());
 
     expect(run.code, run.log).toBe(0);
-    expect(run.outputs['target']).toEqual({ major: 'v1' });
+    expect(run.outputs['target']).toEqual({ major: 'v1', minor: 'v1.2' });
     expect(run.ghCalls.map((call) => call.args)).toEqual([
       ['release', 'view', 'v1.2.2', '--json', 'isDraft,isPrerelease,tagName'],
       ['api', `repos/${REPO}/git/ref/tags/v1.2.2`],
       GET_MAJOR('v1'),
       PATCH_MAJOR('v1', OLD),
+      GET_MAJOR('v1.2'),
+      PATCH_MAJOR('v1.2', OLD),
     ]);
     expect(run.ghCalls.every((call) => call.repo === REPO)).toBe(true);
     expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
-    expect(run.summary).toBe(`v1 → v1.2.2 (${OLD})\n`);
+    expect(run.state.refs['tags/v1.2']).toEqual({ type: 'commit', sha: OLD });
+    expect(run.summary).toBe(`v1 → v1.2.2 (${OLD})\nv1.2 → v1.2.2 (${OLD})\n`);
     expect(run.log).toContain(`::notice::v1 now points at v1.2.2 (${OLD})`);
+    expect(run.log).toContain(`::notice::v1.2 now points at v1.2.2 (${OLD})`);
     expect(run.gitCalls).toEqual([]);
   });
 
@@ -727,19 +642,28 @@ describe('release.yml rollback (manual run)', () => {
       ['api', `repos/${REPO}/git/tags/${TAG_OBJECT}`],
       GET_MAJOR('v1'),
       PATCH_MAJOR('v1', OLD),
+      GET_MAJOR('v1.2'),
+      PATCH_MAJOR('v1.2', OLD),
     ]);
     expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
-    expect(run.summary).toBe(`v1 → v1.2.2 (${OLD})\n`);
+    expect(run.summary).toBe(`v1 → v1.2.2 (${OLD})\nv1.2 → v1.2.2 (${OLD})\n`);
   });
 
-  it('creates the major tag when it does not exist', () => {
+  it('creates the major and minor tags when they do not exist', () => {
     const state = repository();
     delete state.refs['tags/v1'];
+    delete state.refs['tags/v1.2'];
     const run = dispatch('v1.2.2', state);
 
     expect(run.code, run.log).toBe(0);
-    expect(apiCalls(run).slice(-2)).toEqual([GET_MAJOR('v1'), POST_MAJOR('v1', OLD)]);
+    expect(apiCalls(run).slice(-4)).toEqual([
+      GET_MAJOR('v1'),
+      POST_MAJOR('v1', OLD),
+      GET_MAJOR('v1.2'),
+      POST_MAJOR('v1.2', OLD),
+    ]);
     expect(run.state.refs['tags/v1']).toEqual({ type: 'commit', sha: OLD });
+    expect(run.state.refs['tags/v1.2']).toEqual({ type: 'commit', sha: OLD });
   });
 
   it.each([
@@ -816,7 +740,7 @@ describe('release.yml structure', () => {
       workflow_dispatch: {
         inputs: {
           version: {
-            description: 'The vX.Y.Z release the major tag should point at: rollback',
+            description: 'The vX.Y.Z release the major and minor tags should point at: rollback',
             required: true,
             type: 'string',
           },
