@@ -15,6 +15,8 @@ export interface ContractCheckContext {
   allowDestroy: boolean;
   /** The deploy's project (input `project`): a secret reference must not name another; '' or unset: unknown. */
   project?: string | undefined;
+  /** The binary deploy runs (`terraform` or `tofu`), for the commands a message suggests. */
+  tool?: string | undefined;
 }
 
 /**
@@ -175,7 +177,7 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
   if (!context.allowDestroy) {
     for (const change of plan.changes.filter((c) => c.kind === 'delete' || c.kind === 'replace')) {
       if (change.reason === REPLACE_BECAUSE_TAINTED) {
-        error(taintedReplacement(change.address));
+        error(taintedReplacement(change.address, context.tool ?? 'terraform'));
         continue;
       }
       error(
@@ -191,10 +193,10 @@ export function checkPlanAgainstContract(plan: PlanSummary, context: ContractChe
  * A replacement Terraform plans because the object is tainted: a create or an apply that did
  * not finish (a cancelled run, a failed provisioner) left it marked as half-made.
  */
-function taintedReplacement(address: string): string {
+function taintedReplacement(address: string, tool: string): string {
   return (
     `${address} is tainted (a create or apply that did not finish, e.g. a cancelled run, left it marked), so the plan replaces it (destroys, then creates it): ` +
-    `refused unless input ${Inputs.AllowDestroy} is true. If the object is sound, keep it: run terraform untaint ${address} in this stack (with its backend), then re-run; ` +
+    `refused unless input ${Inputs.AllowDestroy} is true. If the object is sound, keep it: run ${tool} untaint ${address} in this stack (with its backend), then re-run; ` +
     `to let Terraform replace it, re-run with ${Inputs.AllowDestroy}: true`
   );
 }

@@ -18,6 +18,7 @@ export const Inputs = {
   Timeout: 'timeout',
   GithubToken: 'github-token',
   OnStale: 'on-stale',
+  Tool: 'tool',
 } as const;
 
 /** Output names of actions/deploy, as in its action.yml. */

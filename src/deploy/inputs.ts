@@ -23,7 +23,7 @@ import { checkName, isName, NameRules, shown } from '../lib/names.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 import { ON_STALE, type OnStale } from './stale.js';
-import { declaredVariables, takesStructuredValue } from './terraform.js';
+import { declaredVariables, IAC_TOOLS, takesStructuredValue, type IacTool } from './terraform.js';
 
 /** The `vars` lines as ordered name/value pairs. */
 export type Vars = readonly (readonly [string, string])[];
@@ -65,6 +65,8 @@ export interface DeployInputs {
   readonly commit: string;
   readonly repository: string;
   readonly githubApiUrl: string;
+  /** The binary that runs the stack: `terraform` or `tofu` (OpenTofu). */
+  readonly tool: IacTool;
 }
 
 const get = (name: string): string => core.getInput(name).trim();
@@ -396,6 +398,7 @@ function readRunOptions(
   | 'commit'
   | 'repository'
   | 'githubApiUrl'
+  | 'tool'
 > {
   const lockTimeoutMs = parseDuration(Inputs.LockTimeout, get(Inputs.LockTimeout) || '5m');
   return {
@@ -408,6 +411,7 @@ function readRunOptions(
     commit: env['GITHUB_SHA']?.trim() ?? '',
     repository: env['GITHUB_REPOSITORY']?.trim() ?? '',
     githubApiUrl: env['GITHUB_API_URL']?.trim() || 'https://api.github.com',
+    tool: parseChoice(Inputs.Tool, get(Inputs.Tool), IAC_TOOLS, 'terraform'),
   };
 }
 
@@ -483,6 +487,7 @@ export function describeInputs(inputs: DeployInputs): unknown {
     commit: inputs.commit,
     repository: inputs.repository,
     githubApiUrl: withoutQuery(inputs.githubApiUrl),
+    tool: inputs.tool,
   };
 }
 

@@ -30,11 +30,13 @@ import {
   outputArgs,
   planArgs,
   PLAN_HAS_CHANGES,
+  PRODUCT_NAME,
   showArgs,
   stateBucketOf,
   terraform,
   writeVarsFile,
   type FailureHints,
+  type IacTool,
   type TerraformRunner,
 } from './terraform.js';
 
@@ -58,14 +60,18 @@ export async function run(): Promise<void> {
       describeTarget(stage, inputs);
       // Before any plan: the digest exists in the repository it must come from.
       await checkImage(stage, inputs);
-      const tf = terraform(inputs.workingDirectory, inputs.timeoutMs);
+      const tf = terraform(inputs.workingDirectory, inputs.timeoutMs, process.env, inputs.tool);
       // The saved plan, its JSON and the vars file hold secret values: a private folder (0700
       // under RUNNER_TEMP), deleted at the end whatever happens.
       const privateDir = stage.tempDir('deploy-plan-');
       const planFile = join(privateDir, 'tfplan');
       await init(stage, tf, inputs);
       const planExit = await plan(stage, tf, inputs, { planFile, privateDir });
-      const { planned, running, hasChanges } = await readPlan(stage, tf, planFile, planExit);
+      const { planned, running, hasChanges } = await readPlan(stage, tf, {
+        planFile,
+        planExit,
+        tool: inputs.tool,
+      });
       checkThePlan(stage, inputs, planned);
       // Never an older commit over a newer one: queued runs are not ordered.
       const stale = await guardAgainstStaleCommit(stage, inputs, running, !inputs.planOnly && hasChanges);
@@ -74,7 +80,7 @@ export async function run(): Promise<void> {
       if (!skipped) await preflight(stage, inputs, planned);
       const headline = await applyIfNeeded(stage, tf, inputs, planFile, { planned, hasChanges, skipped });
       stage.headline(headline);
-      const outputs = inputs.planOnly ? {} : await readOutputs(tf);
+      const outputs = inputs.planOnly ? {} : await readOutputs(tf, inputs.tool);
       setOutputs(stage, outputs, { hasChanges, skipped });
       core.info(`${STAGE}: ${headline}`);
     },
@@ -85,12 +91,13 @@ export async function run(): Promise<void> {
 function describeTarget(stage: Stage, inputs: DeployInputs): void {
   stage.row('Environment', `${inputs.environment}${inputs.production ? ' (production)' : ''}`);
   stage.row('Stack', inputs.workingDirectory);
+  if (inputs.tool !== 'terraform') stage.row('Tool', `${PRODUCT_NAME[inputs.tool]} (${inputs.tool})`);
   if (inputs.image !== '') stage.row('Image', inputs.image);
   stage.row('Dev auth bypass', inputs.production ? 'false (production)' : String(inputs.allowDevAuthBypass));
 }
 
 async function init(stage: Stage, tf: TerraformRunner, inputs: DeployInputs): Promise<void> {
-  await stage.group('terraform init', () =>
+  await stage.group(`${inputs.tool} init`, () =>
     tf.run('init', initArgs(inputs), { ...streamed, hints: failureHints(inputs) }),
   );
 }
@@ -108,7 +115,7 @@ async function plan(
   inputs: DeployInputs,
   { planFile, privateDir }: { planFile: string; privateDir: string },
 ): Promise<number> {
-  return stage.group('terraform plan', async () => {
+  return stage.group(`${inputs.tool} plan`, async () => {
     const varsFile =
       inputs.vars.length === 0 ? undefined : writeVarsFile(privateDir, inputs.vars, inputs.structuredVars);
     try {
@@ -117,7 +124,7 @@ async function plan(
         privateFiles: varsFile === undefined ? [] : [varsFile],
       });
       // Only Terraform's own one-line summary: the full plan text can show values.
-      core.info(PLAN_LINE.exec(result.stdout)?.[1] ?? `terraform plan exited with ${result.code}`);
+      core.info(PLAN_LINE.exec(result.stdout)?.[1] ?? `${inputs.tool} plan exited with ${result.code}`);
       return result.code;
     } finally {
       if (varsFile !== undefined) rmSync(varsFile, { force: true });
@@ -139,10 +146,9 @@ interface ReadPlan {
 async function readPlan(
   stage: Stage,
   tf: TerraformRunner,
-  planFile: string,
-  planExit: number,
+  { planFile, planExit, tool }: { planFile: string; planExit: number; tool: IacTool },
 ): Promise<ReadPlan> {
-  const document = parsePlan((await tf.run('show', showArgs(planFile))).stdout);
+  const document = parsePlan((await tf.run('show', showArgs(planFile))).stdout, tool);
   const planned = summarisePlan(document);
   const hasChanges = planExit === PLAN_HAS_CHANGES && planned.hasChanges;
   stage.row('Changes', hasChanges ? changeLine(planned) : 'none');
@@ -174,6 +180,7 @@ function checkThePlan(stage: Stage, inputs: DeployInputs, planned: PlanSummary):
     bypassVariable: inputs.bypassVariable,
     allowDestroy: inputs.allowDestroy,
     project: inputs.project,
+    tool: inputs.tool,
   });
   reportFindings(stage, findings);
   const errors = findings.filter((finding) => finding.level === 'error');
@@ -284,7 +291,11 @@ async function applyIfNeeded(
 /** What an explained failure may name: the state bucket, the repository. */
 function failureHints(inputs: DeployInputs): FailureHints {
   const stateBucket = stateBucketOf(inputs.backendConfig);
-  return { ...(stateBucket === undefined ? {} : { stateBucket }), repository: inputs.repository };
+  return {
+    ...(stateBucket === undefined ? {} : { stateBucket }),
+    repository: inputs.repository,
+    tool: inputs.tool,
+  };
 }
 
 /**
@@ -300,7 +311,7 @@ async function apply(
 ): Promise<void> {
   const log = new ApplyLog();
   try {
-    await stage.group('terraform apply (the saved plan)', () =>
+    await stage.group(`${inputs.tool} apply (the saved plan)`, () =>
       tf.run('apply', applyArgs(inputs, planFile), {
         onOutput: (lines, stream) => writeFenced(stream === 'stdout' ? log.read(lines) : lines),
         diagnostics: () => log.errorText(),
@@ -324,17 +335,17 @@ async function apply(
 }
 
 /** The non-sensitive Terraform outputs; a sensitive one is masked, should anything echo it. */
-async function readOutputs(tf: TerraformRunner): Promise<Record<string, unknown>> {
+async function readOutputs(tf: TerraformRunner, tool: IacTool): Promise<Record<string, unknown>> {
   const printed = await tf.run('output', outputArgs());
   let parsed: unknown;
   try {
     parsed = JSON.parse(printed.stdout || '{}');
   } catch {
     // Not JSON.parse's message: it quotes the text, which holds the sensitive outputs too.
-    throw new Error(`terraform output -json printed no valid JSON (${printed.stdout.length} characters)`);
+    throw new Error(`${tool} output -json printed no valid JSON (${printed.stdout.length} characters)`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('terraform output -json printed JSON that is not an object of outputs');
+    throw new Error(`${tool} output -json printed JSON that is not an object of outputs`);
   }
   const all = parsed as Record<string, TerraformOutput>;
   for (const output of Object.values(all)) {

@@ -62,19 +62,19 @@ export const CLOUD_RUN_V2 = 'google_cloud_run_v2_service';
 export const CLOUD_RUN_V1 = 'google_cloud_run_service';
 
 /** Parses and checks the plan document; the error never quotes the document (it holds secrets). */
-export function parsePlan(json: string): TerraformPlan {
+export function parsePlan(json: string, tool = 'terraform'): TerraformPlan {
   let plan: unknown;
   try {
     plan = JSON.parse(json);
   } catch {
-    throw new Error(`terraform show -json printed no valid JSON (${json.length} characters)`);
+    throw new Error(`${tool} show -json printed no valid JSON (${json.length} characters)`);
   }
   if (
     typeof plan !== 'object' ||
     plan === null ||
     typeof (plan as TerraformPlan).format_version !== 'string'
   ) {
-    throw new Error('terraform show -json printed JSON without format_version: is this a plan file?');
+    throw new Error(`${tool} show -json printed JSON without format_version: is this a plan file?`);
   }
   const major = (plan as TerraformPlan).format_version.split('.')[0];
   if (major !== '1') {

@@ -8,7 +8,27 @@ import { redact } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 import type { DeployInputs, Vars } from './inputs.js';
 
-/** Exit codes of `terraform plan -detailed-exitcode`. */
+/**
+ * The infrastructure-as-code tools deploy runs: Terraform or OpenTofu. The commands deploy uses
+ * (`init`, `plan -detailed-exitcode -out`, `show -json`, `apply -json`, `output -json`), their
+ * exit codes, the plan's JSON format and the texts deploy reads (`Error acquiring the state
+ * lock`, `Saved plan is stale`, `input variable "x" is not set`, the interrupt texts) are the
+ * same in both; what differs is the binary's name, the product's name in its messages
+ * (`OpenTofu v1.12.6`, `OpenTofu acquires a state lock …`) and the JSON UI's version message.
+ */
+export const IAC_TOOLS = ['terraform', 'tofu'] as const;
+export type IacTool = (typeof IAC_TOOLS)[number];
+
+/** The product a tool's binary is, as its own messages name it. */
+export const PRODUCT_NAME: Readonly<Record<IacTool, string>> = { terraform: 'Terraform', tofu: 'OpenTofu' };
+
+/** How a workflow installs each tool (for the error when its binary is missing). */
+const SETUP_HINT: Readonly<Record<IacTool, string>> = {
+  terraform: 'hashicorp/setup-terraform with terraform_wrapper: false',
+  tofu: 'opentofu/setup-opentofu with tofu_wrapper: false',
+};
+
+/** Exit codes of `terraform plan -detailed-exitcode` (and `tofu plan`). */
 export const PLAN_NO_CHANGES = 0;
 export const PLAN_HAS_CHANGES = 2;
 
@@ -216,6 +236,8 @@ export interface FailureHints {
   stateBucket?: string;
   /** The repository (owner/name) the run is for: the subject of the Workload Identity binding. */
   repository?: string;
+  /** The binary that ran (input tool): messages and the commands they suggest name it. */
+  tool?: IacTool;
 }
 
 /** The `bucket=` of the backend-config entries (the GCS backend's state bucket), if any. */
@@ -258,20 +280,37 @@ function workloadIdentityHint(
   refusal: { identity: string; permission: string },
   hints: FailureHints,
 ): string {
+  const tool = hints.tool ?? 'terraform';
   const bucket =
     hints.stateBucket === undefined ? 'the state bucket' : `state bucket gs://${hints.stateBucket}`;
   const who = refusal.identity === '' ? 'the run' : refusal.identity;
+  const repository =
+    hints.repository === undefined || hints.repository === '' ? 'OWNER/REPO' : hints.repository;
+  const principalSet = `principalSet://iam.googleapis.com/projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL/attribute.repository/${repository}`;
+  const gsutil = (member: string): string =>
+    `gcloud storage buckets add-iam-policy-binding gs://${hints.stateBucket ?? 'BUCKET'} --member=${member} --role=roles/storage.objectAdmin`;
+  const start = `${tool} ${command}: Google refused ${who} access to ${bucket} (403, ${refusal.permission}). `;
+  // Direct Workload Identity Federation (no service_account): the refused identity is the
+  // federated principal itself, and the role goes to the repository's principalSet.
+  if (refusal.identity.startsWith('principal://') || refusal.identity.startsWith('principalSet://')) {
+    return (
+      start +
+      `The run authenticated as a federated principal, by direct Workload Identity Federation (no service account): the repository's principal set needs roles/storage.objectAdmin on the state bucket: ` +
+      `${gsutil(`"${principalSet}"`)}; check also the workload identity provider's attribute condition (it must admit ${repository}). ` +
+      `If the workflow should impersonate a deployer service account instead, pass it (the pipeline's service-account, google-github-actions/auth's service_account) and grant the role to it: ` +
+      gsutil('serviceAccount:<the deployer service account>')
+    );
+  }
   const member = refusal.identity.endsWith('.gserviceaccount.com')
     ? `serviceAccount:${refusal.identity}`
     : 'serviceAccount:<the deployer service account>';
-  const repository =
-    hints.repository === undefined || hints.repository === '' ? 'OWNER/REPO' : hints.repository;
   return (
-    `terraform ${command}: Google refused ${who} access to ${bucket} (403, ${refusal.permission}). ` +
+    start +
     `The service account this workflow impersonates through Workload Identity Federation needs roles/storage.objectAdmin on the state bucket: ` +
-    `gcloud storage buckets add-iam-policy-binding gs://${hints.stateBucket ?? 'BUCKET'} --member=${member} --role=roles/storage.objectAdmin. ` +
+    `${gsutil(member)}. ` +
     `If the identity is not that service account, check google-github-actions/auth's service_account, the workload identity provider's attribute condition (it must admit ${repository}) ` +
-    `and the binding of roles/iam.workloadIdentityUser on the service account to principalSet://iam.googleapis.com/projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL/attribute.repository/${repository}`
+    `and the binding of roles/iam.workloadIdentityUser on the service account to ${principalSet}. ` +
+    `With direct Workload Identity Federation (no service account), grant roles/storage.objectAdmin to that principal set instead`
   );
 }
 
@@ -290,6 +329,7 @@ export function explainTerraformFailure(
 ): Error {
   const stderr = result?.stderr ?? '';
   const text = plainText(stderr, privateFiles);
+  const tool = hints.tool ?? 'terraform';
   // Before the lock: a lock the bucket refuses to write is a permission problem, not a held lock.
   const refusal = stateBucketRefusal(text);
   if (refusal !== undefined) return new Error(redact(workloadIdentityHint(command, refusal, hints)));
@@ -298,27 +338,27 @@ export function explainTerraformFailure(
     const who = /^\s*Who:\s*(.+)$/m.exec(text)?.[1]?.trim();
     const created = /^\s*Created:\s*(.+)$/m.exec(text)?.[1]?.trim();
     return new Error(
-      `terraform ${command}: the state is locked (lock ID ${id}${who ? `, held by ${who}` : ''}${created ? ` since ${created}` : ''}). ` +
-        `Another run is changing this stack: let it finish (input ${Inputs.LockTimeout} waits for it). If that run died, release the lock with: terraform force-unlock ${id}`,
+      `${tool} ${command}: the state is locked (lock ID ${id}${who ? `, held by ${who}` : ''}${created ? ` since ${created}` : ''}). ` +
+        `Another run is changing this stack: let it finish (input ${Inputs.LockTimeout} waits for it). If that run died, release the lock with: ${tool} force-unlock ${id}`,
     );
   }
   if (/Saved plan is stale/.test(stderr)) {
     return new Error(
-      `terraform apply: the saved plan is stale: the state changed after this run planned (another run applied). Nothing was applied; re-run the workflow to plan against the new state`,
+      `${tool} apply: the saved plan is stale: the state changed after this run planned (another run applied). Nothing was applied; re-run the workflow to plan against the new state`,
     );
   }
   const missing = missingVariables(text);
   if (missing.length > 0) {
     return new ConfigurationError(
-      `terraform ${command}: variable ${missing.join(', ')} has no value: pass it in input ${Inputs.Vars} (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env`,
+      `${tool} ${command}: variable ${missing.join(', ')} has no value: pass it in input ${Inputs.Vars} (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env`,
     );
   }
   if (command === 'init') {
     return new Error(
-      `terraform init failed (providers or backend); check the provider versions in .terraform.lock.hcl, network access to the registry and the backend-config:\n${redactedTail(text, 15)}`,
+      `${tool} init failed (providers or backend); check the provider versions in .terraform.lock.hcl, network access to the registry and the backend-config:\n${redactedTail(text, 15)}`,
     );
   }
-  return new Error(text === '' ? fallback : `terraform ${command} failed:\n${redactedTail(text, 20)}`);
+  return new Error(text === '' ? fallback : `${tool} ${command} failed:\n${redactedTail(text, 20)}`);
 }
 
 export interface TerraformRunOptions extends Partial<ToolOptions> {
@@ -337,17 +377,32 @@ export interface TerraformRunner {
   run(command: string, args: string[], options?: TerraformRunOptions): Promise<ToolResult>;
 }
 
-/** Runs Terraform in the stack with the automation environment, each call under the deadline. */
+/**
+ * The error for a tool that is not installed: it names input tool, the step that installs the
+ * binary, and the other choice.
+ */
+export function missingToolError(tool: IacTool): ConfigurationError {
+  const other: IacTool = tool === 'tofu' ? 'terraform' : 'tofu';
+  return new ConfigurationError(
+    `input "${Inputs.Tool}" is ${tool}, but no ${tool} binary is on PATH: install ${PRODUCT_NAME[tool]} in a step before this one (${SETUP_HINT[tool]}), or set input "${Inputs.Tool}" to ${other} if the job installs ${PRODUCT_NAME[other]}; nothing was planned`,
+  );
+}
+
+/**
+ * Runs Terraform (or OpenTofu, `tool`) in the stack with the automation environment, each call
+ * under the deadline. Both read the same `TF_*` variables.
+ */
 export function terraform(
   workingDirectory: string,
   timeoutMs: number,
   env: NodeJS.ProcessEnv = process.env,
+  tool: IacTool = 'terraform',
 ): TerraformRunner {
   const toolEnv = { ...env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
   return {
     async run(command, args, { privateFiles = [], hints, diagnostics, ...options } = {}) {
       try {
-        return await runTool('terraform', args, {
+        return await runTool(tool, args, {
           cwd: workingDirectory,
           env: toolEnv,
           timeoutMs,
@@ -358,7 +413,14 @@ export function terraform(
         });
       } catch (error) {
         if (error instanceof ToolError && error.result?.stopped?.reason === 'cancel') {
-          throw new CancelledError(describeCancelledTerraform(command, error.result, workingDirectory));
+          throw new CancelledError(describeCancelledTerraform(command, error.result, workingDirectory, tool));
+        }
+        if (
+          error instanceof ToolError &&
+          error.result === undefined &&
+          /was not found on PATH/.test(error.message)
+        ) {
+          throw missingToolError(tool);
         }
         // Only an exit with an error has Terraform's own explanation; a deadline or a missing binary keeps ours.
         if (
@@ -370,7 +432,7 @@ export function terraform(
             diagnostics === undefined
               ? error.result
               : { ...error.result, stderr: `${diagnostics()}\n${error.result.stderr}` };
-          throw explainTerraformFailure(command, result, error.message, privateFiles, hints);
+          throw explainTerraformFailure(command, result, error.message, privateFiles, { ...hints, tool });
         }
         throw error;
       }
@@ -406,6 +468,7 @@ export function describeCancelledTerraform(
   command: string,
   result: ToolResult,
   workingDirectory: string,
+  tool: IacTool = 'terraform',
 ): string {
   const signals = [...new Set(result.stopped?.signals ?? [])];
   const output = `${result.stdout}\n${result.stderr}`;
@@ -419,7 +482,7 @@ export function describeCancelledTerraform(
       ? `quit at the second interrupt without finishing (exit code ${result.code})${at}`
       : `stopped by itself (exit code ${result.code})${at}`;
   const sent = signals.length === 0 ? '' : ` (${signals.join(', ')} sent)`;
-  const text = `terraform ${command} was interrupted by the cancellation${sent}: it ${how}`;
+  const text = `${tool} ${command} was interrupted by the cancellation${sent}: it ${how}`;
   const left = result.leftovers ?? [];
   const leftText = left.length > 0 ? `; what it left running was stopped: ${left.join(', ')}` : '';
   if (!LOCKING_COMMANDS.has(command)) return `${text}${leftText}`;
@@ -436,6 +499,6 @@ export function describeCancelledTerraform(
       : `the state lock may still be held: lock ID ${shown(lockId, 64)} (its info is left in ${LOCAL_LOCK_INFO})`;
   return (
     `${text}; ${held}${leftText}. If the next run says the state is locked and no other run uses this stack, ` +
-    `release it with: terraform force-unlock ${lockId ?? '<lock ID>'}`
+    `release it with: ${tool} force-unlock ${lockId ?? '<lock ID>'}`
   );
 }

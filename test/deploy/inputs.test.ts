@@ -36,6 +36,7 @@ const inputs: DeployInputs = {
   commit: '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9',
   repository: 'example-org/fastapi-service',
   githubApiUrl: 'https://ghes.example.com/api/v3?access_token=leaky-query-token',
+  tool: 'terraform',
 };
 
 describe('describeInputs', () => {

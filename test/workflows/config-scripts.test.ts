@@ -36,6 +36,7 @@ const defaultInputs: Record<string, string> = {
   image: 'europe-west1-docker.pkg.dev/my-project/services/api',
   'database-url-secret': 'database-url',
   'on-stale': 'fail',
+  'iac-tool': 'terraform',
   'actions-ref': '',
 };
 
@@ -271,12 +272,22 @@ describe('config: Check the inputs', () => {
     ],
     [{ 'database-url-secret': '' }, 'input "database-url-secret"'],
     [{ 'on-stale': 'ignore' }, 'input "on-stale" must be fail or skip'],
+    [{ 'iac-tool': 'opentofu' }, 'input "iac-tool" must be terraform or tofu'],
+    [{ 'iac-tool': '' }, 'input "iac-tool" must be terraform or tofu'],
   ])('refuses %j', (inputs, message) => {
     const run = runStep('inputs', { inputs });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error title=Invalid input::/m);
     expect(run.stdout).toContain(message);
     expect(run.rawOutput).toBe('');
+  });
+});
+
+describe('config: Check the inputs takes either IaC tool', () => {
+  it.each(['terraform', 'tofu'])('accepts iac-tool %s', (tool) => {
+    const run = runStep('inputs', { inputs: { 'iac-tool': tool } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
   });
 });
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readActionYml, repoRoot } from '../../testkit/local-runner.mjs';
 import {
+  evaluateTemplate,
   everyJob,
   exampleWorkflowsDir,
   loadWorkflow,
@@ -313,9 +314,11 @@ describe('every workflow', () => {
       const dir = stepOf(job(id), 'Use the provider cache').run ?? '';
       expect(dir, id).toContain('TF_PLUGIN_CACHE_DIR=$RUNNER_TOOL_CACHE/terraform-plugins');
     }
+    // With the default builder, docker (buildah and podman: builder.test.ts).
     const build = stepOf(job('build'), 'build').with ?? {};
-    expect(build['cache-from']).toMatch(/^type=gha,/);
-    expect(build['cache-to']).toMatch(/^type=gha,mode=max,/);
+    const docker = { inputs: { builder: 'docker', environment: 'dev', image: 'registry.test/p/api' } };
+    expect(evaluateTemplate(build['cache-from'], docker)).toMatch(/^type=gha,/);
+    expect(evaluateTemplate(build['cache-to'], docker)).toMatch(/^type=gha,mode=max,/);
     const python = (job('test').steps ?? []).find((s) => s.uses?.startsWith('actions/setup-python@'));
     expect(python?.with?.['cache']).toBe('pip');
   });
