@@ -12,10 +12,12 @@ import type { FileReference } from '@actions/workflow-parser/workflows/file-refe
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { publisherOf } from '../../scripts/publisher.mjs';
 import { repoRoot } from '../../testkit/local-runner.mjs';
 import { exampleWorkflowsDir, workflowsDir } from '../../testkit/workflows.js';
 
-const OWN_REPOSITORY = 'example-org/cloud-run-deploy-actions';
+// The publisher's owner/name, from package.json (the one place a publisher changes it).
+const OWN_REPOSITORY = publisherOf(repoRoot).repository;
 
 /** Resolves this repository's workflows (local `./.github/workflows/x` or `example-org/…@ref`) to the files here. */
 const fileProvider = (overrides: Record<string, string> = {}): FileProvider & { fetched: string[] } => {

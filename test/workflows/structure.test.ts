@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { publisherOf } from '../../scripts/publisher.mjs';
 import { readActionYml, repoRoot } from '../../testkit/local-runner.mjs';
 import {
   evaluateTemplate,
@@ -222,7 +223,7 @@ describe('every workflow', () => {
         if (!match) continue;
         const [, uses = '', rest = ''] = match;
         if (uses.startsWith('./')) continue;
-        if (uses.startsWith('example-org/cloud-run-deploy-actions/')) {
+        if (uses.startsWith(`${publisherOf(repoRoot).repository}/`)) {
           // This repository, called by the examples through its major tag.
           expect(uses, file).toMatch(/@v\d+$/);
           continue;
