@@ -37,6 +37,7 @@ const defaultInputs: Record<string, string> = {
   'database-url-secret': 'database-url',
   'on-stale': 'fail',
   'iac-tool': 'terraform',
+  builder: 'docker',
   'actions-ref': '',
 };
 
@@ -274,6 +275,8 @@ describe('config: Check the inputs', () => {
     [{ 'on-stale': 'ignore' }, 'input "on-stale" must be fail or skip'],
     [{ 'iac-tool': 'opentofu' }, 'input "iac-tool" must be terraform or tofu'],
     [{ 'iac-tool': '' }, 'input "iac-tool" must be terraform or tofu'],
+    [{ builder: 'kaniko' }, 'input "builder" must be docker (buildx), buildah or podman'],
+    [{ builder: '' }, 'input "builder" must be docker'],
   ])('refuses %j', (inputs, message) => {
     const run = runStep('inputs', { inputs });
     expect(run.code).toBe(1);
@@ -286,6 +289,14 @@ describe('config: Check the inputs', () => {
 describe('config: Check the inputs takes either IaC tool', () => {
   it.each(['terraform', 'tofu'])('accepts iac-tool %s', (tool) => {
     const run = runStep('inputs', { inputs: { 'iac-tool': tool } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('config: Check the inputs takes each builder', () => {
+  it.each(['docker', 'buildah', 'podman'])('accepts builder %s', (builder) => {
+    const run = runStep('inputs', { inputs: { builder } });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
   });
