@@ -126,7 +126,7 @@ async function checkCustomDomain(stage: Stage, inputs: HealthCheckInputs, domain
     try {
       // The token is for the service's own URL: a custom domain (another host, maybe another
       // party's proxy or CDN) never gets it.
-      const withoutToken = { ...inputs, bearerToken: '' };
+      const withoutToken = { ...inputs, bearerToken: '', target: 'custom-domain' as const };
       const healthy = await waitForHealthy(url, withoutToken, deadline, (attempt, reason) =>
         core.info(`custom domain attempt ${attempt}: ${reason}`),
       );

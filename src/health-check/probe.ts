@@ -9,6 +9,11 @@ export interface ProbeOptions {
   expect: Readonly<Record<string, unknown>> | undefined;
   bearerToken: string;
   requestTimeoutMs: number;
+  /**
+   * What a 401 or 403 is explained as: the service's own URL (`bearer-token` and how to get
+   * one, the default), or the custom domain, which is checked without the token on purpose.
+   */
+  target?: 'service' | 'custom-domain';
 }
 
 export interface Healthy {
@@ -108,7 +113,11 @@ export async function probeOnce(
     };
   }
   throw new ProbeFailedError(
-    `GET ${url.href} answered ${status}, expected ${options.expectedStatus}: ${excerpt(body) || '(empty body)'}${authenticationHint(status, options.bearerToken !== '')}`,
+    `GET ${url.href} answered ${status}, expected ${options.expectedStatus}: ${excerpt(body) || '(empty body)'}${
+      options.target === 'custom-domain'
+        ? customDomainAuthenticationHint(status)
+        : authenticationHint(status, options.bearerToken !== '')
+    }`,
   );
 }
 
@@ -127,6 +136,15 @@ export function authenticationHint(status: number, withToken: boolean): string {
     return `. The bearer token was sent and refused: the token's identity lacks roles/run.invoker on the service, or the token's audience is not the service URL. Input "${Inputs.BearerToken}" must be ${howTo}`;
   }
   return `. The bearer token was sent and not accepted: it must be ${howTo}; an access token, another audience or an expired token is refused`;
+}
+
+/**
+ * A 401 or 403 on the custom domain: the check never sends the token there (another host may
+ * be another party's proxy), so a private service answers this way on it by design.
+ */
+export function customDomainAuthenticationHint(status: number): string {
+  if (status !== 401 && status !== 403) return '';
+  return `. The custom domain is checked without "${Inputs.BearerToken}" (the token goes only to the service URL), so a service that requires invoker authentication answers ${status} there`;
 }
 
 /** Polls the URL until it answers as expected, within the deadline. */

@@ -686,6 +686,10 @@ describe('health-check bundle: where the token goes', () => {
     expect(result.log).toMatch(
       /::warning::health-check: the custom domain .* is not healthy \(GET .* answered 401/,
     );
+    // Explained as the custom domain's case: the token is never sent there, on purpose.
+    const warning = result.log.split('\n').find((line) => line.startsWith('::warning::')) ?? '';
+    expect(warning).toContain('The custom domain is checked without "bearer-token"');
+    expect(warning).not.toContain('pass input "bearer-token"');
     expect(tokenPieceIn(TOKEN, placesOf(result))).toBeUndefined();
   });
 
