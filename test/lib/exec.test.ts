@@ -667,3 +667,35 @@ describe('stopAllTools', () => {
     await waitUntilGone(pid);
   });
 });
+
+describe('runTool live: the log pipe’s backpressure', () => {
+  it('stops reading the tool while the log is behind, and prints all of it once the log drains', async () => {
+    const written: string[] = [];
+    const log = { behind: true };
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return !log.behind;
+    });
+    const line = 'x'.repeat(999);
+    try {
+      // 4 MB of lines: `yes` blocks on its full pipe while nobody reads it.
+      const run = runTool('bash', ['-c', `yes ${line} | head -n 4000`], { live: true, timeoutMs: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const whileBehind = written.join('').length;
+      // One read of the pipe at most (64 KiB), not the 4 MB the tool would have printed.
+      expect(whileBehind).toBeGreaterThan(0);
+      expect(whileBehind).toBeLessThan(200_000);
+      log.behind = false;
+      process.stdout.emit('drain');
+      const result = await run;
+      expect(result.code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const printed = written
+      .join('')
+      .split('\n')
+      .filter((text) => text === line);
+    expect(printed).toHaveLength(4000);
+  });
+});
