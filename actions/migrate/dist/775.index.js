@@ -990,8 +990,24 @@ async function runTool(command, args, options) {
     };
     function relay(text, stream) {
         if (options.live === true)
-            writeFenced(text);
+            writeFenced(text, writeLive);
         options.onOutput?.(text, stream);
+    }
+    // The log is a pipe the runner reads at its own pace: when it falls behind, stop reading the
+    // tool until it catches up, so the tool waits on its own full pipe instead of this process
+    // queueing everything it prints in memory.
+    const backpressure = { waiting: false, exited: false };
+    function writeLive(block) {
+        if (process.stdout.write(block) || backpressure.waiting || backpressure.exited)
+            return;
+        backpressure.waiting = true;
+        child.stdout?.pause();
+        child.stderr?.pause();
+        process.stdout.once('drain', () => {
+            backpressure.waiting = false;
+            child.stdout?.resume();
+            child.stderr?.resume();
+        });
     }
     const relayed = options.live === true || options.onOutput !== undefined;
     const reading = { on: true };
@@ -1021,6 +1037,12 @@ async function runTool(command, args, options) {
         });
         // The tool itself is done, in time or not: the deadline has nothing more to stop.
         clearTimeout(timer);
+        // What is left in its pipes is bounded by their size: read it all now, log or no log
+        // behind, so that the wait for the pipes to close below does not take a slow log for a
+        // process holding them.
+        backpressure.exited = true;
+        child.stdout?.resume();
+        child.stderr?.resume();
         const notes = await collectLeftovers(tool, closed, { code, signal });
         reading.on = false;
         if (relayed) {
