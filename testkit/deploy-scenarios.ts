@@ -31,6 +31,50 @@ export const PREVIOUS_COMMIT = '9d8e7f6c5b4a39281706f5e4d3c2b1a098765432';
 /** The repository the harness names in GITHUB_REPOSITORY. */
 export const REPOSITORY = 'example-org/fastapi-service';
 
+/** The image a deploy runner test deploys: a digest reference, as build-push outputs it. */
+export const DEPLOY_IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
+/** The runtime contract the deploy runner tests check plans against. */
+export const DEPLOY_CONTRACT = join(
+  import.meta.dirname,
+  '..',
+  'test',
+  'fixtures',
+  'contracts',
+  'runtime-contract.yml',
+);
+
+/** The inputs of a dev deploy of `stack` (the service stack) against the stand-ins; `overrides` win. */
+export function devDeployInputs(
+  githubToken: string,
+  overrides: Record<string, string> = {},
+  stack: string = stackDirs.service,
+): Record<string, string> {
+  return {
+    'working-directory': stack,
+    environment: 'dev',
+    image: DEPLOY_IMAGE,
+    contract: DEPLOY_CONTRACT,
+    project: 'acme-dev',
+    'github-token': githubToken,
+    ...overrides,
+  };
+}
+
+/** The environment of a deploy run against the Terraform and gcloud stand-ins and a GitHub API. */
+export function standinRunEnv(
+  terraform: { env: Record<string, string> },
+  gcloud: { env: Record<string, string> },
+  githubApiUrl: string,
+): Record<string, string> {
+  return {
+    ...terraform.env,
+    ...gcloud.env,
+    TF_CLI_CONFIG_FILE: '/dev/null',
+    GITHUB_API_URL: githubApiUrl,
+    GITHUB_REPOSITORY: REPOSITORY,
+  };
+}
+
 export type Environment = 'dev' | 'prod';
 /** Terraform's action lists by name; `replace` is ["delete", "create"]. */
 export type PlanAction =

@@ -12,7 +12,9 @@ import {
   platformPlan,
   PREVIOUS_COMMIT,
   referenceBypass,
+  devDeployInputs,
   REPOSITORY,
+  standinRunEnv,
   RUN_COMMIT,
   serviceOutputs,
   servicePlan,
@@ -25,8 +27,6 @@ import {
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
 
-const IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
-const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');
 const GITHUB_TOKEN = 'ghs_RunnerFaultsToken7a2d9c4e1b8f3a6d0c5e';
 const real = join(repoRoot, 'test', 'fixtures', 'deploy', 'real-terraform');
 
@@ -73,22 +73,8 @@ async function deploy(
   const result = await runAction({
     stage: 'deploy',
     pathPrepend: [standinsDir],
-    inputs: {
-      'working-directory': stack,
-      environment: 'dev',
-      image: IMAGE,
-      contract: CONTRACT,
-      project: 'acme-dev',
-      'github-token': GITHUB_TOKEN,
-      ...inputs,
-    },
-    env: {
-      ...files.env,
-      ...gcloud.env,
-      TF_CLI_CONFIG_FILE: '/dev/null',
-      GITHUB_API_URL: githubApi.url,
-      GITHUB_REPOSITORY: REPOSITORY,
-    },
+    inputs: devDeployInputs(GITHUB_TOKEN, inputs, stack),
+    env: standinRunEnv(files, gcloud, githubApi.url),
     secrets: [GITHUB_TOKEN],
     ...(cancelDuring === undefined
       ? {}

@@ -5,24 +5,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
+import { runAction } from '../../testkit/local-runner.mjs';
 import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   PREVIOUS_COMMIT,
   referenceBypass,
+  devDeployInputs,
   REPOSITORY,
+  standinRunEnv,
   RUN_COMMIT,
   serviceOutputs,
   servicePlan,
-  stackDirs,
   standinsDir,
   writeGcloudScenario,
   writeTerraformScenario,
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
 
-const IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
-const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');
 const GITHUB_TOKEN = 'ghs_RunnerTofuToken3c8e1a7d5b2f9c4e6a0d';
 
 const cleanups: (() => void)[] = [];
@@ -95,22 +94,8 @@ async function deploy(
   const result = await runAction({
     stage: 'deploy',
     pathPrepend,
-    inputs: {
-      'working-directory': stackDirs.service,
-      environment: 'dev',
-      image: IMAGE,
-      contract: CONTRACT,
-      project: 'acme-dev',
-      'github-token': GITHUB_TOKEN,
-      ...inputs,
-    },
-    env: {
-      ...files.env,
-      ...gcloud.env,
-      TF_CLI_CONFIG_FILE: '/dev/null',
-      GITHUB_API_URL: githubApi.url,
-      GITHUB_REPOSITORY: REPOSITORY,
-    },
+    inputs: devDeployInputs(GITHUB_TOKEN, inputs),
+    env: standinRunEnv(files, gcloud, githubApi.url),
     secrets: [GITHUB_TOKEN],
   });
   cleanups.push(result.cleanup);
