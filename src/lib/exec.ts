@@ -6,6 +6,7 @@ import { formatMs } from './format.js';
 import {
   describeProcess,
   findToolProcesses,
+  foundAgain,
   newToolMark,
   outputLinks,
   processesVisible,
@@ -200,8 +201,7 @@ class Tool {
 
   /** Remembers a process of the tool for the messages (one that held the output keeps saying so). */
   remember(entry: ToolProcess): void {
-    const known = this.others.get(entry.pid);
-    this.others.set(entry.pid, known?.holdsOutput === true ? { ...entry, holdsOutput: true } : entry);
+    this.others.set(entry.pid, foundAgain(this.others.get(entry.pid), entry));
   }
 
   /** Resolves once a stop in progress (deadline, failure, cancellation) is over. */

@@ -43,6 +43,11 @@ export interface ToolProcess {
   readonly startTime: string;
   /** Its command line, shown safely (secrets removed, escaped, cut). */
   readonly command: string;
+  /**
+   * `command` is only the kernel's short name: the command line read empty, as it does for a
+   * process that is exiting (its memory already released) or that is a kernel thread.
+   */
+  readonly shortName: boolean;
   /** It left the tool's process group (its own session, `setsid`): a group kill misses it. */
   readonly escaped: boolean;
   /** It holds the tool's stdout or stderr open. */
@@ -117,17 +122,17 @@ function holdsAny(pid: number, links: ReadonlySet<string>): boolean {
   return false;
 }
 
-function commandOf(pid: number): string {
+function commandOf(pid: number): { command: string; shortName: boolean } {
   try {
     const words = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    if (words.length > 0) return shown(words.join(' '), 60);
+    if (words.length > 0) return { command: shown(words.join(' '), 60), shortName: false };
   } catch {
     // Gone, or not ours to read.
   }
   try {
-    return shown(readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), 60);
+    return { command: shown(readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), 60), shortName: true };
   } catch {
-    return '"?"';
+    return { command: '"?"', shortName: true };
   }
 }
 
@@ -209,7 +214,7 @@ export function findToolProcesses(tool: ToolIdentity, withOutputs = false): Tool
   return [...members.values()].map((stat) => ({
     pid: stat.pid,
     startTime: stat.startTime,
-    command: commandOf(stat.pid),
+    ...commandOf(stat.pid),
     escaped: stat.pgrp !== tool.leader,
     holdsOutput: holders.has(stat.pid),
   }));
@@ -226,6 +231,18 @@ export const processesVisible = ((): boolean => {
 })();
 
 /** Whether the process still runs as the same process (not exited, not a zombie, pid not reused). */
+/**
+ * What is known of a process found again by a later scan: one that held the tool's output keeps
+ * saying so, and one found again while it exits (its command line reads empty, so only its short
+ * name is left) keeps the command line seen before, so a message names `sleep 30`, not `sleep`.
+ * A pid with another start time is another process.
+ */
+export function foundAgain(known: ToolProcess | undefined, entry: ToolProcess): ToolProcess {
+  if (known === undefined || known.startTime !== entry.startTime) return entry;
+  const named = entry.shortName && !known.shortName ? { command: known.command, shortName: false } : {};
+  return { ...entry, ...named, holdsOutput: known.holdsOutput || entry.holdsOutput };
+}
+
 export function isAlive(found: Pick<ToolProcess, 'pid' | 'startTime'>): boolean {
   const stat = readStat(found.pid);
   return stat !== undefined && stat.startTime === found.startTime && stat.state !== 'Z' && stat.state !== 'X';

@@ -412,16 +412,16 @@ function commandOf(pid) {
     try {
         const words = (0,external_node_fs_.readFileSync)(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
         if (words.length > 0)
-            return names_shown(words.join(' '), 60);
+            return { command: names_shown(words.join(' '), 60), shortName: false };
     }
     catch {
         // Gone, or not ours to read.
     }
     try {
-        return names_shown((0,external_node_fs_.readFileSync)(`/proc/${pid}/comm`, 'utf8').trim(), 60);
+        return { command: names_shown((0,external_node_fs_.readFileSync)(`/proc/${pid}/comm`, 'utf8').trim(), 60), shortName: true };
     }
     catch {
-        return '"?"';
+        return { command: '"?"', shortName: true };
     }
 }
 /**
@@ -499,7 +499,7 @@ function findToolProcesses(tool, withOutputs = false) {
     return [...members.values()].map((stat) => ({
         pid: stat.pid,
         startTime: stat.startTime,
-        command: commandOf(stat.pid),
+        ...commandOf(stat.pid),
         escaped: stat.pgrp !== tool.leader,
         holdsOutput: holders.has(stat.pid),
     }));
@@ -515,6 +515,18 @@ const processesVisible = (() => {
     }
 })();
 /** Whether the process still runs as the same process (not exited, not a zombie, pid not reused). */
+/**
+ * What is known of a process found again by a later scan: one that held the tool's output keeps
+ * saying so, and one found again while it exits (its command line reads empty, so only its short
+ * name is left) keeps the command line seen before, so a message names `sleep 30`, not `sleep`.
+ * A pid with another start time is another process.
+ */
+function foundAgain(known, entry) {
+    if (known === undefined || known.startTime !== entry.startTime)
+        return entry;
+    const named = entry.shortName && !known.shortName ? { command: known.command, shortName: false } : {};
+    return { ...entry, ...named, holdsOutput: known.holdsOutput || entry.holdsOutput };
+}
 function isAlive(found) {
     const stat = readStat(found.pid);
     return stat !== undefined && stat.startTime === found.startTime && stat.state !== 'Z' && stat.state !== 'X';
@@ -745,8 +757,7 @@ class Tool {
     }
     /** Remembers a process of the tool for the messages (one that held the output keeps saying so). */
     remember(entry) {
-        const known = this.others.get(entry.pid);
-        this.others.set(entry.pid, known?.holdsOutput === true ? { ...entry, holdsOutput: true } : entry);
+        this.others.set(entry.pid, foundAgain(this.others.get(entry.pid), entry));
     }
     /** Resolves once a stop in progress (deadline, failure, cancellation) is over. */
     terminatingDone() {
