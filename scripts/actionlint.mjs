@@ -39,6 +39,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { readActionYml, repoRoot } from '../testkit/local-runner.mjs';
+import { publisherOf } from './publisher.mjs';
 
 // The package's ES module build calls require() and fails; its CommonJS build works.
 const require = createRequire(import.meta.url);
@@ -54,12 +55,7 @@ const PINS_FILE = '.github/action-pins.json';
 const PIN_FIX = `update ${PINS_FILE} with the new pin, verified against the tag`;
 
 /** `owner/name` of this repository, from package.json's `repository.url`. */
-const ownRepository = (() => {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-  const match = /github\.com\/([^/]+\/[^/.]+)/.exec(String(manifest.repository?.url ?? ''));
-  if (!match?.[1]) throw new Error('package.json needs repository.url (https://github.com/<owner>/<name>)');
-  return match[1];
-})();
+const ownRepository = publisherOf(repoRoot).repository;
 
 const isWorkflowFile = (/** @type {string} */ name) => /\.ya?ml$/.test(name);
 const isDocument = (/** @type {string} */ name) => /\.md$/.test(name);
@@ -688,8 +684,8 @@ function ownChecks(file, text) {
   const checkPinned = (usesNode, uses) => {
     if (uses.startsWith('./') || uses.startsWith('docker://')) return;
     // This repository's own workflows and actions, called from the examples by a release tag
-    // (`@v1`, `@v1.2.3`) as docs/workflows.md shows; a SHA pin is checked like any other.
-    if (uses.startsWith(`${ownRepository}/`) && /@v\d+(?:\.\d+\.\d+)?$/.test(uses)) return;
+    // (`@v1`, `@v1.2`, `@v1.2.3`) as docs/workflows.md shows; a SHA pin is checked like any other.
+    if (uses.startsWith(`${ownRepository}/`) && /@v\d+(?:\.\d+){0,2}$/.test(uses)) return;
     if (!/@[0-9a-f]{40}$/.test(uses)) {
       report(
         usesNode,

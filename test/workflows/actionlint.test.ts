@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publisherOf } from '../../scripts/publisher.mjs';
 import { repoRoot } from '../../testkit/local-runner.mjs';
 
 const CHECKOUT = 'actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0';
@@ -55,7 +56,7 @@ jobs:
     permissions:
       contents: read
       id-token: write
-    uses: example-org/cloud-run-deploy-actions/.github/workflows/deploy-dev.yml@v1
+    uses: ${publisherOf(repoRoot).repository}/.github/workflows/deploy-dev.yml@v1
     with:
       project: p
       region: r
@@ -65,6 +66,32 @@ jobs:
       service-account: a
 `,
     findings: [],
+  },
+  'own-minor-tag.yml': {
+    text: `name: caller
+on: push
+permissions: {}
+jobs:
+  deploy:
+    uses: ${publisherOf(repoRoot).repository}/.github/workflows/deploy-dev.yml@v1.0
+    with:
+      project: p
+      region: r
+      service: s
+      image: europe-west1-docker.pkg.dev/p/r/s
+      workload-identity-provider: w
+`,
+    findings: [],
+  },
+  'own-branch.yml': {
+    text: `name: caller
+on: push
+permissions: {}
+jobs:
+  deploy:
+    uses: ${publisherOf(repoRoot).repository}/.github/workflows/deploy-dev.yml@main
+`,
+    findings: [/is not pinned to a full commit SHA/],
   },
   'other-tag.yml': {
     text: `name: caller
