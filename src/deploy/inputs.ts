@@ -19,7 +19,7 @@ import {
   workspaceFolder,
   workspacePath,
 } from '../lib/parse.js';
-import { checkName, isName, NameRules, shown } from '../lib/names.js';
+import { checkName, projectFromEnvironment, shown } from '../lib/names.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 import { ON_STALE, type OnStale } from './stale.js';
@@ -330,22 +330,12 @@ function checkVarsAgainstStack(
 
 /**
  * The project of the secret preflight: the input, else gcloud's and Google's environment
- * variables; each checked to be a project id before it reaches gcloud's --project.
+ * variables; each checked to be a project id before it reaches a request's path.
  */
 function readProject(env: NodeJS.ProcessEnv): string {
   const given = get(Inputs.Project);
   if (given !== '') return checkName('project', Inputs.Project, given);
-  for (const variable of ['CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT']) {
-    const value = env[variable]?.trim() ?? '';
-    if (value === '') continue;
-    if (!isName('project', value)) {
-      throw new ConfigurationError(
-        `${variable} is ${shown(value)}, which is not ${NameRules.project.what} (input "${Inputs.Project}" is empty, so it would be used): set input "${Inputs.Project}" to ${NameRules.project.rule}`,
-      );
-    }
-    return value;
-  }
-  return '';
+  return projectFromEnvironment(Inputs.Project, env);
 }
 
 /** The image digest reference: given exactly when the stack declares the image variable. */

@@ -3,6 +3,8 @@ import * as https from 'node:https';
 
 export interface GetOptions {
   headers?: Record<string, string>;
+  /** Aborts the request at once (a cancelled step): it rejects with code `ABORTED`. */
+  signal?: AbortSignal;
   /** The whole request, from connect to the last body byte. */
   timeoutMs: number;
   /** Bytes of body kept; the rest is not read. */
@@ -32,12 +34,23 @@ export class RequestError extends Error {
 
 export const DEFAULT_MAX_BODY = 64 * 1024;
 
+export interface RequestOptions extends GetOptions {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Sent as it is, with its `content-length`. */
+  body?: string;
+}
+
+/** One GET: see `httpRequest`. */
+export function httpGet(url: URL, options: GetOptions): Promise<GetResponse> {
+  return httpRequest(url, { ...options, method: 'GET' });
+}
+
 /**
- * One GET: no redirects followed (a 3xx is returned as it is), a deadline over the whole
+ * One request: no redirects followed (a 3xx is returned as it is), a deadline over the whole
  * exchange, and a body read only up to the cap. Node's own `http`/`https` on purpose: `fetch`
  * follows redirects by default and costs a large module load at start.
  */
-export function httpGet(url: URL, options: GetOptions): Promise<GetResponse> {
+export function httpRequest(url: URL, options: RequestOptions): Promise<GetResponse> {
   const started = performance.now();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const client = url.protocol === 'https:' ? https : http;
@@ -47,13 +60,22 @@ export function httpGet(url: URL, options: GetOptions): Promise<GetResponse> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       request.destroy();
       reject(error);
     };
-    const request = client.get(
+    const onAbort = (): void => fail(new RequestError('the request was aborted', 'ABORTED'));
+    const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
+    const request = client.request(
       url,
       {
-        headers: { 'user-agent': 'cloud-run-deploy-actions', accept: '*/*', ...options.headers },
+        method: options.method,
+        headers: {
+          'user-agent': 'cloud-run-deploy-actions',
+          accept: '*/*',
+          ...(body === undefined ? {} : { 'content-length': String(body.length) }),
+          ...options.headers,
+        },
         agent: false,
       },
       (response) => {
@@ -64,6 +86,7 @@ export function httpGet(url: URL, options: GetOptions): Promise<GetResponse> {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
           response.destroy();
           request.destroy();
           resolve({
@@ -105,6 +128,9 @@ export function httpGet(url: URL, options: GetOptions): Promise<GetResponse> {
       () => fail(new RequestError(`no complete answer within ${options.timeoutMs} ms`, 'ETIMEDOUT')),
       options.timeoutMs,
     );
+    if (options.signal?.aborted === true) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    request.end(body);
   });
 }
 

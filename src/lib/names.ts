@@ -102,6 +102,27 @@ function why(value: string, rule: NameRule): string {
   return '';
 }
 
+/** Where gcloud and Google's libraries read the project when none is given (the auth action sets them). */
+export const PROJECT_VARIABLES = ['CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
+
+/**
+ * The project from the environment, for an empty input `input`: the first variable that is set,
+ * checked to be a project id; '' when none is set.
+ */
+export function projectFromEnvironment(input: string, env: NodeJS.ProcessEnv): string {
+  for (const variable of PROJECT_VARIABLES) {
+    const value = env[variable]?.trim() ?? '';
+    if (value === '') continue;
+    if (!isName('project', value)) {
+      throw new ConfigurationError(
+        `${variable} is ${shown(value)}, which is not ${NameRules.project.what} (input "${input}" is empty, so it would be used): set input "${input}" to ${NameRules.project.rule}`,
+      );
+    }
+    return value;
+  }
+  return '';
+}
+
 /** Longest host name in DNS, and longest label. */
 const MAX_HOST = 253;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

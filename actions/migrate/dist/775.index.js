@@ -238,6 +238,24 @@ function why(value, rule) {
         return ' (it holds upper-case letters)';
     return '';
 }
+/** Where gcloud and Google's libraries read the project when none is given (the auth action sets them). */
+const PROJECT_VARIABLES = (/* unused pure expression or super */ null && (['CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT']));
+/**
+ * The project from the environment, for an empty input `input`: the first variable that is set,
+ * checked to be a project id; '' when none is set.
+ */
+function projectFromEnvironment(input, env) {
+    for (const variable of PROJECT_VARIABLES) {
+        const value = env[variable]?.trim() ?? '';
+        if (value === '')
+            continue;
+        if (!isName('project', value)) {
+            throw new ConfigurationError(`${variable} is ${names_shown(value)}, which is not ${NameRules.project.what} (input "${input}" is empty, so it would be used): set input "${input}" to ${NameRules.project.rule}`);
+        }
+        return value;
+    }
+    return '';
+}
 /** Longest host name in DNS, and longest label. */
 const MAX_HOST = 253;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -2456,12 +2474,16 @@ class RequestError extends Error {
     }
 }
 const DEFAULT_MAX_BODY = 64 * 1024;
+/** One GET: see `httpRequest`. */
+function httpGet(url, options) {
+    return httpRequest(url, { ...options, method: 'GET' });
+}
 /**
- * One GET: no redirects followed (a 3xx is returned as it is), a deadline over the whole
+ * One request: no redirects followed (a 3xx is returned as it is), a deadline over the whole
  * exchange, and a body read only up to the cap. Node's own `http`/`https` on purpose: `fetch`
  * follows redirects by default and costs a large module load at start.
  */
-function httpGet(url, options) {
+function httpRequest(url, options) {
     const started = performance.now();
     const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     const client = url.protocol === 'https:' ? external_node_https_ : external_node_http_;
@@ -2472,11 +2494,20 @@ function httpGet(url, options) {
                 return;
             settled = true;
             clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
             request.destroy();
             reject(error);
         };
-        const request = client.get(url, {
-            headers: { 'user-agent': 'cloud-run-deploy-actions', accept: '*/*', ...options.headers },
+        const onAbort = () => fail(new RequestError('the request was aborted', 'ABORTED'));
+        const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
+        const request = client.request(url, {
+            method: options.method,
+            headers: {
+                'user-agent': 'cloud-run-deploy-actions',
+                accept: '*/*',
+                ...(body === undefined ? {} : { 'content-length': String(body.length) }),
+                ...options.headers,
+            },
             agent: false,
         }, (response) => {
             const chunks = [];
@@ -2487,6 +2518,7 @@ function httpGet(url, options) {
                     return;
                 settled = true;
                 clearTimeout(timer);
+                options.signal?.removeEventListener('abort', onAbort);
                 response.destroy();
                 request.destroy();
                 resolve({
@@ -2515,6 +2547,11 @@ function httpGet(url, options) {
         });
         request.once('error', (error) => fail(new RequestError(error.message === '' ? (error.code ?? 'request failed') : error.message, error.code ?? 'EREQUEST')));
         const timer = setTimeout(() => fail(new RequestError(`no complete answer within ${options.timeoutMs} ms`, 'ETIMEDOUT')), options.timeoutMs);
+        if (options.signal?.aborted === true)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
+        request.end(body);
     });
 }
 /** `Retry-After` in milliseconds: delta-seconds or an HTTP date; undefined when absent or invalid. */
