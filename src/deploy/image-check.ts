@@ -11,6 +11,7 @@ import {
   findCredentials,
   ManifestError,
   resolveManifest,
+  type Credentials,
   type ImageName,
   type ResolvedManifest,
 } from '../lib/registry.js';
@@ -27,6 +28,11 @@ export function splitDigestReference(image: string): ImageName & { digest: strin
   const name = image.slice(0, at);
   const slash = name.indexOf('/');
   return { registry: name.slice(0, slash), repository: name.slice(slash + 1), digest: image.slice(at + 1) };
+}
+
+/** Artifact Registry (`REGION-docker.pkg.dev`) and Container Registry hosts: they take a Google access token. */
+export function isGoogleRegistry(registry: string): boolean {
+  return /^(?:[a-z0-9-]+-docker\.pkg\.dev|(?:[a-z]+\.)?gcr\.io)$/.test(registry);
 }
 
 const LOGIN_HINT =
@@ -65,11 +71,26 @@ function explain(
  */
 export async function confirmDigest(
   image: string,
-  options: { deadline: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv },
+  options: {
+    deadline: number;
+    signal?: AbortSignal;
+    env?: NodeJS.ProcessEnv;
+    /** The run's Google access token, for a Google registry that this job has not logged in to. */
+    googleToken?: () => Promise<string>;
+  },
 ): Promise<ResolvedManifest> {
   const reference = splitDigestReference(image);
   // The same stores build-push reads (Docker's config first: docker/login-action writes there).
-  const credentials = await findCredentials(reference.registry, 'docker', options.env);
+  let credentials: Credentials | undefined = await findCredentials(reference.registry, 'docker', options.env);
+  if (
+    credentials === undefined &&
+    options.googleToken !== undefined &&
+    isGoogleRegistry(reference.registry)
+  ) {
+    // No login, and Artifact Registry: the access token of the auth action's credentials (direct
+    // Workload Identity Federation included), as gcloud's credential helper would give it.
+    credentials = { username: 'oauth2accesstoken', password: await options.googleToken() };
+  }
   let manifest: ResolvedManifest;
   try {
     manifest = await resolveManifest(
@@ -95,7 +116,11 @@ export async function confirmDigest(
  * The image check in its own log group, with its result as a summary row. Runs only when the
  * run deploys an image and names its repository: without `image-repository` the row says so.
  */
-export async function checkImage(stage: Stage, inputs: DeployInputs): Promise<void> {
+export async function checkImage(
+  stage: Stage,
+  inputs: DeployInputs,
+  googleToken?: () => Promise<string>,
+): Promise<void> {
   if (inputs.image === '') return;
   if (inputs.imageRepository === '') {
     stage.row('Image check', `not checked (input ${Inputs.ImageRepository} is empty)`);
@@ -108,6 +133,7 @@ export async function checkImage(stage: Stage, inputs: DeployInputs): Promise<vo
       const found = await confirmDigest(inputs.image, {
         deadline: started + Math.min(IMAGE_CHECK_DEADLINE_MS, inputs.timeoutMs),
         signal: stage.cancelled,
+        ...(googleToken === undefined ? {} : { googleToken }),
       });
       core.info(
         logLine(

@@ -2,9 +2,13 @@ import * as core from '@actions/core';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigurationError } from '../lib/errors.js';
+import { formatMs } from '../lib/format.js';
+import type { GoogleApi } from '../lib/google-api.js';
+import { googleApi } from '../lib/google-auth.js';
 import { logLine } from '../lib/names.js';
 import { writeFenced } from '../lib/relay.js';
 import { outputProblem, setCheckedOutput, type OutputForm } from '../lib/outputs.js';
+import { SecretManager } from '../lib/secret-manager.js';
 import { registerSecret } from '../lib/secrets.js';
 import { runStage, type Stage } from '../lib/stage.js';
 import { checkPlanAgainstContract, undeclaredVars } from './checks.js';
@@ -48,6 +52,9 @@ interface TerraformOutput {
 /** The GitHub API's whole budget, retries included (each Terraform command's deadline caps it). */
 const STALE_CHECK_DEADLINE_MS = 60_000;
 
+/** The secret preflight's whole budget, retries included (the `timeout` input caps it). */
+const PREFLIGHT_TIMEOUT_MS = 120_000;
+
 /** Terraform's own output, as it comes: init prints no values (the plan text can; apply's JSON is read). */
 const streamed = { live: true };
 
@@ -58,8 +65,12 @@ export async function run(): Promise<void> {
     describeInputs,
     steps: async (inputs, stage) => {
       describeTarget(stage, inputs);
+      // One Google client for the run (one token, fetched when first needed, never if not).
+      const google = googleApi(process.env, stage.cancelled, (reason, waitMs) =>
+        core.info(`${reason}; trying again in ${formatMs(waitMs)}`),
+      );
       // Before any plan: the digest exists in the repository it must come from.
-      await checkImage(stage, inputs);
+      await checkImage(stage, inputs, () => google.token());
       const tf = terraform(inputs.workingDirectory, inputs.timeoutMs, process.env, inputs.tool);
       // The saved plan, its JSON and the vars file hold secret values: a private folder (0700
       // under RUNNER_TEMP), deleted at the end whatever happens.
@@ -77,7 +88,7 @@ export async function run(): Promise<void> {
       const stale = await guardAgainstStaleCommit(stage, inputs, running, !inputs.planOnly && hasChanges);
       const skipped = stale.outcome === 'skip';
       // A stale run applies nothing: its secrets do not matter.
-      if (!skipped) await preflight(stage, inputs, planned);
+      if (!skipped) await preflight(stage, inputs, planned, google);
       const headline = await applyIfNeeded(stage, tf, inputs, planFile, { planned, hasChanges, skipped });
       stage.headline(headline);
       const outputs = inputs.planOnly ? {} : await readOutputs(tf, inputs.tool);
@@ -243,7 +254,12 @@ async function guardAgainstStaleCommit(
 }
 
 /** Every Secret Manager secret the plan reads exists and has an enabled version. */
-async function preflight(stage: Stage, inputs: DeployInputs, planned: PlanSummary): Promise<void> {
+async function preflight(
+  stage: Stage,
+  inputs: DeployInputs,
+  planned: PlanSummary,
+  google: GoogleApi,
+): Promise<void> {
   const references = secretReferences(planned);
   if (references.length === 0) return;
   if (inputs.project === '') {
@@ -253,7 +269,14 @@ async function preflight(stage: Stage, inputs: DeployInputs, planned: PlanSummar
   }
   const title = `Secret preflight: ${references.length} secret${references.length === 1 ? '' : 's'}`;
   const results = await stage.group(title, async () => {
-    const checked = await preflightSecrets(references, inputs.project);
+    const deadline = Date.now() + Math.min(PREFLIGHT_TIMEOUT_MS, inputs.timeoutMs);
+    const checked = await preflightSecrets(
+      new SecretManager(google),
+      references,
+      inputs.project,
+      deadline,
+      stage.cancelled,
+    );
     for (const result of checked) {
       core.info(
         logLine(

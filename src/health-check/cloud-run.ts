@@ -1,22 +1,19 @@
-import { runTool } from '../lib/exec.js';
+// Readiness of a Cloud Run revision, read from the Cloud Run Admin API v2 service resource:
+// the service has reconciled its newest generation (observedGeneration, reconciling), its
+// terminalCondition has succeeded, the revision wanted is the latest ready one, and it serves
+// traffic (trafficStatuses: what is routed now, not what was asked for).
 import { excerpt } from '../lib/format.js';
-import { isName, shown } from '../lib/names.js';
-import { poll, type Attempt } from '../lib/poll.js';
+import {
+  RUN_TYPE_LATEST,
+  revisionShortName,
+  type CloudRun,
+  type RunService,
+  type RunTrafficStatus,
+  type ServiceRef,
+} from '../lib/cloud-run.js';
+import { shown } from '../lib/names.js';
+import { poll, type Attempt, type Backoff } from '../lib/poll.js';
 import type { CloudRunTarget } from './inputs.js';
-
-/** The parts of `gcloud run services describe --format=json` (a Knative Service) read here. */
-export interface KnativeService {
-  metadata?: { name?: string; generation?: number };
-  status?: {
-    observedGeneration?: number;
-    url?: string;
-    address?: { url?: string };
-    latestCreatedRevisionName?: string;
-    latestReadyRevisionName?: string;
-    conditions?: { type?: string; status?: string; reason?: string; message?: string }[];
-    traffic?: { revisionName?: string; percent?: number; latestRevision?: boolean; tag?: string }[];
-  };
-}
 
 export interface ReadyRevision {
   revision: string;
@@ -29,21 +26,7 @@ export class RevisionFailedError extends Error {
   override name = 'RevisionFailedError';
 }
 
-/** The gcloud arguments that describe a service as JSON. */
-export function describeServiceArgs(target: CloudRunTarget): string[] {
-  return [
-    'run',
-    'services',
-    'describe',
-    target.service,
-    `--region=${target.region}`,
-    ...(target.project === '' ? [] : [`--project=${target.project}`]),
-    '--format=json',
-    '--quiet',
-  ];
-}
-
-/** A value from the answer, for a message: what gcloud printed is not trusted to be one line. */
+/** A value from the answer, for a message: what an API (or a proxy in front of it) says is not trusted. */
 function answered(value: unknown): string {
   if (typeof value === 'string') return shown(value);
   // JSON.stringify's type says string; at run time it is undefined for undefined.
@@ -55,150 +38,211 @@ function refuse(field: string, value: unknown, what: string): never {
   throw new RevisionFailedError(`Cloud Run answered ${answered(value)} as ${field}, which is not ${what}`);
 }
 
-const CONDITION_STATUSES = new Set(['True', 'False', 'Unknown']);
+/** GoogleCloudRunV2Condition.StateValueValuesEnum. */
+const CONDITION_STATES = new Set([
+  'STATE_UNSPECIFIED',
+  'CONDITION_PENDING',
+  'CONDITION_RECONCILING',
+  'CONDITION_SUCCEEDED',
+  'CONDITION_FAILED',
+]);
+const ENUM = /^[A-Z][A-Z0-9_]{0,80}$/;
+const INT64 = /^(?:0|[1-9][0-9]{0,18})$/;
+
+/** The short name of a revision field, or a refusal naming the field. */
+function revisionField(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const short = revisionShortName(value);
+  if (short === undefined) refuse(field, value, 'a revision name');
+  return short;
+}
+
+/** A checked condition: state one of Google's, reasons enums, message text. */
+function checkCondition(field: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse(field, value, 'an object');
+  const condition = value as Record<string, unknown>;
+  if (condition['state'] !== undefined && !CONDITION_STATES.has(condition['state'] as string)) {
+    refuse(`the state of ${field}`, condition['state'], 'a condition state');
+  }
+  for (const key of ['reason', 'revisionReason', 'executionReason']) {
+    if (condition[key] !== undefined && !(typeof condition[key] === 'string' && ENUM.test(condition[key]))) {
+      refuse(`the ${key} of ${field}`, condition[key], 'a reason');
+    }
+  }
+  if (condition['message'] !== undefined && typeof condition['message'] !== 'string') {
+    refuse(`the message of ${field}`, condition['message'], 'text');
+  }
+}
 
 /**
  * Checks every field of the answer that reaches a log line, a message, a URL or an output
- * before any of them is used: revision names by the revision rule, numbers as numbers, the
- * Ready status as one of Knative's three, the URL as a one-line string. A gcloud (or a proxy
- * in front of the API) that answers something else fails the stage with the value escaped.
+ * before any of them is used: revision names by the revision rule, generations as int64
+ * strings, percents as whole numbers from 0 to 100, condition states as Google's enum, URLs as
+ * one line of printable ASCII. An answer that is anything else fails the stage, the value escaped.
  */
-export function checkAnswer(answer: unknown): asserts answer is KnativeService {
+export function checkAnswer(answer: unknown): asserts answer is RunService {
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
     refuse('the service', answer, 'a JSON object');
   }
-  const service = answer as KnativeService;
-  const status: Record<string, unknown> = service.status ?? {};
-  const names: [string, unknown][] = [
-    ['the latest created revision name', status['latestCreatedRevisionName']],
-    ['the latest ready revision name', status['latestReadyRevisionName']],
-  ];
-  const traffic = status['traffic'];
-  if (traffic !== undefined && !Array.isArray(traffic)) refuse('the traffic', traffic, 'a list');
-  for (const target of (traffic ?? []) as Record<string, unknown>[]) {
-    names.push(['a traffic target revision name', target['revisionName']]);
-    const percent = target['percent'];
-    if (percent !== undefined && !(typeof percent === 'number' && percent >= 0 && percent <= 100)) {
-      refuse('a traffic percent', percent, 'a number from 0 to 100');
+  const service = answer as Record<string, unknown>;
+  revisionField('the latest created revision', service['latestCreatedRevision']);
+  revisionField('the latest ready revision', service['latestReadyRevision']);
+  for (const field of ['generation', 'observedGeneration']) {
+    const value = service[field];
+    if (value !== undefined && !(typeof value === 'string' && INT64.test(value))) {
+      refuse(`the ${field}`, value, 'a whole number');
     }
   }
-  // Names from the answer go into log lines and outputs: each must be a revision name.
-  for (const [field, name] of names) {
-    if (name !== undefined && !(typeof name === 'string' && isName('revision', name))) {
-      refuse(field, name, 'a revision name');
-    }
+  if (service['reconciling'] !== undefined && typeof service['reconciling'] !== 'boolean') {
+    refuse('reconciling', service['reconciling'], 'true or false');
   }
-  const wholeNumber = (field: string, value: unknown): void => {
-    if (value !== undefined && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
-      refuse(field, value, 'a whole number');
-    }
-  };
-  wholeNumber('the generation', service.metadata?.generation);
-  wholeNumber('the observed generation', status['observedGeneration']);
-  const conditions = status['conditions'];
-  if (conditions !== undefined && !Array.isArray(conditions)) refuse('the conditions', conditions, 'a list');
-  for (const condition of (conditions ?? []) as Record<string, unknown>[]) {
-    if (condition['type'] !== 'Ready') continue;
-    const value = condition['status'];
-    if (value !== undefined && !(typeof value === 'string' && CONDITION_STATUSES.has(value))) {
-      refuse('the Ready status', value, 'True, False or Unknown');
-    }
-    for (const text of ['reason', 'message']) {
-      if (condition[text] !== undefined && typeof condition[text] !== 'string') {
-        refuse(`the Ready ${text}`, condition[text], 'text');
+  checkCondition('the terminal condition', service['terminalCondition']);
+  for (const field of ['traffic', 'trafficStatuses']) {
+    const list = service[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) refuse(`the ${field}`, list, 'a list');
+    for (const entry of list as unknown[]) {
+      if (typeof entry !== 'object' || entry === null) refuse(`an entry of ${field}`, entry, 'an object');
+      const target = entry as Record<string, unknown>;
+      if (target['revision'] !== undefined) revisionField(`a revision of ${field}`, target['revision']);
+      const percent = target['percent'];
+      if (
+        percent !== undefined &&
+        !(typeof percent === 'number' && Number.isInteger(percent) && percent >= 0 && percent <= 100)
+      ) {
+        refuse(`a percent of ${field}`, percent, 'a whole number from 0 to 100');
+      }
+      if (
+        target['type'] !== undefined &&
+        !(typeof target['type'] === 'string' && ENUM.test(target['type']))
+      ) {
+        refuse(`a type of ${field}`, target['type'], 'a traffic type');
       }
     }
   }
-  const address = status['address'] as Record<string, unknown> | undefined;
-  for (const [field, url] of [
-    ['the service URL', status['url']],
-    ['the service address URL', address?.['url']],
-  ] as const) {
-    // eslint-disable-next-line no-control-regex -- a control character in a URL is what is refused
-    if (url !== undefined && !(typeof url === 'string' && !/[\u0000-\u0020\u007f-\uffff]/.test(url))) {
-      refuse(field, url, 'a URL of printable ASCII');
-    }
+  const uri = service['uri'];
+  // eslint-disable-next-line no-control-regex -- a control character in a URL is what is refused
+  if (uri !== undefined && !(typeof uri === 'string' && !/[\u0000-\u0020\u007f-\uffff]/.test(uri))) {
+    refuse('the service URL', uri, 'a URL of printable ASCII');
   }
 }
 
-function trafficText(traffic: NonNullable<KnativeService['status']>['traffic']): string {
-  if (traffic === undefined || traffic.length === 0) return 'no traffic targets';
-  return traffic.map((t) => `${t.revisionName ?? '(latest)'} ${t.percent ?? 0}%`).join(', ');
+/** The traffic as served now (trafficStatuses), else as asked for (traffic). */
+function servedTraffic(service: RunService): RunTrafficStatus[] {
+  return service.trafficStatuses ?? service.traffic ?? [];
+}
+
+/** The percent of the traffic `revision` serves now: by name, or as the latest ready revision. */
+export function servedPercent(service: RunService, revision: string): number {
+  const latestReady = revisionShortName(service.latestReadyRevision);
+  return servedTraffic(service)
+    .filter((t) =>
+      t.revision === undefined || t.revision === ''
+        ? t.type === RUN_TYPE_LATEST && latestReady === revision
+        : revisionShortName(t.revision) === revision,
+    )
+    .reduce((sum, t) => sum + (t.percent ?? 0), 0);
+}
+
+function trafficText(service: RunService): string {
+  const traffic = servedTraffic(service);
+  if (traffic.length === 0) return 'no traffic targets';
+  return traffic
+    .map(
+      (t) =>
+        `${revisionShortName(t.revision) ?? (t.type === RUN_TYPE_LATEST ? '(latest)' : '(none)')} ${t.percent ?? 0}%`,
+    )
+    .join(', ');
 }
 
 /**
- * Decides from one description whether `wanted` (default: the latest created revision) is
+ * Decides from one service resource whether `wanted` (default: the latest created revision) is
  * ready and serving. Throws `RevisionFailedError` when it never will be.
  */
-export function evaluateService(service: KnativeService, wanted: string): Attempt<ReadyRevision> {
+export function evaluateService(
+  service: RunService,
+  wanted: string,
+  serviceName: string,
+): Attempt<ReadyRevision> {
   checkAnswer(service);
-  const status = service.status ?? {};
-  const generation = service.metadata?.generation;
-  if (generation !== undefined && (status.observedGeneration ?? 0) < generation) {
+  const generation = service.generation === undefined ? undefined : Number(service.generation);
+  const observed = service.observedGeneration === undefined ? 0 : Number(service.observedGeneration);
+  const terminal = service.terminalCondition;
+  const created = revisionShortName(service.latestCreatedRevision);
+  const latestReady = revisionShortName(service.latestReadyRevision);
+  const target = wanted === '' ? (created ?? '') : wanted;
+  const settled = generation === undefined || observed >= generation;
+  if (
+    settled &&
+    service.reconciling !== true &&
+    terminal?.state === 'CONDITION_FAILED' &&
+    target === created
+  ) {
+    const why = [terminal.reason ?? terminal.revisionReason, terminal.message].filter(Boolean).join(': ');
+    throw new RevisionFailedError(
+      `revision ${target || '(latest)'} cannot become ready: ${excerpt(why || 'the Ready condition failed', 600)}`,
+    );
+  }
+  if (!settled) {
     return {
       done: false,
-      reason: `Cloud Run has not yet reconciled generation ${generation} (observed ${status.observedGeneration ?? 'none'})`,
+      reason: `Cloud Run has not yet reconciled generation ${generation} (observed ${service.observedGeneration ?? 'none'})`,
     };
   }
-  const target = wanted === '' ? (status.latestCreatedRevisionName ?? '') : wanted;
+  if (service.reconciling === true) {
+    return { done: false, reason: `the service is reconciling (${terminal?.state ?? 'no condition yet'})` };
+  }
   if (target === '') return { done: false, reason: 'the service has no revision yet' };
-  const ready = (status.conditions ?? []).find((condition) => condition.type === 'Ready');
-  const created = status.latestCreatedRevisionName;
-
-  if (created !== target) {
+  if (wanted === '' || created === wanted) {
+    if (terminal?.state !== 'CONDITION_SUCCEEDED' || latestReady !== target) {
+      const detail = terminal?.reason === undefined ? '' : ` (${terminal.reason})`;
+      return {
+        done: false,
+        reason: `revision ${target} is not ready yet: Ready=${terminal?.state ?? 'unknown'}${detail}, latest ready ${latestReady ?? 'none'}`,
+      };
+    }
+  } else if (latestReady !== target) {
     return { done: false, reason: `the latest created revision is ${created ?? 'none'}, not ${target}` };
   }
-  if (ready?.status === 'False') {
-    const why = [ready.reason, ready.message].filter(Boolean).join(': ');
-    throw new RevisionFailedError(
-      `revision ${target} cannot become ready: ${excerpt(why || 'Ready is False', 600)}`,
-    );
-  }
-  if (ready?.status !== 'True' || status.latestReadyRevisionName !== target) {
-    const detail = ready?.reason === undefined ? '' : ` (${excerpt(ready.reason, 120)})`;
-    return {
-      done: false,
-      reason: `revision ${target} is not ready yet: Ready=${ready?.status ?? 'unknown'}${detail}, latest ready ${status.latestReadyRevisionName ?? 'none'}`,
-    };
-  }
-  const percent = (status.traffic ?? [])
-    .filter((t) => t.revisionName === target)
-    .reduce((sum, t) => sum + (t.percent ?? 0), 0);
+  const percent = servedPercent(service, target);
   if (percent === 0) {
     throw new RevisionFailedError(
-      `revision ${target} is ready but receives no traffic (${trafficText(status.traffic)}); ` +
-        `route traffic to it, e.g. gcloud run services update-traffic ${isName('service', service.metadata?.name ?? '') ? service.metadata?.name : 'SERVICE'} --to-latest`,
+      `revision ${target} is ready but receives no traffic (${trafficText(service)}); ` +
+        `route traffic to it, e.g. gcloud run services update-traffic ${serviceName} --to-revisions=${target}=100`,
     );
   }
-  const url = status.url ?? status.address?.url ?? '';
-  return { done: true, value: { revision: target, url, trafficPercent: percent } };
+  return { done: true, value: { revision: target, url: service.uri ?? '', trafficPercent: percent } };
 }
 
-const GCLOUD_CALL_MAX_MS = 60_000;
+/**
+ * A GET of the service costs a millisecond of CPU, not a process: polled often enough to notice
+ * a ready revision within a few hundred milliseconds, never more than once a second at length.
+ */
+export const READINESS_BACKOFF: Backoff = { initialMs: 200, factor: 1.2, maxMs: 1_000, jitter: 0.2 };
 
-/** Polls `gcloud run services describe` until the revision is ready and takes traffic. */
+/** Polls the service (one GET each time, our retry policy inside) until the revision is ready and serves. */
 export async function waitForRevision(
+  cloudRun: CloudRun,
   target: CloudRunTarget,
   deadline: number,
   onWait: (reason: string) => void,
+  signal?: AbortSignal,
 ): Promise<ReadyRevision> {
-  const args = describeServiceArgs(target);
+  const ref: ServiceRef = { project: target.project, region: target.region, service: target.service };
   const { value } = await poll(
-    async ({ remainingMs }) => {
-      const { stdout } = await runTool('gcloud', args, {
-        timeoutMs: Math.min(GCLOUD_CALL_MAX_MS, remainingMs),
-      });
-      let described: KnativeService;
-      try {
-        described = JSON.parse(stdout) as KnativeService;
-      } catch {
-        throw new Error(`gcloud ${args.slice(0, 4).join(' ')} printed no JSON: ${excerpt(stdout)}`);
-      }
-      const result = evaluateService(described, target.revision);
+    async () => {
+      const service = await cloudRun.getService(ref, deadline);
+      const result = evaluateService(service, target.revision, target.service);
       if (!result.done) onWait(result.reason);
       return result;
     },
-    { deadline, what: `revision ${target.revision || 'latest'} of ${target.service} to be ready` },
+    {
+      deadline,
+      backoff: READINESS_BACKOFF,
+      what: `revision ${target.revision || 'latest'} of ${target.service} to be ready`,
+      ...(signal === undefined ? {} : { signal }),
+    },
   );
   return value;
 }

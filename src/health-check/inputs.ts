@@ -1,6 +1,13 @@
 import * as core from '@actions/core';
 import { ConfigurationError } from '../lib/errors.js';
-import { checkHostName, checkName, isLoopbackHost, shown } from '../lib/names.js';
+import {
+  checkHostName,
+  checkName,
+  isLoopbackHost,
+  PROJECT_VARIABLES,
+  projectFromEnvironment,
+  shown,
+} from '../lib/names.js';
 import { parseDuration, parseInteger } from '../lib/parse.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
@@ -8,7 +15,7 @@ import { Inputs } from './constants.js';
 export interface CloudRunTarget {
   readonly service: string;
   readonly region: string;
-  /** Empty: gcloud's configured project. */
+  /** The input, else the project the auth action exported (GOOGLE_CLOUD_PROJECT, …). */
   readonly project: string;
   /** Empty: the latest created revision. */
   readonly revision: string;
@@ -144,7 +151,7 @@ export function checkBearerToken(token: string): string {
 }
 
 /** Reads and validates every input once; the bearer token is registered as a secret first. */
-export function readInputs(): HealthCheckInputs {
+export function readInputs(env: NodeJS.ProcessEnv = process.env): HealthCheckInputs {
   const bearerToken = get(Inputs.BearerToken);
   registerSecret(bearerToken);
   checkBearerToken(bearerToken);
@@ -156,12 +163,14 @@ export function readInputs(): HealthCheckInputs {
   };
   const service = optionalName('service', Inputs.Service);
   const region = optionalName('region', Inputs.Region);
-  const project = optionalName('project', Inputs.Project);
+  const givenProject = optionalName('project', Inputs.Project);
   const revision = optionalName('revision', Inputs.Revision);
-  if (service === '' && (region !== '' || project !== '' || revision !== '')) {
-    const given = [region && Inputs.Region, project && Inputs.Project, revision && Inputs.Revision].filter(
-      Boolean,
-    );
+  if (service === '' && (region !== '' || givenProject !== '' || revision !== '')) {
+    const given = [
+      region && Inputs.Region,
+      givenProject && Inputs.Project,
+      revision && Inputs.Revision,
+    ].filter(Boolean);
     throw new ConfigurationError(
       `input "${given[0]}" needs "${Inputs.Service}": set the Cloud Run service name too, or drop ${given.join(', ')}`,
     );
@@ -169,6 +178,14 @@ export function readInputs(): HealthCheckInputs {
   if (service !== '' && region === '') {
     throw new ConfigurationError(
       `input "${Inputs.Region}" is required with "${Inputs.Service}", e.g. europe-west1`,
+    );
+  }
+
+  // The Cloud Run Admin API names the project in every path: the input, else the auth action's.
+  const project = service === '' ? '' : givenProject || projectFromEnvironment(Inputs.Project, env);
+  if (service !== '' && project === '') {
+    throw new ConfigurationError(
+      `input "${Inputs.Project}" is empty and none of ${PROJECT_VARIABLES.join(', ')} is set: set "${Inputs.Project}" to the service's project id (google-github-actions/auth exports it too)`,
     );
   }
 

@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import { ConfigurationError, messageOf } from '../lib/errors.js';
+import { CloudRun } from '../lib/cloud-run.js';
 import { formatMs } from '../lib/format.js';
+import { googleApi } from '../lib/google-auth.js';
 import { isName, shown } from '../lib/names.js';
 import { setCheckedOutput } from '../lib/outputs.js';
 import { runStage, type Stage } from '../lib/stage.js';
@@ -54,15 +56,24 @@ async function waitForTheRevision(
   target: CloudRunTarget,
   deadline: number,
 ): Promise<ReadyRevision> {
-  stage.row('Service', `${target.service} (${target.region}${target.project ? `, ${target.project}` : ''})`);
+  stage.row('Service', `${target.service} (${target.region}, ${target.project})`);
   const ready = await stage.group(
     `Waiting for revision ${target.revision || '(latest)'} of ${target.service} to be ready`,
     async () => {
+      const api = googleApi(process.env, stage.cancelled, (reason, waitMs) =>
+        core.info(`${reason}; trying again in ${formatMs(waitMs)}`),
+      );
       let lastReason = '';
-      const revision = await waitForRevision(target, deadline, (reason) => {
-        if (reason !== lastReason) core.info(reason);
-        lastReason = reason;
-      });
+      const revision = await waitForRevision(
+        new CloudRun(api),
+        target,
+        deadline,
+        (reason) => {
+          if (reason !== lastReason) core.info(reason);
+          lastReason = reason;
+        },
+        stage.cancelled,
+      );
       core.info(
         `revision ${revision.revision} is ready and takes ${revision.trafficPercent}% of the traffic`,
       );
