@@ -1,7 +1,8 @@
 // The pipeline's two choices of #15: the IaC tool (`iac-tool`: terraform or tofu, installed by
 // hashicorp/setup-terraform or opentofu/setup-opentofu, and passed to actions/deploy as `tool`)
 // and direct Workload Identity Federation (an empty `service-account`: no service account is
-// impersonated, no access token is asked for, the registry login goes through gcloud). Each is
+// impersonated, no access token is asked for; the build's registry login goes through gcloud, and
+// no other job sets up gcloud: the actions reach Google over its REST APIs). Each is
 // evaluated from the workflow itself, for every value of the input, with the expression
 // evaluator the rehearsal uses.
 import { readFileSync } from 'node:fs';
@@ -173,18 +174,19 @@ describe('service-account: optional, empty means direct Workload Identity Federa
     }
   });
 
-  it('with a service account, every auth step impersonates it, and build and deploy get an access token', () => {
+  it('with a service account, every auth step impersonates it, and only build gets an access token', () => {
     const context = inputs({ 'service-account': DEPLOYER });
     for (const id of ['build', 'platform', 'migrate', 'deploy', 'health']) {
       for (const step of authSteps(id)) {
         const given = withOf(step, ['service_account', 'token_format'], context);
         expect(given['service_account'], id).toBe(DEPLOYER);
-        expect(given['token_format'] ?? '', id).toBe(id === 'build' || id === 'deploy' ? 'access_token' : '');
+        // deploy's image check and secret preflight use the credentials file itself.
+        expect(given['token_format'] ?? '', id).toBe(id === 'build' ? 'access_token' : '');
       }
     }
   });
 
-  it.each(['build', 'deploy'])(
+  it.each(['build'])(
     '%s logs in to the registry with the access token, or through gcloud under direct WIF',
     (id) => {
       const isLogin = (step: Step) => uses(step, 'docker/login-action');
@@ -214,4 +216,18 @@ describe('service-account: optional, empty means direct Workload Identity Federa
       expect(direct.indexOf(login2)).toBeLessThan(stage);
     },
   );
+
+  it('only the build job sets up gcloud (its direct-WIF docker login); deploy needs no registry login step', () => {
+    const setupJobs = Object.entries(pipeline.jobs)
+      .filter(([, found]) =>
+        (found.steps ?? []).some((step) => uses(step, 'google-github-actions/setup-gcloud')),
+      )
+      .map(([id]) => id);
+    expect(setupJobs).toEqual(['build']);
+    for (const context of [inputs(), inputs({ 'service-account': DEPLOYER })]) {
+      const steps = running('deploy', context);
+      expect(steps.filter((step) => uses(step, 'docker/login-action'))).toEqual([]);
+      expect(steps.filter((step) => /\bgcloud\b/.test(step.run ?? ''))).toEqual([]);
+    }
+  });
 });
