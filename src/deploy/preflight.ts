@@ -104,8 +104,9 @@ async function checkSecret(
         : missing(`secret ${secret} has no version ${version}`);
     }
     const number = versionNumber(found);
-    if (found.state === 'ENABLED')
+    if (found.state === 'ENABLED') {
       return { ...base, ok: true, resolved: version === 'latest' ? number : version };
+    }
     const state =
       typeof found.state === 'string' && /^[A-Z_]{1,40}$/.test(found.state)
         ? found.state
