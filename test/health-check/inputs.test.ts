@@ -79,10 +79,49 @@ describe('readInputs: Cloud Run names', () => {
   });
 
   it('accepts the longest service name and refuses one character more', () => {
-    setInputs({ service: `a${'b'.repeat(48)}`, region: 'europe-west1' });
+    setInputs({ service: `a${'b'.repeat(48)}`, region: 'europe-west1', project: 'acme-dev' });
     expect(readInputs().cloudRun?.service).toHaveLength(49);
     setInputs({ service: `a${'b'.repeat(49)}` });
     expect(refusal(readInputs)).toContain('(50 characters, at most 49)');
+  });
+});
+
+describe('readInputs: the project', () => {
+  const service = { service: 'api', region: 'europe-west1' } as const;
+
+  it('takes the input over the variables the auth action exports', () => {
+    setInputs({ ...service, project: 'acme-dev' });
+    const env = { GOOGLE_CLOUD_PROJECT: 'other-project' };
+    expect(readInputs(env).cloudRun?.project).toBe('acme-dev');
+  });
+
+  it.each([
+    [{ CLOUDSDK_CORE_PROJECT: 'from-sdk', GOOGLE_CLOUD_PROJECT: 'from-auth' }, 'from-sdk'],
+    [{ GOOGLE_CLOUD_PROJECT: 'from-auth', GCLOUD_PROJECT: 'from-old' }, 'from-auth'],
+    [{ CLOUDSDK_CORE_PROJECT: ' ', GCLOUD_PROJECT: 'from-old' }, 'from-old'],
+  ])('with the input empty, reads %j as %s', (env, expected) => {
+    setInputs(service);
+    expect(readInputs(env).cloudRun?.project).toBe(expected);
+  });
+
+  it('with no project anywhere, names the input and the variables', () => {
+    setInputs(service);
+    expect(refusal(() => readInputs({}))).toBe(
+      'input "project" is empty and none of CLOUDSDK_CORE_PROJECT, GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT is set: set "project" to the service\'s project id (google-github-actions/auth exports it too)',
+    );
+  });
+
+  it('refuses a hostile project from the environment, naming the variable, on one line', () => {
+    setInputs(service);
+    const message = refusal(() => readInputs({ GOOGLE_CLOUD_PROJECT: 'acme-dev/../../x\n::error::forged' }));
+    expect(message).toMatch(/^GOOGLE_CLOUD_PROJECT is "/);
+    expect(message).toContain('set input "project" to');
+    expect(message).not.toMatch(/[\r\n]/);
+  });
+
+  it('needs no project when no service is named (only a URL is checked)', () => {
+    setInputs({ url: 'https://api.example.com' });
+    expect(readInputs({}).cloudRun).toBeUndefined();
   });
 });
 

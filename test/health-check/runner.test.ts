@@ -1,10 +1,9 @@
 // actions/health-check as the runner runs it: the bundled dist/index.js started as a process,
-// real HTTP(S) servers on 127.0.0.1, and the gcloud stand-in on PATH.
+// real HTTP(S) servers on 127.0.0.1, no gcloud on PATH, and for Cloud Run the local Google
+// emulator (the readiness tests themselves are in runner-google.test.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyLines, repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
+import { classifyLines, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
 import {
   json,
   selfSignedCertificate,
@@ -12,10 +11,14 @@ import {
   startTlsServer,
   type TestServer,
 } from '../../testkit/servers.js';
-import { knativeService, writeScenario } from '../../testkit/cloud-run-fixtures.js';
-import { waitUntilGone } from '../../testkit/process.js';
+import { googleError } from '../../testkit/google-emulator.mjs';
+import {
+  emulatorRunEnv,
+  pathWithoutGcloud,
+  startEmulator,
+  type GoogleEmulator,
+} from '../../testkit/google.js';
 
-const standins = join(repoRoot, 'test', 'standins', 'bin');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -27,25 +30,35 @@ async function server(handler: Parameters<typeof startServer>[0]): Promise<TestS
   return started;
 }
 
+/** Runs the bundle; the PATH has no gcloud unless a test's env says otherwise. */
 async function healthCheck(options: Omit<Parameters<typeof runAction>[0], 'stage'>) {
-  const result = await runAction({ stage: 'health-check', pathPrepend: [standins], ...options });
+  const result = await runAction({
+    stage: 'health-check',
+    ...options,
+    env: { PATH: pathWithoutGcloud(), ...options.env },
+  });
   cleanups.push(result.cleanup);
   return result;
 }
 
-function gcloudCalls(logFile: string): { pid: number; argv: string[] }[] {
-  if (!existsSync(logFile)) return [];
-  return readFileSync(logFile, 'utf8')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { pid: number; argv: string[] });
+/**
+ * The Google emulator (region europe-west1) with service api, one ready revision, whose URL is
+ * `serviceUrl`; its env() is what an action run against it gets.
+ */
+async function cloudRunAt(serviceUrl: string): Promise<GoogleEmulator> {
+  const emulator = await startEmulator(cleanups, { region: 'europe-west1', serviceUrl: () => serviceUrl });
+  emulator.putService({ name: 'api' });
+  return emulator;
 }
 
-function gcloudEnv(services: Record<string, unknown[]>) {
-  const scenario = writeScenario(services);
-  const log = `${scenario}.calls.jsonl`;
-  return { env: { GCLOUD_STANDIN_SCENARIO: scenario, GCLOUD_STANDIN_LOG: log }, log };
+/** Serves `answer` (a spoiled Service resource, a Google error) to every GET of service api. */
+function answerServiceGets(emulator: GoogleEmulator, status: number, answer: unknown): void {
+  emulator.fault({
+    method: 'GET',
+    path: /\/v2\/projects\/[^/]+\/locations\/[^/]+\/services\/api$/,
+    status,
+    body: answer,
+  });
 }
 
 const ok = { status: 'ok', revision: 'api-00042-xyz', commit: '3f2a9c8' };
@@ -214,150 +227,7 @@ describe('health-check bundle: the /health call', () => {
   });
 });
 
-describe('health-check bundle: Cloud Run readiness through gcloud', () => {
-  const target = { service: 'api', region: 'europe-west1', project: 'acme-dev' };
-
-  it('waits for the new revision, then checks the service URL that Cloud Run reports', async () => {
-    const api = await server((_req, res) => json(res, 200, ok));
-    const { env, log } = gcloudEnv({
-      api: [
-        knativeService({ generation: 42, observedGeneration: 41, created: 'api-00041-abc', url: api.url }),
-        knativeService({
-          created: 'api-00042-xyz',
-          readyRevision: 'api-00041-abc',
-          ready: 'Unknown',
-          reason: 'Deploying',
-          url: api.url,
-        }),
-        knativeService({ created: 'api-00042-xyz', url: api.url }),
-      ],
-    });
-    const result = await healthCheck({ inputs: { ...target, timeout: '30s' }, env });
-    expect(result.code).toBe(0);
-    expect(result.outputs).toEqual({ url: api.url, revision: 'api-00042-xyz', attempts: '1' });
-    const calls = gcloudCalls(log);
-    expect(calls).toHaveLength(3);
-    expect(calls[0]?.argv).toEqual([
-      'run',
-      'services',
-      'describe',
-      'api',
-      '--region=europe-west1',
-      '--project=acme-dev',
-      '--format=json',
-      '--quiet',
-    ]);
-    expect(result.log).toContain('Cloud Run has not yet reconciled generation 42 (observed 41)');
-    expect(result.log).toContain('revision api-00042-xyz is not ready yet: Ready=Unknown (Deploying)');
-    expect(result.summary).toContain('| Revision | api-00042-xyz (100% of traffic) |');
-  });
-
-  it('waits for the revision it was given while another one is the ready one', async () => {
-    const api = await server((_req, res) => json(res, 200, ok));
-    const { env } = gcloudEnv({
-      api: [
-        knativeService({ created: 'api-00041-abc', url: api.url }),
-        knativeService({ created: 'api-00042-xyz', url: api.url }),
-      ],
-    });
-    const result = await healthCheck({ inputs: { ...target, revision: 'api-00042-xyz', url: api.url }, env });
-    expect(result.code).toBe(0);
-    expect(result.outputs['revision']).toBe('api-00042-xyz');
-    expect(result.log).toContain('the latest created revision is api-00041-abc, not api-00042-xyz');
-  });
-
-  it('fails at once with Cloud Run reason when the revision cannot start, without calling /health', async () => {
-    const api = await server((_req, res) => json(res, 200, ok));
-    const { env, log } = gcloudEnv({
-      api: [
-        knativeService({
-          created: 'api-00042-xyz',
-          ready: 'False',
-          reason: 'HealthCheckContainerError',
-          message:
-            "Revision 'api-00042-xyz' is not ready and cannot serve traffic. The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
-          url: api.url,
-        }),
-      ],
-    });
-    const result = await healthCheck({ inputs: { ...target, timeout: '5m' }, env });
-    expect(result.code).toBe(1);
-    expect(result.log).toContain(
-      '::error::health-check: revision api-00042-xyz cannot become ready: HealthCheckContainerError: Revision',
-    );
-    expect(gcloudCalls(log)).toHaveLength(1);
-    expect(api.requests).toHaveLength(0);
-    expect(result.durationMs).toBeLessThan(10_000);
-  });
-
-  it('fails at once when the traffic stays on an old revision', async () => {
-    const { env } = gcloudEnv({
-      api: [
-        knativeService({
-          created: 'api-00042-xyz',
-          traffic: [{ revisionName: 'api-00041-abc', percent: 100 }],
-        }),
-      ],
-    });
-    const result = await healthCheck({ inputs: target, env });
-    expect(result.code).toBe(1);
-    expect(result.log).toContain(
-      'revision api-00042-xyz is ready but receives no traffic (api-00041-abc 100%)',
-    );
-  });
-
-  it('fails with gcloud own error when the service does not exist', async () => {
-    const { env } = gcloudEnv({ other: [knativeService({ name: 'other' })] });
-    const result = await healthCheck({ inputs: target, env });
-    expect(result.code).toBe(1);
-    expect(result.log).toContain(
-      'gcloud run services describe api --region=europe-west1 --project=acme-dev --format=json --quiet failed with exit code 1',
-    );
-    expect(result.log).toContain('ERROR: (gcloud.run.services.describe) Cannot find service [api]');
-  });
-
-  it('stops gcloud and exits when the run is cancelled', async () => {
-    const { env, log } = gcloudEnv({ api: [{ ...knativeService(), delayMs: 60_000 }] });
-    const result = await healthCheck({
-      inputs: target,
-      env,
-      // Cancel once the stand-in runs (it logs its call before it waits).
-      cancel: { when: () => gcloudCalls(log).length > 0, signal: 'SIGINT' },
-      timeoutMs: 20_000,
-    });
-    expect(result.code).toBe(1);
-    expect(result.log).toContain('health-check: cancelled (SIGINT)');
-    expect(result.durationMs).toBeLessThan(10_000);
-    // The stand-in must be gone once the action has exited (polled briefly: it may still be dying).
-    const pid = gcloudCalls(log)[0]?.pid;
-    expect(pid).toBeTypeOf('number');
-    await waitUntilGone(pid!);
-  });
-});
-
 describe('health-check bundle: the summary on cancellation', () => {
-  const target = { service: 'api', region: 'europe-west1', project: 'acme-dev' };
-
-  it('names the revision wait it stopped, with gcloud gone', async () => {
-    const { env, log } = gcloudEnv({ api: [{ ...knativeService(), delayMs: 60_000 }] });
-    const result = await healthCheck({
-      inputs: target,
-      env,
-      cancel: { when: () => gcloudCalls(log).length > 0, signal: 'SIGINT' },
-      timeoutMs: 20_000,
-    });
-    expect(result.code).toBe(1);
-    expect(result.summary).toContain('### ❌ health-check: cancelled');
-    expect(result.summary).toContain('| Service | api (europe-west1, acme-dev) |');
-    expect(result.summary).toContain(
-      '| Cancelled | SIGINT during "Waiting for revision (latest) of api to be ready" |',
-    );
-    expect(result.summary).toMatch(/\| Time \| [\d.]+m?s \|/);
-    expect(result.summary.match(/^### /gm)).toHaveLength(1);
-    expect(result.outputs).toEqual({});
-    await waitUntilGone(gcloudCalls(log)[0]!.pid);
-  });
-
   it('names the GET it stopped while polling the health URL', async () => {
     const api = await server((_req, res) => json(res, 503, { detail: 'warming up' }));
     const result = await healthCheck({
@@ -389,7 +259,8 @@ describe('health-check bundle: bad inputs fail before any request', () => {
     [{ 'request-timeout': '5 minutes' }, 'input "request-timeout" is "5 minutes": not a duration'],
   ])('%j', async (inputs, message) => {
     const api = await server((_req, res) => json(res, 200, ok));
-    const { env, log } = gcloudEnv({ api: [knativeService({ url: api.url })] });
+    const emulator = await cloudRunAt(api.url);
+    const env = emulatorRunEnv(emulator);
     const result = await healthCheck({
       inputs: { service: 'api', region: 'europe-west1', url: api.url, ...inputs },
       env,
@@ -397,7 +268,7 @@ describe('health-check bundle: bad inputs fail before any request', () => {
     expect(result.code).toBe(1);
     expect(result.log).toContain(`::error::health-check: invalid configuration: ${message}`);
     expect(api.requests).toHaveLength(0);
-    expect(gcloudCalls(log)).toHaveLength(0);
+    expect(emulator.requests).toHaveLength(0);
   });
 
   it.each([
@@ -406,7 +277,8 @@ describe('health-check bundle: bad inputs fail before any request', () => {
     [{ url: '' }, 'set input "url", or "service" and "region" to use the service\'s URL'],
   ])('writes the invalid-input summary for %j, and runs nothing', async (inputs, message) => {
     const api = await server((_req, res) => json(res, 200, ok));
-    const { env, log } = gcloudEnv({ api: [knativeService({ url: api.url })] });
+    const emulator = await cloudRunAt(api.url);
+    const env = emulatorRunEnv(emulator);
     const given: Record<string, string> = { url: api.url, ...inputs };
     const result = await healthCheck({ inputs: given, env });
     expect(result.code).toBe(1);
@@ -417,7 +289,7 @@ describe('health-check bundle: bad inputs fail before any request', () => {
     expect(result.summary.match(/^### /gm)).toHaveLength(1);
     expect(result.outputs).toEqual({});
     expect(api.requests).toHaveLength(0);
-    expect(gcloudCalls(log)).toHaveLength(0);
+    expect(emulator.requests).toHaveLength(0);
   });
 
   it('names the missing region and the missing URL', async () => {
@@ -430,7 +302,7 @@ describe('health-check bundle: bad inputs fail before any request', () => {
   });
 });
 
-describe('health-check bundle: hostile names reach no process, no request and forge nothing', () => {
+describe('health-check bundle: hostile names reach no request and forge nothing', () => {
   const HOSTILE = [
     'API',
     'api-',
@@ -449,7 +321,8 @@ describe('health-check bundle: hostile names reach no process, no request and fo
     ),
   )('%s = %j', async (input, value) => {
     const api = await server((_req, res) => json(res, 200, ok));
-    const { env, log } = gcloudEnv({ api: [knativeService({ url: api.url })] });
+    const emulator = await cloudRunAt(api.url);
+    const env = emulatorRunEnv(emulator);
     const result = await healthCheck({
       inputs: { service: 'api', region: 'europe-west1', url: api.url, [input]: value },
       env,
@@ -462,7 +335,7 @@ describe('health-check bundle: hostile names reach no process, no request and fo
     expect(commands).not.toContain('::add-mask::main');
     expect(result.rawLog.split('\n').filter((line) => line.startsWith('::error file='))).toEqual([]);
     expect(api.requests).toHaveLength(0);
-    expect(gcloudCalls(log)).toHaveLength(0);
+    expect(emulator.requests).toHaveLength(0);
     expect(result.outputs).toEqual({});
   });
 
@@ -477,21 +350,6 @@ describe('health-check bundle: hostile names reach no process, no request and fo
       expect(api.requests).toHaveLength(0);
     },
   );
-
-  it('a revision name with a line break in what Cloud Run answers fails cleanly and forges nothing', async () => {
-    const api = await server((_req, res) => json(res, 200, ok));
-    const { env } = gcloudEnv({
-      api: [knativeService({ url: api.url, created: 'api-00042-xyz\n::error file=x::forged' })],
-    });
-    const result = await healthCheck({ inputs: { service: 'api', region: 'europe-west1' }, env });
-    expect(result.code).toBe(1);
-    expect(result.log).toContain(
-      'Cloud Run answered "api-00042-xyz\\n::error file=x::forged" as the latest created revision name',
-    );
-    expect(workflowCommands(result.rawLog).filter((c) => c.startsWith('::error'))).toHaveLength(1);
-    expect(api.requests).toHaveLength(0);
-    expect(result.outputs).toEqual({});
-  });
 });
 
 describe('health-check bundle: the bearer token goes only to the service, never in pieces to the log', () => {
@@ -633,7 +491,7 @@ describe('health-check bundle: a service that echoes the Authorization header le
 
   it('on the URL Cloud Run reports (a loopback one here), with the token sent there', async () => {
     const api = await server((req, res) => json(res, 503, echo(req)));
-    const { env } = gcloudEnv({ api: [knativeService({ created: 'api-00042-xyz', url: api.url })] });
+    const env = emulatorRunEnv(await cloudRunAt(api.url));
     const result = await healthCheck({
       inputs: {
         service: 'api',
@@ -656,9 +514,8 @@ describe('health-check bundle: where the token goes', () => {
   const TOKEN = tokenLike('health-check where');
 
   it('is refused when Cloud Run reports a plain http:// URL to another host, before any request', async () => {
-    const { env, log } = gcloudEnv({
-      api: [knativeService({ created: 'api-00042-xyz', url: 'http://api.example.invalid' })],
-    });
+    const emulator = await cloudRunAt('http://api.example.invalid');
+    const env = emulatorRunEnv(emulator);
     const result = await healthCheck({
       inputs: { service: 'api', region: 'europe-west1', 'bearer-token': TOKEN },
       env,
@@ -669,7 +526,7 @@ describe('health-check bundle: where the token goes', () => {
       'Cloud Run reported the plain http:// URL "http://api.example.invalid/"; the bearer token is sent only over HTTPS or to a loopback address',
     );
     expect(result.log).not.toContain('::group::GET');
-    expect(gcloudCalls(log)).toHaveLength(1);
+    expect(emulator.requests.filter((r) => r.path.startsWith('/v2/'))).toHaveLength(1);
     expect(result.outputs).toEqual({});
   });
 
@@ -714,44 +571,51 @@ describe('health-check bundle: where the token goes', () => {
   });
 });
 
-describe('health-check bundle: what gcloud and the service answer is checked before it is logged or used', () => {
+describe('health-check bundle: what Cloud Run and the service answer is checked before it is logged or used', () => {
   const FORGE = '\n::error file=x::forged';
-  type Spoil = (service: Record<string, unknown> & { status: Record<string, unknown> }) => void;
+  type Spoil = (service: Record<string, unknown> & { terminalCondition: Record<string, unknown> }) => void;
   it.each<[string, Spoil, string]>([
     [
-      'a Ready status with a forged line',
-      (s) => ((s.status['conditions'] as Record<string, unknown>[])[0]!['status'] = `Unknown${FORGE}`),
-      'Cloud Run answered "Unknown\\n::error file=x::forged" as the Ready status',
+      'a Ready state with a forged line',
+      (s) => (s.terminalCondition['state'] = `CONDITION_RECONCILING${FORGE}`),
+      'Cloud Run answered "CONDITION_RECONCILING\\n::error file=x::forged" as the state of the terminal condition, which is not a condition state',
+    ],
+    [
+      'a revision reason with a forged line',
+      (s) => (s.terminalCondition['revisionReason'] = `PENDING${FORGE}`),
+      'Cloud Run answered "PENDING\\n::error file=x::forged" as the revisionReason of the terminal condition, which is not a reason',
     ],
     [
       'a traffic percent with a forged line',
-      (s) => (s.status['traffic'] = [{ revisionName: 'api-00042-xyz', percent: `100${FORGE}` }]),
-      'Cloud Run answered "100\\n::error file=x::forged" as a traffic percent',
+      (s) =>
+        (s['trafficStatuses'] = [{ type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: `100${FORGE}` }]),
+      'Cloud Run answered "100\\n::error file=x::forged" as a percent of trafficStatuses, which is not a whole number from 0 to 100',
     ],
     [
       'a generation that masks a word',
-      (s) => ((s['metadata'] as Record<string, unknown>)['generation'] = '42\n::add-mask::main'),
-      'Cloud Run answered "42\\n::add-mask::main" as the generation',
+      (s) => (s['generation'] = '42\n::add-mask::main'),
+      'Cloud Run answered "42\\n::add-mask::main" as the generation, which is not a whole number',
     ],
     [
       'a service URL with a line break in its host',
-      (s) => {
-        s.status['url'] = 'http://127.0.0.1\n.evil.example';
-        s.status['address'] = { url: 'http://127.0.0.1\n.evil.example' };
-      },
-      'Cloud Run answered "http://127.0.0.1\\n.evil.example" as the service URL',
+      (s) => (s['uri'] = 'http://127.0.0.1\n.evil.example'),
+      'Cloud Run answered "http://127.0.0.1\\n.evil.example" as the service URL, which is not a URL of printable ASCII',
     ],
     [
       'a ready revision name with a forged line',
-      (s) => (s.status['latestReadyRevisionName'] = `api-00042-xyz${FORGE}`),
-      'Cloud Run answered "api-00042-xyz\\n::error file=x::forged" as the latest ready revision name',
+      (s) => (s['latestReadyRevision'] = `api-00042-xyz${FORGE}`),
+      'Cloud Run answered "api-00042-xyz\\n::error file=x::forged" as the latest ready revision, which is not a revision name',
     ],
   ])('%s fails cleanly, forges nothing and calls no URL', async (_what, spoil, message) => {
     const api = await server((_req, res) => json(res, 200, ok));
-    const service = knativeService({ created: 'api-00042-xyz', url: api.url }) as Parameters<Spoil>[0];
+    const emulator = await cloudRunAt(api.url);
+    const service = emulator.service(emulator.project, emulator.region, 'api') as Parameters<Spoil>[0];
     spoil(service);
-    const { env } = gcloudEnv({ api: [service] });
-    const result = await healthCheck({ inputs: { service: 'api', region: 'europe-west1' }, env });
+    answerServiceGets(emulator, 200, service);
+    const result = await healthCheck({
+      inputs: { service: 'api', region: 'europe-west1' },
+      env: emulatorRunEnv(emulator),
+    });
     expect(result.code).toBe(1);
     expect(result.log).toContain(`::error::health-check: ${message}`);
     const commands = workflowCommands(result.rawLog);
@@ -762,17 +626,30 @@ describe('health-check bundle: what gcloud and the service answer is checked bef
     expect(result.outputs).toEqual({});
   });
 
-  it('a gcloud error with a forged line stays inside the one error', async () => {
-    const { env } = gcloudEnv({
-      api: [{ error: `Cannot find service [api]${FORGE}\n::add-mask::main`, exitCode: 1 }],
+  it('a Google error with a forged line stays inside the one error', async () => {
+    const api = await server((_req, res) => json(res, 200, ok));
+    const emulator = await cloudRunAt(api.url);
+    answerServiceGets(
+      emulator,
+      404,
+      googleError(
+        404,
+        `Resource 'projects/my-project/locations/europe-west1/services/api' was not found${FORGE}\n::add-mask::main`,
+      ),
+    );
+    const result = await healthCheck({
+      inputs: { service: 'api', region: 'europe-west1' },
+      env: emulatorRunEnv(emulator),
     });
-    const result = await healthCheck({ inputs: { service: 'api', region: 'europe-west1' }, env });
     expect(result.code).toBe(1);
-    expect(result.log).toContain('Cannot find service [api]');
+    expect(result.log).toContain(
+      'was answered 404 NOT_FOUND: "Resource \'projects/my-project/locations/europe-west1/services/api\' was not found ::error file=x::forged ::add-mask::main"',
+    );
     const commands = workflowCommands(result.rawLog);
     expect(commands.filter((c) => /^::(error|warning|notice)/.test(c))).toHaveLength(1);
     expect(commands).not.toContain('::add-mask::main');
     expect(result.rawLog.split('\n').filter((line) => line.startsWith('::error file='))).toEqual([]);
+    expect(api.requests).toHaveLength(0);
   });
 
   it('a revision in the /health body that is not a revision name is not set as the output', async () => {
