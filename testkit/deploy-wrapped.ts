@@ -1,7 +1,8 @@
 // actions/deploy as the runner runs it, with the terraform stand-in behind a wrapper that first
 // does something of a test's choosing for one command (start a background process, ignore
 // signals, leave a lock file): what a real Terraform, its providers and provisioners do when
-// they misbehave. Used by the runner-level deadline and cancellation tests.
+// they misbehave; Google is the local emulator (no gcloud on PATH). Used by the runner-level
+// deadline and cancellation tests.
 import {
   chmodSync,
   cpSync,
@@ -25,11 +26,11 @@ import {
   standinsDir,
   terraformCalls,
   terraformSignals,
-  writeGcloudScenario,
   writeTerraformScenario,
   type TerraformScenario,
 } from './deploy-scenarios.js';
 import { startGitHubApi, type GitHubApi } from './github-api.js';
+import { emulatorRunEnv, putSecrets, startEmulator } from './google.js';
 import { repoRoot, runAction, type RunOptions, type RunResult } from './local-runner.mjs';
 import { isRunning } from './process.js';
 
@@ -98,13 +99,14 @@ export async function startCompareApi(): Promise<GitHubApi> {
 export async function runWrappedDeploy(
   test: WrappedDeploy,
   githubApi: GitHubApi,
-  cleanups: (() => void)[],
+  cleanups: (() => unknown)[],
 ): Promise<WrappedResult> {
   const home = mkdtempSync(join(tmpdir(), 'deploy-wrapped-'));
   const bin = join(home, 'bin');
   const pidsDir = join(home, 'pids');
   const stack = join(home, 'stack');
   cpSync(stackDirs.service, stack, { recursive: true });
+  // The stand-ins (there is no gcloud among them: the run reaches Google over REST).
   cpSync(standinsDir, bin, { recursive: true });
   // The wrapper replaces the stand-in's name on PATH; the stand-in itself stays next to it.
   cpSync(join(standinsDir, 'terraform'), join(bin, 'terraform-standin'));
@@ -122,14 +124,16 @@ export async function runWrappedDeploy(
   writeFileSync(join(bin, 'terraform'), wrapper);
   chmodSync(join(bin, 'terraform'), 0o755);
   const terraform = writeTerraformScenario(test.terraform ?? devServiceScenario());
-  const gcloud = writeGcloudScenario({
-    secrets: Object.fromEntries(
+  const emulator = await startEmulator(cleanups, { project: 'acme-dev' });
+  putSecrets(
+    emulator,
+    Object.fromEntries(
       ['database-url', 'clerk-secret-key', 'admin-api-key'].map((name) => [
         `${name}-dev`,
         { project: 'acme-dev', versions: [{ version: 2, state: 'ENABLED' as const }] },
       ]),
     ),
-  });
+  );
   const pidFiles = (): Record<string, number> => {
     if (!existsSync(pidsDir)) return {};
     const entries: [string, number][] = [];
@@ -152,14 +156,12 @@ export async function runWrappedDeploy(
     }
     rmSync(home, { recursive: true, force: true });
     rmSync(terraform.dir, { recursive: true, force: true });
-    rmSync(gcloud.dir, { recursive: true, force: true });
   });
   const note = (name: string): string | undefined =>
     existsSync(join(pidsDir, name)) ? readFileSync(join(pidsDir, name), 'utf8').trim() : undefined;
   const cancel = test.cancel?.(terraform.log, note);
   const result = await runAction({
     stage: 'deploy',
-    pathPrepend: [bin],
     inputs: {
       'working-directory': stack,
       environment: 'dev',
@@ -171,7 +173,8 @@ export async function runWrappedDeploy(
     },
     env: {
       ...terraform.env,
-      ...gcloud.env,
+      // The wrapper's folder first on a PATH without gcloud (this PATH wins over pathPrepend).
+      ...emulatorRunEnv(emulator, {}, [bin]),
       TF_CLI_CONFIG_FILE: '/dev/null',
       GITHUB_API_URL: githubApi.url,
     },

@@ -47,10 +47,42 @@ export function pathWithoutGcloud(prepend: readonly string[] = []): string {
   return result;
 }
 
-/** The environment of an action run against the emulator, with no gcloud to be found. */
+/**
+ * The environment of an action run against the emulator, with no gcloud to be found: Google's
+ * endpoints overridden to the emulator, a Workload Identity credentials file (the shape
+ * google-github-actions/auth writes) whose token exchange runs against it, the project variables
+ * the auth action exports; `prepend` (stand-in folders) first on PATH.
+ */
 export function emulatorRunEnv(
   emulator: GoogleEmulator,
   extra: Record<string, string> = {},
+  prepend: readonly string[] = [],
 ): Record<string, string> {
-  return { ...emulator.env(), PATH: pathWithoutGcloud(), ...extra };
+  return { ...emulator.env(), PATH: pathWithoutGcloud(prepend), ...extra };
+}
+
+/** A secret's versions by number (1 is the oldest), as a test states them. */
+export interface SecretVersions {
+  project?: string;
+  versions: { version: number; state: 'ENABLED' | 'DISABLED' | 'DESTROYED' }[];
+}
+
+/**
+ * Puts secrets into the emulator: `{ id: { versions: [{ version, state }] } }`; a version number
+ * left out (3 given, 2 not) is there as DESTROYED, as Secret Manager keeps the numbers.
+ */
+export function putSecrets(emulator: GoogleEmulator, secrets: Record<string, SecretVersions>): void {
+  for (const [id, spec] of Object.entries(secrets)) {
+    const byNumber = new Map(spec.versions.map((v) => [v.version, v.state]));
+    const highest = Math.max(0, ...byNumber.keys());
+    const versions = Array.from({ length: highest }, (_, index) => ({
+      state: byNumber.get(index + 1) ?? 'DESTROYED',
+    }));
+    emulator.putSecret({ ...(spec.project === undefined ? {} : { project: spec.project }), id, versions });
+  }
+}
+
+/** The emulator's requests to one API path pattern (what the action asked Google). */
+export function requestsTo(emulator: GoogleEmulator, pattern: RegExp): GoogleEmulator['requests'] {
+  return emulator.requests.filter((request) => pattern.test(request.path));
 }

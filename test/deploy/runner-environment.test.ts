@@ -1,7 +1,8 @@
 // actions/deploy as the runner runs it, on what ties a deploy to its environment: the image to
 // its repository (and its digest to the registry: Debian's docker-registry on 127.0.0.1, an
-// image pushed there with skopeo), the secrets to the deploy's project, the contract's names
-// compared trimmed, and no dev-only value in a production job's environment.
+// image pushed there with skopeo), the secrets to the deploy's project (Secret Manager: the local
+// Google emulator, no gcloud on PATH), the contract's names compared trimmed, and no dev-only
+// value in a production job's environment.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,6 @@ import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   defaultPlainEnv,
   defaultSecretEnv,
-  gcloudCalls,
   PREVIOUS_COMMIT,
   referenceBypass,
   REPOSITORY,
@@ -23,12 +23,11 @@ import {
   stackDirs,
   standinsDir,
   terraformCalls,
-  writeGcloudScenario,
   writeTerraformScenario,
   type Environment,
-  type GcloudScenario,
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
+import { emulatorRunEnv, putSecrets, startEmulator, type SecretVersions } from '../../testkit/google.js';
 import {
   containersEnv,
   startFlakyProxy,
@@ -42,7 +41,7 @@ import { run as runTool } from '../../testkit/process.js';
 const GCP_IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
 const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');
 const GITHUB_TOKEN = 'ghs_EnvironmentTestToken5e2d8a1c9b4f7e3a6d';
-const cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -158,7 +157,7 @@ function registryLogin(login?: { host: string; username: string; password: strin
 function enabledSecrets(
   environment: Environment,
   names = ['database-url', 'clerk-secret-key', 'admin-api-key'],
-) {
+): Record<string, SecretVersions> {
   return Object.fromEntries(
     names.map((name) => [
       `${name}-${environment}`,
@@ -170,7 +169,8 @@ function enabledSecrets(
 interface DeployCase {
   environment?: Environment;
   terraform: TerraformScenario;
-  gcloud?: GcloudScenario;
+  /** The secrets in Secret Manager (default: enabledSecrets). */
+  google?: Record<string, SecretVersions>;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
   secrets?: string[];
@@ -179,14 +179,13 @@ interface DeployCase {
 async function deploy(test: DeployCase) {
   const environment = test.environment ?? 'dev';
   const terraform = writeTerraformScenario(test.terraform);
-  const gcloud = writeGcloudScenario(test.gcloud ?? { secrets: enabledSecrets(environment) });
   cleanups.push(() => rmSync(terraform.dir, { recursive: true, force: true }));
-  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+  const emulator = await startEmulator(cleanups, { project: `acme-${environment}` });
+  putSecrets(emulator, test.google ?? enabledSecrets(environment));
   const result = await runAction({
     stage: 'deploy',
     // To show that these tests fail on an older bundle: a folder with its action.yml and dist.
     ...(process.env['DEPLOY_ACTION_DIR'] ? { actionDir: process.env['DEPLOY_ACTION_DIR'] } : {}),
-    pathPrepend: [standinsDir],
     inputs: {
       'working-directory': stackDirs.service,
       environment,
@@ -199,7 +198,7 @@ async function deploy(test: DeployCase) {
     env: {
       ...registryLogin(),
       ...terraform.env,
-      ...gcloud.env,
+      ...emulatorRunEnv(emulator, {}, [standinsDir]),
       TF_CLI_CONFIG_FILE: '/dev/null',
       GITHUB_API_URL: githubApi.url,
       ...test.env,
@@ -212,7 +211,8 @@ async function deploy(test: DeployCase) {
     result,
     commands: calls.map((call) => call.argv.find((arg) => !arg.startsWith('-')) ?? ''),
     planArgv: calls.find((call) => call.argv[0] === 'plan')?.argv ?? [],
-    gcloud: gcloudCalls(gcloud.log),
+    /** Every request the run made of Google (the token exchange included). */
+    google: emulator.requests.map((request) => `${request.method} ${request.path}`),
   };
 }
 
@@ -476,7 +476,7 @@ describe('deploy bundle: no dev-only value in a production job', () => {
   ])(
     'fails a prod job whose environment holds %s, before anything runs, never showing it',
     async (name, value, named) => {
-      const { result, commands, gcloud } = await deploy({
+      const { result, commands, google } = await deploy({
         environment: 'prod',
         terraform: serviceScenario('prod'),
         env: { [name]: value },
@@ -484,7 +484,7 @@ describe('deploy bundle: no dev-only value in a production job', () => {
       });
       expect(result.code).toBe(1);
       expect(commands).toEqual([]);
-      expect(gcloud).toEqual([]);
+      expect(google).toEqual([]);
       expect(result.log).toContain(
         `::error::deploy: invalid configuration: this production job's environment holds dev-only variable ${named} (value not shown)`,
       );

@@ -21,11 +21,11 @@ import {
   stackDirs,
   standinsDir,
   terraformCalls,
-  writeGcloudScenario,
   writeTerraformScenario,
   type JsonObject,
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
+import { emulatorRunEnv, putSecrets, startEmulator, type SecretVersions } from '../../testkit/google.js';
 
 const GITHUB_TOKEN = 'ghs_RunnerFaultsToken7a2d9c4e1b8f3a6d0c5e';
 const real = join(repoRoot, 'test', 'fixtures', 'deploy', 'real-terraform');
@@ -36,9 +36,9 @@ type FaultScenario = TerraformScenario & {
   apply?: { failures?: { address: string; summary: string; detail?: string }[] };
 };
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 let githubApi: GitHubApi;
 beforeAll(async () => {
@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 afterAll(() => githubApi.close());
 
-const enabled = (names: string[]) =>
+const enabled = (names: string[]): Record<string, SecretVersions> =>
   Object.fromEntries(
     names.map((name) => [
       `${name}-dev`,
@@ -65,16 +65,13 @@ async function deploy(
   cancelDuring?: string,
 ) {
   const files = writeTerraformScenario(terraform);
-  const gcloud = writeGcloudScenario({
-    secrets: enabled(['database-url', 'clerk-secret-key', 'admin-api-key']),
-  });
   cleanups.push(() => rmSync(files.dir, { recursive: true, force: true }));
-  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+  const emulator = await startEmulator(cleanups, { project: 'acme-dev' });
+  putSecrets(emulator, enabled(['database-url', 'clerk-secret-key', 'admin-api-key']));
   const result = await runAction({
     stage: 'deploy',
-    pathPrepend: [standinsDir],
     inputs: devDeployInputs(GITHUB_TOKEN, inputs, stack),
-    env: standinRunEnv(files, gcloud, githubApi.url),
+    env: standinRunEnv(files, { env: emulatorRunEnv(emulator, {}, [standinsDir]) }, githubApi.url),
     secrets: [GITHUB_TOKEN],
     ...(cancelDuring === undefined
       ? {}

@@ -17,16 +17,16 @@ import {
   serviceOutputs,
   servicePlan,
   standinsDir,
-  writeGcloudScenario,
   writeTerraformScenario,
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
+import { emulatorRunEnv, pathWithoutGcloud, putSecrets, startEmulator } from '../../testkit/google.js';
 
 const GITHUB_TOKEN = 'ghs_RunnerTofuToken3c8e1a7d5b2f9c4e6a0d';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 let githubApi: GitHubApi;
@@ -81,21 +81,22 @@ async function deploy(
   pathPrepend: string[] = [standinsDir],
 ) {
   const files = writeTerraformScenario(terraform);
-  const gcloud = writeGcloudScenario({
-    secrets: Object.fromEntries(
+  cleanups.push(() => rmSync(files.dir, { recursive: true, force: true }));
+  const emulator = await startEmulator(cleanups, { project: 'acme-dev' });
+  putSecrets(
+    emulator,
+    Object.fromEntries(
       ['database-url', 'clerk-secret-key', 'admin-api-key'].map((name) => [
         `${name}-dev`,
         { project: 'acme-dev', versions: [{ version: 1, state: 'ENABLED' as const }] },
       ]),
     ),
-  });
-  cleanups.push(() => rmSync(files.dir, { recursive: true, force: true }));
-  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+  );
   const result = await runAction({
     stage: 'deploy',
-    pathPrepend,
     inputs: devDeployInputs(GITHUB_TOKEN, inputs),
-    env: standinRunEnv(files, gcloud, githubApi.url),
+    // The stand-in folders first on a PATH without gcloud (emulatorRunEnv's PATH wins over pathPrepend).
+    env: standinRunEnv(files, { env: emulatorRunEnv(emulator, {}, pathPrepend) }, githubApi.url),
     secrets: [GITHUB_TOKEN],
   });
   cleanups.push(result.cleanup);
@@ -180,9 +181,9 @@ describe('deploy bundle with tool: tofu (OpenTofu)', () => {
   });
 
   it('fails before any plan, naming input tool, when no tofu binary is on PATH', async () => {
-    const bin = onlyStandins(['terraform', 'gcloud']);
-    // The premise: nothing on this PATH answers as tofu.
-    const path = [bin, ...(process.env['PATH'] ?? '').split(delimiter)];
+    const bin = onlyStandins(['terraform']);
+    // The premise: nothing on the run's PATH answers as tofu.
+    const path = pathWithoutGcloud([bin]).split(delimiter);
     expect(path.some((dir) => dir !== '' && existsSync(join(dir, 'tofu')))).toBe(false);
     const { result, calls: made } = await deploy(scenario(), { tool: 'tofu' }, [bin]);
     expect(result.code).toBe(1);

@@ -1,5 +1,6 @@
-// actions/deploy as the runner runs it: the bundle started as a process, the terraform and
-// gcloud stand-ins first on PATH, answering from scenario files and recording every call.
+// actions/deploy as the runner runs it: the bundle started as a process, the terraform stand-in
+// first on PATH (answering from scenario files and recording every call), Google the local
+// emulator (testkit/google-emulator.mjs) reached over its REST APIs, with no gcloud on PATH.
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,7 +8,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
 import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
-  gcloudCalls,
   platformPlan,
   PREVIOUS_COMMIT,
   referenceBypass,
@@ -16,21 +16,28 @@ import {
   serviceOutputs,
   servicePlan,
   stackDirs,
+  standinRunEnv,
   standinsDir,
   terraformCalls,
   terraformSignals,
-  writeGcloudScenario,
   writeTerraformScenario,
   type Environment,
-  type GcloudScenario,
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
+import {
+  emulatorRunEnv,
+  putSecrets,
+  requestsTo,
+  startEmulator,
+  type GoogleEmulator,
+  type SecretVersions,
+} from '../../testkit/google.js';
 
 const IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
 const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 // The stale-commit guard asks GitHub before every apply over a labelled service: a local compare
@@ -55,28 +62,48 @@ function stackCopy(stack: 'service' | 'platform'): string {
   return dir;
 }
 
+/** The secrets of the reference service, each at version 2 (ENABLED) over a DISABLED version 1. */
 function enabledSecrets(
   environment: Environment,
   names: string[] = ['database-url', 'clerk-secret-key', 'admin-api-key'],
-): GcloudScenario['secrets'] {
+): Record<string, SecretVersions> {
   return Object.fromEntries(
     names.map((name) => [
       `${name}-${environment}`,
       {
         project: `acme-${environment}`,
         versions: [
-          { version: 2, state: 'ENABLED' as const },
           { version: 1, state: 'DISABLED' as const },
+          { version: 2, state: 'ENABLED' as const },
         ],
       },
     ]),
   );
 }
 
+/** An emulator of the environment's project holding `secrets` (default: enabledSecrets). */
+async function googleWith(
+  environment: Environment,
+  secrets: Record<string, SecretVersions> = enabledSecrets(environment),
+): Promise<GoogleEmulator> {
+  const emulator = await startEmulator(cleanups, { project: `acme-${environment}` });
+  putSecrets(emulator, secrets);
+  return emulator;
+}
+
+/** What the run asked Secret Manager about the project's secrets: `GET <path after secrets/>`. */
+function secretRequests(emulator: GoogleEmulator, project: string): string[] {
+  const prefix = `/v1/projects/${project}/secrets/`;
+  return requestsTo(emulator, new RegExp(`^${prefix}`)).map(
+    (request) => `${request.method} ${request.path.slice(prefix.length)}`,
+  );
+}
+
 interface DeployCase {
   environment?: Environment;
   terraform: TerraformScenario;
-  gcloud?: GcloudScenario;
+  /** The secrets in Secret Manager (default: enabledSecrets). */
+  google?: Record<string, SecretVersions>;
   inputs?: Record<string, string>;
   env?: Record<string, string>;
   stack?: string;
@@ -88,12 +115,10 @@ interface DeployCase {
 async function deploy(test: DeployCase) {
   const environment = test.environment ?? 'dev';
   const terraform = writeTerraformScenario(test.terraform);
-  const gcloud = writeGcloudScenario(test.gcloud ?? { secrets: enabledSecrets(environment) });
   cleanups.push(() => rmSync(terraform.dir, { recursive: true, force: true }));
-  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+  const emulator = await googleWith(environment, test.google);
   const result = await runAction({
     stage: 'deploy',
-    pathPrepend: [standinsDir],
     inputs: {
       'working-directory': test.stack ?? stackDirs.service,
       environment,
@@ -104,10 +129,7 @@ async function deploy(test: DeployCase) {
       ...test.inputs,
     },
     env: {
-      ...terraform.env,
-      ...gcloud.env,
-      TF_CLI_CONFIG_FILE: '/dev/null',
-      GITHUB_API_URL: githubApi.url,
+      ...standinRunEnv(terraform, { env: emulatorRunEnv(emulator, {}, [standinsDir]) }, githubApi.url),
       ...test.env,
     },
     secrets: [GITHUB_TOKEN, ...(test.secrets ?? [])],
@@ -121,7 +143,10 @@ async function deploy(test: DeployCase) {
     /** The stand-in's call log as written: every argv and TF_VAR_ it saw. */
     rawCalls: existsSync(terraform.log) ? readFileSync(terraform.log, 'utf8') : '',
     commands: calls.map((call) => call.argv.find((arg) => !arg.startsWith('-')) ?? ''),
-    gcloud: gcloudCalls(gcloud.log),
+    /** Every request the run made of Google (the token exchange included), in order. */
+    google: emulator.requests.map((request) => `${request.method} ${request.path}`),
+    /** What it asked Secret Manager about the environment's project. */
+    secretRequests: secretRequests(emulator, `acme-${environment}`),
     signals: terraformSignals(terraform.log),
   };
 }
@@ -141,14 +166,17 @@ const serviceScenario = (
 });
 
 describe('deploy bundle: the happy paths', () => {
-  it('applies the saved plan of a clean dev service deploy, with the exact Terraform and gcloud calls', async () => {
+  it('applies the saved plan of a clean dev service deploy, with the exact Terraform calls and Secret Manager requests', async () => {
     const scenario = serviceScenario('dev');
     const sensitive = 'sensitive-output-value-71c2';
     scenario.output = {
       ...scenario.output,
       db_password: { value: sensitive, type: 'string', sensitive: true },
     };
-    const { result, calls, commands, gcloud } = await deploy({ terraform: scenario, secrets: [sensitive] });
+    const { result, calls, commands, secretRequests } = await deploy({
+      terraform: scenario,
+      secrets: [sensitive],
+    });
     expect(result.code, result.log).toBe(0);
     expect(commands).toEqual(['init', 'plan', 'show', 'apply', 'output']);
     const planFile = calls[1]?.argv.find((arg) => arg.startsWith('-out='))?.slice('-out='.length) ?? '';
@@ -172,20 +200,11 @@ describe('deploy bundle: the happy paths', () => {
       ['output', '-json', '-no-color'],
     ]);
     expect(calls.every((call) => call.cwd === stackDirs.service)).toBe(true);
-    expect(gcloud.map((call) => call.argv[3]).sort()).toEqual([
-      'admin-api-key-dev',
-      'clerk-secret-key-dev',
-      'database-url-dev',
-    ]);
-    expect(gcloud[0]?.argv).toEqual([
-      'secrets',
-      'versions',
-      'list',
-      gcloud[0]?.argv[3],
-      '--project=acme-dev',
-      '--filter=state:ENABLED',
-      '--format=json',
-      '--quiet',
+    // One GET of each secret's latest version, which is what Cloud Run resolves: nothing else.
+    expect(secretRequests.sort()).toEqual([
+      'GET admin-api-key-dev/versions/latest',
+      'GET clerk-secret-key-dev/versions/latest',
+      'GET database-url-dev/versions/latest',
     ]);
     expect(result.outputs).toMatchObject({
       'has-changes': 'true',
@@ -215,7 +234,7 @@ describe('deploy bundle: the happy paths', () => {
   it('applies the dev bypass when the flag is true: the stack injects both dev-only variables', async () => {
     const { result, calls } = await deploy({
       terraform: serviceScenario('dev'),
-      gcloud: { secrets: { ...enabledSecrets('dev'), ...enabledSecrets('dev', ['dev-bypass-secret']) } },
+      google: { ...enabledSecrets('dev'), ...enabledSecrets('dev', ['dev-bypass-secret']) },
       inputs: { 'allow-dev-auth-bypass': 'TRUE' },
     });
     expect(result.code, result.log).toBe(0);
@@ -400,16 +419,24 @@ describe('deploy bundle: plans that break the contract stop before apply', () =>
 
   it('a secret without an enabled version: names it, the command to add one, and the platform stack first', async () => {
     const secrets = enabledSecrets('dev');
-    secrets!['clerk-secret-key-dev'] = { project: 'acme-dev', versions: [{ version: 1, state: 'DISABLED' }] };
-    delete secrets!['admin-api-key-dev'];
-    const { result, commands, gcloud } = await deploy({
+    secrets['clerk-secret-key-dev'] = { project: 'acme-dev', versions: [{ version: 1, state: 'DISABLED' }] };
+    delete secrets['admin-api-key-dev'];
+    const { result, commands, secretRequests } = await deploy({
       terraform: serviceScenario('dev'),
-      gcloud: { secrets },
+      google: secrets,
     });
     expect(result.code).toBe(1);
-    expect(gcloud).toHaveLength(3);
+    // Latest of each; then, for the disabled one, an enabled version to suggest, and for the
+    // missing one, whether the secret itself exists.
+    expect(secretRequests.sort()).toEqual([
+      'GET admin-api-key-dev',
+      'GET admin-api-key-dev/versions/latest',
+      'GET clerk-secret-key-dev/versions',
+      'GET clerk-secret-key-dev/versions/latest',
+      'GET database-url-dev/versions/latest',
+    ]);
     expect(result.log).toContain(
-      'secret clerk-secret-key-dev has no enabled version; store one with: printf \'%s\' "$VALUE" | gcloud secrets versions add clerk-secret-key-dev --project=acme-dev --data-file=-. The platform stack creates the secrets and must be applied before the service stack.',
+      'secret clerk-secret-key-dev has no enabled version (the newest, 1, is DISABLED); store one with: printf \'%s\' "$VALUE" | gcloud secrets versions add clerk-secret-key-dev --project=acme-dev --data-file=-. The platform stack creates the secrets and must be applied before the service stack.',
     );
     expect(result.log).toContain(
       'secret admin-api-key-dev does not exist in project acme-dev. The platform stack creates the secrets and must be applied before the service stack.',
@@ -487,10 +514,10 @@ describe('deploy bundle: Terraform failures', () => {
   it('a cancelled apply forwards exactly one SIGINT to Terraform, even when SIGTERM follows', async () => {
     const terraform = { ...serviceScenario('dev'), apply: { delayMs: 20_000 } };
     const files = writeTerraformScenario(terraform);
-    const gcloud = writeGcloudScenario({ secrets: enabledSecrets('dev') });
+    cleanups.push(() => rmSync(files.dir, { recursive: true, force: true }));
+    const emulator = await googleWith('dev');
     const result = await runAction({
       stage: 'deploy',
-      pathPrepend: [standinsDir],
       inputs: {
         'working-directory': stackDirs.service,
         environment: 'dev',
@@ -499,7 +526,7 @@ describe('deploy bundle: Terraform failures', () => {
         project: 'acme-dev',
         'github-token': GITHUB_TOKEN,
       },
-      env: { ...files.env, ...gcloud.env, TF_CLI_CONFIG_FILE: '/dev/null', GITHUB_API_URL: githubApi.url },
+      env: standinRunEnv(files, { env: emulatorRunEnv(emulator, {}, [standinsDir]) }, githubApi.url),
       secrets: [GITHUB_TOKEN],
       cancel: {
         when: () => terraformCalls(files.log).some((call) => call.argv[0] === 'apply'),
@@ -534,11 +561,12 @@ describe('deploy bundle: bad inputs change nothing', () => {
     [{ contract: 'missing-contract.yml' }, 'missing-contract.yml'],
     [{ 'working-directory': stackDirs.platform }, 'input "image" is set but the stack in'],
   ])('%j', async (inputs, message) => {
-    const { result, calls, gcloud } = await deploy({ terraform: serviceScenario('dev'), inputs });
+    const { result, calls, google } = await deploy({ terraform: serviceScenario('dev'), inputs });
     expect(result.code).toBe(1);
     expect(result.log).toContain(message);
     expect(calls).toEqual([]);
-    expect(gcloud).toEqual([]);
+    // Google was asked nothing, not even for a token.
+    expect(google).toEqual([]);
   });
 });
 
@@ -559,7 +587,7 @@ describe('deploy bundle: the summary on invalid input and on cancellation', () =
   ])(
     '%s: one "invalid input" section with the reason, and nothing run',
     async (_case, environment, inputs, reason) => {
-      const { result, calls, gcloud } = await deploy({
+      const { result, calls, google } = await deploy({
         environment,
         terraform: serviceScenario(environment),
         inputs,
@@ -573,7 +601,7 @@ describe('deploy bundle: the summary on invalid input and on cancellation', () =
       // The inputs were refused before anything was described or run.
       expect(result.summary).not.toContain('| Environment |');
       expect(calls).toEqual([]);
-      expect(gcloud).toEqual([]);
+      expect(google).toEqual([]);
       expect(result.outputs).toEqual({});
       expect(readdirSync(result.runnerTemp).filter((name) => name.startsWith('deploy-plan-'))).toEqual([]);
     },
@@ -771,7 +799,7 @@ describe('deploy bundle: hostile names reach no process and forge nothing', () =
     ['image-variable', 'IMAGE'] as const,
     ['image-variable', 'i'.repeat(64)] as const,
   ])('%s: %j', async (input, value) => {
-    const { result, calls, gcloud } = await deploy({
+    const { result, calls, google } = await deploy({
       terraform: serviceScenario('dev'),
       inputs: { [input]: value },
     });
@@ -784,7 +812,7 @@ describe('deploy bundle: hostile names reach no process and forge nothing', () =
     expect(result.summary.split('\n').filter((line) => line.startsWith('::'))).toEqual([]);
     expect(result.outputs).toEqual({});
     expect(calls).toEqual([]);
-    expect(gcloud).toEqual([]);
+    expect(google).toEqual([]);
   });
 });
 
@@ -817,13 +845,13 @@ describe('deploy bundle: Terraform outputs are checked before any is set', () =>
   });
 });
 
-describe('deploy bundle: what the plan names is re-logged escaped and never reaches gcloud as an option', () => {
+describe('deploy bundle: what the plan names is re-logged escaped and never reaches a Google request', () => {
   it.each([
     'database-url-dev\n::error file=x::forged',
     '--impersonate-service-account=attacker@evil.iam.gserviceaccount.com',
     '::add-mask::main',
   ])('a planned secret id %j', async (secret) => {
-    const { result, gcloud, commands } = await deploy({
+    const { result, google, secretRequests, commands } = await deploy({
       terraform: serviceScenario(
         'dev',
         {},
@@ -841,9 +869,12 @@ describe('deploy bundle: what the plan names is re-logged escaped and never reac
     expect(result.code).toBe(1);
     expect(commands).not.toContain('apply');
     expect(result.log).toContain('which is not a Secret Manager secret id');
-    // The two valid ids were checked; the other never became a gcloud argument.
-    expect(gcloud.map((call) => call.argv[3]).sort()).toEqual(['admin-api-key-dev', 'clerk-secret-key-dev']);
-    expect(gcloud.flatMap((call) => call.argv).filter((arg) => arg.includes('attacker'))).toEqual([]);
+    // The two valid ids were checked; the other never became part of a request path.
+    expect(secretRequests.sort()).toEqual([
+      'GET admin-api-key-dev/versions/latest',
+      'GET clerk-secret-key-dev/versions/latest',
+    ]);
+    expect(google.filter((request) => /attacker|forged|add-mask|database-url/.test(request))).toEqual([]);
     // Every annotation is the stage's own; no mask of a piece of a name.
     const annotations = workflowCommands(result.rawLog).filter((c) => /^::(error|warning|notice)/.test(c));
     expect(annotations.filter((c) => !/^::(error|warning)::deploy: /.test(c))).toEqual([]);

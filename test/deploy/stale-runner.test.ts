@@ -1,14 +1,13 @@
 // The stale-commit guard as the runner runs it: the deploy bundle started as a process with
 // GITHUB_SHA, GITHUB_REPOSITORY and GITHUB_API_URL pointing at a local compare API that answers
-// from a commit graph, the terraform and gcloud stand-ins first on PATH. The token is a secret
-// of every run: the harness fails the test if it shows anywhere.
+// from a commit graph, the terraform stand-in first on PATH, Google the local emulator (no gcloud
+// on PATH). The token is a secret of every run: the harness fails the test if it shows anywhere.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
 import { commitSha, startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
-  gcloudCalls,
   referenceBypass,
   REPOSITORY,
   RUN_COMMIT,
@@ -17,11 +16,16 @@ import {
   stackDirs,
   standinsDir,
   terraformCalls,
-  writeGcloudScenario,
   writeTerraformScenario,
-  type GcloudScenario,
   type ServicePlanOptions,
 } from '../../testkit/deploy-scenarios.js';
+import {
+  emulatorRunEnv,
+  putSecrets,
+  requestsTo,
+  startEmulator,
+  type SecretVersions,
+} from '../../testkit/google.js';
 
 const IMAGE = `europe-west1-docker.pkg.dev/acme-dev/services/api@sha256:${'c3'.repeat(32)}`;
 const CONTRACT = join(repoRoot, 'test', 'fixtures', 'contracts', 'runtime-contract.yml');
@@ -35,9 +39,9 @@ const NEWER = commitSha('newer');
 const REWRITTEN = commitSha('rewritten');
 const short = (sha: string): string => sha.slice(0, 7);
 
-const cleanups: (() => void | Promise<void>)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 async function githubApi(): Promise<GitHubApi> {
@@ -50,7 +54,7 @@ async function githubApi(): Promise<GitHubApi> {
   return api;
 }
 
-const secrets: GcloudScenario['secrets'] = Object.fromEntries(
+const secrets: Record<string, SecretVersions> = Object.fromEntries(
   ['database-url-dev', 'clerk-secret-key-dev', 'admin-api-key-dev'].map((id) => [
     id,
     { project: 'acme-dev', versions: [{ version: 1, state: 'ENABLED' as const }] },
@@ -75,12 +79,11 @@ async function deploy(test: GuardCase = {}) {
     },
     output: serviceOutputs(),
   });
-  const gcloud = writeGcloudScenario({ secrets });
   cleanups.push(() => rmSync(terraform.dir, { recursive: true, force: true }));
-  cleanups.push(() => rmSync(gcloud.dir, { recursive: true, force: true }));
+  const emulator = await startEmulator(cleanups, { project: 'acme-dev' });
+  putSecrets(emulator, secrets);
   const result = await runAction({
     stage: 'deploy',
-    pathPrepend: [standinsDir],
     inputs: {
       'working-directory': stackDirs.service,
       environment: 'dev',
@@ -92,7 +95,7 @@ async function deploy(test: GuardCase = {}) {
     },
     env: {
       ...terraform.env,
-      ...gcloud.env,
+      ...emulatorRunEnv(emulator, {}, [standinsDir]),
       TF_CLI_CONFIG_FILE: '/dev/null',
       GITHUB_SHA: RUN_COMMIT,
       GITHUB_REPOSITORY: REPOSITORY,
@@ -106,7 +109,9 @@ async function deploy(test: GuardCase = {}) {
     result,
     api,
     commands: terraformCalls(terraform.log).map((call) => call.argv[0] ?? ''),
-    gcloud: gcloudCalls(gcloud.log),
+    /** Every request the run made of Google (the token exchange included). */
+    google: emulator.requests.map((request) => `${request.method} ${request.path}`),
+    secretChecks: requestsTo(emulator, /^\/v1\/projects\/acme-dev\/secrets\//).length,
   };
 }
 
@@ -115,13 +120,14 @@ const comparePath = (running: string): string =>
 
 describe('deploy bundle: the stale-commit guard stops an older commit over a newer one', () => {
   it('behind, on-stale fail (the default): fails before apply, names both commits and the service', async () => {
-    const { result, commands, api, gcloud } = await deploy({ plan: { previousCommitSha: NEWER } });
+    const { result, commands, api, google } = await deploy({ plan: { previousCommitSha: NEWER } });
     expect(result.code).toBe(1);
     expect(result.log).toContain(
       `::error::deploy: this run's commit ${short(RUN_COMMIT)} is 1 commit behind ${short(NEWER)}, which ${SERVICE} already runs (a newer run deployed it first); nothing was applied. Re-run the newest run, or set on-stale: skip to let stale runs finish without applying`,
     );
     expect(commands).toEqual(['init', 'plan', 'show']);
-    expect(gcloud).toEqual([]);
+    // The guard stopped the run before the secret preflight: Google was asked nothing.
+    expect(google).toEqual([]);
     expect(result.outputs['stale']).toBeUndefined();
     expect(result.outputs['has-changes']).toBeUndefined();
     expect(api.requests.map((r) => [r.url, r.status])).toEqual([[comparePath(NEWER), 200]]);
@@ -132,14 +138,14 @@ describe('deploy bundle: the stale-commit guard stops an older commit over a new
   });
 
   it('behind, on-stale skip: applies nothing, succeeds, and reports the running service', async () => {
-    const { result, commands, gcloud } = await deploy({
+    const { result, commands, google } = await deploy({
       plan: { previousCommitSha: NEWER },
       inputs: { 'on-stale': 'skip' },
     });
     expect(result.code, result.log).toBe(0);
     expect(commands).toEqual(['init', 'plan', 'show', 'output']);
     // Nothing will be applied: the secret preflight has nothing to protect.
-    expect(gcloud).toEqual([]);
+    expect(google).toEqual([]);
     expect(result.outputs).toMatchObject({
       stale: 'true',
       'has-changes': 'true',
@@ -155,9 +161,11 @@ describe('deploy bundle: the stale-commit guard stops an older commit over a new
   });
 
   it('ahead: applies, with stale=false; the request carried the token', async () => {
-    const { result, commands, api } = await deploy({ plan: { previousCommitSha: OLDER } });
+    const { result, commands, api, secretChecks } = await deploy({ plan: { previousCommitSha: OLDER } });
     expect(result.code, result.log).toBe(0);
     expect(commands).toEqual(['init', 'plan', 'show', 'apply', 'output']);
+    // Not stale: the preflight checked the three secrets before apply.
+    expect(secretChecks).toBe(3);
     expect(result.outputs['stale']).toBe('false');
     expect(api.requests).toEqual([
       expect.objectContaining({
