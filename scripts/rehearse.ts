@@ -9,10 +9,14 @@
 // Where it must differ, it is an input value of the caller, named in CALLER_CHANGES and printed
 // first and under the result table: builder=buildah (no Docker engine here, so no buildx), and
 // what has to be built without network or container runtime. Real parts: pytest, pyflakes,
-// buildah, Debian's docker-registry, PostgreSQL 15 and Alembic. Stand-ins, for what needs Google
-// Cloud: terraform and gcloud (test/standins/bin, which print the real tools' formats), the Cloud
-// SQL Auth Proxy (a TCP forward to the local PostgreSQL), and Cloud Run itself (the service
-// started from its source with uvicorn and the env the plan injects).
+// buildah, Debian's docker-registry, PostgreSQL 15 and Alembic. Google Cloud is the local Google
+// emulator (testkit/google-emulator.mjs): Workload Identity's token exchange, Secret Manager and
+// the Cloud Run Admin API v2, which the actions reach over REST as they reach Google; no stage
+// finds a gcloud on its PATH. Stand-ins: terraform (test/standins/bin, the real CLI's formats),
+// whose apply writes the service and its revision into the emulator's Cloud Run as the Google
+// provider does; the Cloud SQL Auth Proxy (a TCP forward to the local PostgreSQL); and the
+// containers Cloud Run would run (the service started from its source with uvicorn and the env
+// the plan injects, at the URL the emulator reports for the service).
 //
 //   npm run rehearse                      the dev chain: config → test ∥ build ∥ platform → migrate → deploy → health
 //   npm run rehearse -- --bypass-in-prod  a prod run with ALLOW_DEV_AUTH_BYPASS=true: stopped before any change
@@ -35,7 +39,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { stopProcessGroup } from '../src/lib/exec.js';
 import { repoRoot, runAction, type RunResult } from '../testkit/local-runner.mjs';
 import {
@@ -44,12 +48,17 @@ import {
   secretId,
   servicePlan,
   terraformCalls,
-  writeGcloudScenario,
   writeTerraformScenario,
   type JsonObject,
   type SecretRef,
 } from '../testkit/deploy-scenarios.js';
-import { knativeService } from '../testkit/cloud-run-fixtures.js';
+import {
+  emulatorRunEnv,
+  pathWithoutGcloud,
+  putSecrets,
+  startEmulator,
+  type GoogleEmulator,
+} from '../testkit/google.js';
 import { startPostgres, type TestPostgres } from '../testkit/postgres.js';
 import { freePort } from '../testkit/process.js';
 import {
@@ -82,6 +91,8 @@ export const EXAMPLE = 'examples/fastapi-service';
 const PYTHON = '/usr/bin/python3';
 /** The run's GitHub token (`github.token`): deploy's stale-commit guard would use it; nothing here does. */
 const GITHUB_TOKEN = 'rehearsal-token-unused';
+/** How long a revision deployed to the emulator's Cloud Run reconciles before it is ready. */
+export const REVISION_READY_AFTER_MS = 300;
 
 /** The rehearsal's stages: the reusable pipeline's jobs, each with the action it runs. */
 export const STAGES = [
@@ -369,6 +380,12 @@ interface Context {
   pythonBin: string;
   pipeline: ResolvedPipeline;
   jobs: Partial<Record<Job, JobRecord>>;
+  /** Google Cloud: the local emulator, which every stage reaches over REST. */
+  emulator: GoogleEmulator;
+  /** When each job ran (ms since the epoch): whose requests the emulator saw. */
+  windows: Partial<Record<Job, { start: number; end: number }>>;
+  /** The folders of each job's PATH that hold a gcloud, looked at when it started: none. */
+  gcloudOnPath: Partial<Record<Job, string[]>>;
 }
 
 /** Every secret of this run: the harness fails a stage whose log, outputs, summary or state shows one. */
@@ -379,6 +396,42 @@ const secretsOf = (ctx: Context): string[] => [
 ];
 
 const standinEnv = { NODE_EXTRA_CA_CERTS: undefined };
+
+/** The folders of a PATH in which a `gcloud` would be found. */
+function gcloudFolders(path: string): string[] {
+  return path.split(delimiter).filter((folder) => folder !== '' && existsSync(join(folder, 'gcloud')));
+}
+
+/**
+ * A PATH without gcloud (testkit/google.ts pathWithoutGcloud: `prepend`, then this process's
+ * PATH, each folder that holds gcloud replaced by one of links to the rest).
+ */
+function pathFor(ctx: Context, job: Job, prepend: readonly string[]): string {
+  return inspectedPath(ctx, job, pathWithoutGcloud(prepend));
+}
+/** Records where a job's PATH finds gcloud (nowhere); the folders of links go when the rehearsal ends. */
+function inspectedPath(ctx: Context, job: Job, path: string): string {
+  for (const folder of path.split(delimiter)) {
+    if (basename(folder).startsWith('path-without-gcloud-') && !shadowFolders.has(folder)) {
+      shadowFolders.add(folder);
+      cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+    }
+  }
+  ctx.gcloudOnPath[job] = gcloudFolders(path);
+  return path;
+}
+const shadowFolders = new Set<string>();
+
+/**
+ * A stage's Google Cloud, as google-github-actions/auth leaves it for the job: the emulator's
+ * endpoints, a Workload Identity credentials file whose token exchange runs against it, the
+ * project variables; and a PATH (stand-in folders first) on which no gcloud is found.
+ */
+function googleEnv(ctx: Context, job: Job, prepend: readonly string[]): Record<string, string> {
+  const env = emulatorRunEnv(ctx.emulator, {}, prepend);
+  inspectedPath(ctx, job, env['PATH'] ?? '');
+  return env;
+}
 
 /**
  * The workspace as the pipeline's checkouts lay it out: the service repository at service/
@@ -428,8 +481,9 @@ function playedAs(step: Step): string {
   const standin = 'its tool is a stand-in on PATH (test/standins/bin)';
   const played: Record<string, string> = {
     'actions/checkout': 'the workspace holds it',
-    'google-github-actions/auth': 'no Google Cloud here: the stand-ins need no credentials',
-    'google-github-actions/setup-gcloud': standin,
+    'google-github-actions/auth':
+      "the Google emulator's Workload Identity credentials file and project variables (GOOGLE_APPLICATION_CREDENTIALS)",
+    'google-github-actions/setup-gcloud': 'not played: no gcloud on this run’s PATH',
     'hashicorp/setup-terraform': standin,
     'opentofu/setup-opentofu': standin,
     'actions/cache': 'nothing is cached between rehearsals',
@@ -536,12 +590,15 @@ async function runStage(
   const inputs = { ...pipelineStageInputs(ctx.pipeline, ctx.jobs, job, played.steps), ...additions };
   const prepared = prepare(inputs);
   const minutes = ctx.pipeline.workflow.jobs[job]?.['timeout-minutes'] ?? 30;
+  const start = Date.now();
   const result = await runAction({
     stage,
     actionDir: join(ctx.workspace, step.uses ?? ''),
     cwd: ctx.workspace,
     inputs,
+    // The PATH is googleEnv's (the stand-ins first, no gcloud): runAction's pathPrepend is unused.
     env: {
+      ...googleEnv(ctx, job, prepared.pathPrepend ?? []),
       ...standinEnv,
       GITHUB_SHA: ctx.sha,
       GITHUB_REF: expressionText(ctx.pipeline.github['ref'] ?? null),
@@ -549,10 +606,10 @@ async function runStage(
       GITHUB_JOB: job,
       ...prepared.env,
     },
-    pathPrepend: prepared.pathPrepend ?? [],
     secrets: secretsOf(ctx),
     timeoutMs: minutes * 60_000,
   });
+  ctx.windows[job] = { start, end: Date.now() };
   cleanups.push(result.cleanup);
   const steps = {
     ...played.steps,
@@ -573,6 +630,15 @@ async function runStage(
 
 /** The config job's steps from pipeline.yml, run with bash under the runner's variables. */
 function runConfig(ctx: Context): { ok: boolean; text: string } {
+  const start = Date.now();
+  try {
+    return runConfigSteps(ctx);
+  } finally {
+    ctx.windows.config = { start, end: Date.now() };
+  }
+}
+
+function runConfigSteps(ctx: Context): { ok: boolean; text: string } {
   const workflow = ctx.pipeline.workflow;
   const job = workflow.jobs['config'];
   const steps: JobRecord['steps'] = {};
@@ -587,6 +653,7 @@ function runConfig(ctx: Context): { ok: boolean; text: string } {
     const run = runBashStep(
       step,
       {
+        PATH: pathFor(ctx, 'config', []),
         ...env,
         GITHUB_REF: expressionText(ctx.pipeline.github['ref'] ?? null),
         GITHUB_SHA: ctx.sha,
@@ -607,38 +674,41 @@ function runConfig(ctx: Context): { ok: boolean; text: string } {
   return { ok: true, text: lines.join('\n') };
 }
 
-/** The secrets both stacks reference, with an enabled version each, in the gcloud stand-in. */
-function gcloudScenario(ctx: Context, revision?: string, url?: string) {
-  const project = expressionText(ctx.pipeline.inputs['project'] ?? null);
-  const service = expressionText(ctx.pipeline.inputs['service'] ?? null);
-  const secrets = Object.fromEntries(
-    [...ctx.secretValues.keys()].map((id) => [
-      id,
-      { project, versions: [{ version: 1, state: 'ENABLED' as const }] },
-    ]),
-  );
-  const services: Record<string, unknown[]> = {};
-  if (revision && url) {
-    services[service] = [knativeService({ name: service, generation: 1, created: revision, url })];
-  }
-  const scenario = writeGcloudScenario({ secrets, services });
-  cleanups.push(() => rmSync(scenario.dir, { recursive: true, force: true }));
-  return scenario;
-}
-
-/** The terraform and gcloud stand-ins for one run of actions/deploy: what the plan holds, what apply outputs. */
-function deployStandins(
-  ctx: Context,
-  document: JsonObject,
-  output: Record<string, { value: string; type: string; sensitive: boolean }>,
-) {
+/**
+ * The terraform stand-in for one run of actions/deploy: what the plan holds; its apply writes a
+ * Cloud Run service of the plan into the emulator (TERRAFORM_STANDIN_CLOUD_RUN_API), whose answer
+ * the outputs `url` and `revision` then are.
+ */
+function deployStandins(ctx: Context, document: JsonObject) {
   const terraform = writeTerraformScenario({
     plan: { document, bypass: referenceBypass(ctx.environment) },
-    output,
   });
   cleanups.push(() => rmSync(terraform.dir, { recursive: true, force: true }));
-  const gcloud = gcloudScenario(ctx);
-  return { env: { ...terraform.env, ...gcloud.env }, log: terraform.log };
+  return {
+    env: { ...terraform.env, TERRAFORM_STANDIN_CLOUD_RUN_API: ctx.emulator.url },
+    log: terraform.log,
+  };
+}
+
+/**
+ * The reference stack names its service (address google_cloud_run_v2_service.api) from
+ * var.service_name, whose default in variables.tf is the pipeline's service: the plan takes it
+ * from there, as Terraform does.
+ */
+function serviceNamedByVariable(document: JsonObject): JsonObject {
+  const copy = structuredClone(document);
+  const named = (values: unknown) => {
+    if (values !== null && typeof values === 'object') (values as JsonObject)['name'] = '${var.service_name}';
+  };
+  type Resource = { type?: string; change?: { after?: unknown }; values?: unknown };
+  for (const rc of (copy['resource_changes'] ?? []) as Resource[]) {
+    if (rc.type === 'google_cloud_run_v2_service') named(rc.change?.after);
+  }
+  const planned = copy['planned_values'] as { root_module?: { resources?: Resource[] } } | undefined;
+  for (const resource of planned?.root_module?.resources ?? []) {
+    if (resource.type === 'google_cloud_run_v2_service') named(resource.values);
+  }
+  return copy;
 }
 
 /** Terraform variables from deploy's `vars` input (`name=value` lines). */
@@ -783,9 +853,12 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
       'pipeline.yml, every stage with the inputs its `with:` evaluates to.',
       ...differenceLines(undefined),
       'Real: pytest, pyflakes, buildah, docker-registry (127.0.0.1), PostgreSQL 15, Alembic, uvicorn.',
-      'Stand-ins (no Google Cloud here): terraform and gcloud (test/standins/bin), the Cloud SQL Auth',
-      'Proxy (TCP forward to the local PostgreSQL), Cloud Run (uvicorn serving the source with the',
-      "plan's env), Secret Manager (values generated for this run).",
+      'Google Cloud: the local Google emulator (testkit/google-emulator.mjs), reached over REST:',
+      'Workload Identity token exchange, Secret Manager, Cloud Run Admin API v2. No gcloud on any PATH.',
+      "Stand-ins: terraform (test/standins/bin; apply writes the service into the emulator's Cloud Run),",
+      'the Cloud SQL Auth Proxy (TCP forward to the local PostgreSQL), the container Cloud Run runs',
+      "(uvicorn serving the source with the plan's env, at the emulator's service URL), the secrets'",
+      'values (generated for this run).',
     ].join('\n'),
   );
 
@@ -797,9 +870,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   const containers = containersEnv();
   cleanups.push(() => containers.cleanup());
   const servicePort = await freePort();
-  console.log(
-    `Started: registry ${registry.host}, PostgreSQL 127.0.0.1:${postgres.port}; the service will listen on 127.0.0.1:${servicePort}`,
-  );
+  const serviceUrl = `http://127.0.0.1:${servicePort}`;
 
   const sha = headSha();
   const vars = repositoryVars(
@@ -816,6 +887,24 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
       'build-args': 'BASE_IMAGE=scratch',
     },
     sha,
+  );
+  const project = expressionText(pipeline.inputs['project'] ?? null);
+  const region = expressionText(pipeline.inputs['region'] ?? null);
+  // Google Cloud as the caller's variables describe it: the project, the Workload Identity
+  // provider's project number and the deployer account; the service's URL is where uvicorn
+  // listens, and a new revision reconciles for a moment before it is ready.
+  const emulator = await startEmulator(cleanups, {
+    project,
+    region,
+    projectNumber: /^projects\/(\d+)\//.exec(
+      expressionText(pipeline.inputs['workload-identity-provider'] ?? null),
+    )?.[1],
+    serviceAccount: expressionText(pipeline.inputs['service-account'] ?? null),
+    readyAfterMs: REVISION_READY_AFTER_MS,
+    serviceUrl: () => serviceUrl,
+  });
+  console.log(
+    `Started: registry ${registry.host}, PostgreSQL 127.0.0.1:${postgres.port}, Google emulator 127.0.0.1:${emulator.port}; the service will listen on 127.0.0.1:${servicePort}`,
   );
   const instance = vars[`CLOUD_SQL_INSTANCE_${environment.toUpperCase()}`] ?? '';
   const secret = () => randomBytes(18).toString('base64url');
@@ -838,7 +927,17 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     pythonBin: preparePython(work),
     pipeline,
     jobs: {},
+    emulator,
+    windows: {},
+    gcloudOnPath: {},
   };
+  // Secret Manager: the secrets both stacks reference, each with one enabled version.
+  putSecrets(
+    emulator,
+    Object.fromEntries(
+      [...secretValues.keys()].map((id) => [id, { project, versions: [{ version: 1, state: 'ENABLED' }] }]),
+    ),
+  );
   const results: StageResult[] = [];
   const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> => {
     const t = performance.now();
@@ -895,7 +994,6 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   }
 
   // test ∥ build ∥ platform
-  const project = expressionText(pipeline.inputs['project'] ?? null);
   const platformDocument = platformPlan({
     environment,
     action: 'create',
@@ -917,7 +1015,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     ),
     timed(() =>
       runStage(ctx, 'platform', 'platform (actions/deploy on infra/platform)', () => ({
-        env: deployStandins(ctx, platformDocument, {}).env,
+        env: deployStandins(ctx, platformDocument).env,
         pathPrepend: [STANDINS_BIN],
       })),
     ),
@@ -962,10 +1060,9 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     return finish(results, started, ctx);
   }
 
-  // deploy: the plan is the stack's for the variables deploy passes (the stand-in applies it).
-  const url = `http://127.0.0.1:${servicePort}`;
+  // deploy: the plan is the stack's for the variables deploy passes; the stand-in applies it to
+  // the emulator's Cloud Run, whose service URL and new revision are the stack's outputs.
   const service = expressionText(pipeline.inputs['service'] ?? null);
-  const revision = `${service}-00001-rhs`;
   const secretRef = (name: string): SecretRef => ({ secret: secretId(name, environment), version: 'latest' });
   let serviceDocument: JsonObject = {};
   const deploy = await timed(() =>
@@ -990,13 +1087,8 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
         commitSha: tfVars['commit_sha'] ?? sha,
         previousCommitSha: null,
       });
-      return {
-        env: deployStandins(ctx, serviceDocument, {
-          url: { value: url, type: 'string', sensitive: false },
-          revision: { value: revision, type: 'string', sensitive: false },
-        }).env,
-        pathPrepend: [STANDINS_BIN],
-      };
+      serviceDocument = serviceNamedByVariable(serviceDocument);
+      return { env: deployStandins(ctx, serviceDocument).env, pathPrepend: [STANDINS_BIN] };
     }),
   );
   if (
@@ -1011,19 +1103,15 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     return finish(results, started, ctx);
   }
 
-  // health: "Cloud Run" serves the new revision with the plan's env
+  // health: the container of the new revision serves with the plan's env, at the service URL the
+  // emulator reports; health-check asks the emulator's Cloud Run whether the revision is ready.
   const env = {
     ...plannedEnv(ctx, serviceDocument, bypass === 'true'),
-    K_REVISION: revision,
+    K_REVISION: deploy.value.result.outputs['revision'] ?? '',
     K_SERVICE: service,
   };
   startService(ctx, env, servicePort);
-  const health = await timed(() =>
-    runStage(ctx, 'health', 'health (actions/health-check)', () => ({
-      env: gcloudScenario(ctx, revision, url).env,
-      pathPrepend: [STANDINS_BIN],
-    })),
-  );
+  const health = await timed(() => runStage(ctx, 'health', 'health (actions/health-check)'));
   record(
     'health',
     health.value.result.code === 0,
@@ -1049,20 +1137,24 @@ async function showDeployGuard(ctx: Context): Promise<boolean> {
   };
   const { steps } = playSteps(ctx, 'deploy', jobs);
   const { stage, step } = stageStepOf(ctx.pipeline.workflow, 'deploy');
-  const standins = deployStandins(ctx, servicePlan({ environment: 'prod' }), {});
+  const standins = deployStandins(ctx, serviceNamedByVariable(servicePlan({ environment: 'prod' })));
+  const start = Date.now();
   const result = await runAction({
     stage,
     actionDir: join(ctx.workspace, step.uses ?? ''),
     cwd: ctx.workspace,
     inputs: pipelineStageInputs(ctx.pipeline, jobs, 'deploy', steps),
-    env: { ...standins.env, ...standinEnv, GITHUB_SHA: ctx.sha },
-    pathPrepend: [STANDINS_BIN],
+    env: { ...googleEnv(ctx, 'deploy', [STANDINS_BIN]), ...standins.env, ...standinEnv, GITHUB_SHA: ctx.sha },
     secrets: secretsOf(ctx),
     timeoutMs: 120_000,
   });
+  ctx.windows.deploy = { start, end: Date.now() };
   cleanups.push(result.cleanup);
   printStage('and if the flag reached actions/deploy another way (config passing true)', result);
   const calls = terraformCalls(standins.log).length;
+  const cloudRunWrites = ctx.emulator.requests.filter(
+    (request) => request.path.startsWith('/v2/') && request.method !== 'GET',
+  ).length;
   const tags = await httpRequest(`${ctx.registry.url}/v2/_catalog`);
   const repositories =
     (JSON.parse(tags.body.toString('utf8')) as { repositories?: string[] }).repositories ?? [];
@@ -1072,10 +1164,12 @@ async function showDeployGuard(ctx: Context): Promise<boolean> {
     `\nNothing changed: terraform was called ${calls} time(s), the registry holds ${repositories.length} repositories, ` +
       `and the database has ${migrated ? 'an (!)' : 'no'} alembic_version table.`,
   );
+  console.log(`Cloud Run (the Google emulator) received ${cloudRunWrites} change(s).`);
   return (
     result.code !== 0 &&
     /production/i.test(result.log) &&
     calls === 0 &&
+    cloudRunWrites === 0 &&
     repositories.length === 0 &&
     !migrated
   );
@@ -1108,11 +1202,50 @@ function writeRecord(ctx: Context, results: StageResult[]): void {
     ),
     jobs: mask(ctx.jobs),
     results: results.map(({ job, outcome }) => ({ job, outcome })),
+    gcloudOnPath: ctx.gcloudOnPath,
+    windows: ctx.windows,
+    emulator: {
+      url: ctx.emulator.url,
+      project: ctx.emulator.project,
+      region: ctx.emulator.region,
+      service: emulatorService(ctx) ?? null,
+      requests: ctx.emulator.requests.map(({ method, path, query, at }) => ({ method, path, query, at })),
+      tokensIssued: ctx.emulator.tokensIssued,
+    },
   };
   writeFileSync(file, JSON.stringify(record, null, 2));
 }
 
+/** The pipeline's service as the emulator's Cloud Run holds it now, if it does. */
+function emulatorService(ctx: Context): Record<string, unknown> | undefined {
+  const service = expressionText(ctx.pipeline.inputs['service'] ?? null);
+  return ctx.emulator.service(ctx.emulator.project, ctx.emulator.region, service);
+}
+
+/** What the emulator was asked while a job ran (the parallel jobs as one), counted by request. */
+function emulatorLines(ctx: Context): string[] {
+  const groups: Job[][] = [['config'], ['test', 'build', 'platform'], ['migrate'], ['deploy'], ['health']];
+  const lines = [`Google emulator ${ctx.emulator.url}: ${ctx.emulator.requests.length} request(s)`];
+  for (const group of groups) {
+    const windows = group.flatMap((job) => ctx.windows[job] ?? []);
+    if (windows.length === 0) continue;
+    const start = Math.min(...windows.map((w) => w.start));
+    const end = Math.max(...windows.map((w) => w.end));
+    const counts = new Map<string, number>();
+    for (const request of ctx.emulator.requests) {
+      if (request.at < start || request.at > end) continue;
+      const serviceId = request.query['serviceId'];
+      const key = `${request.method} ${request.path}${serviceId === undefined ? '' : `?serviceId=${serviceId}`}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const asked = [...counts].map(([key, count]) => (count > 1 ? `${key} ×${count}` : key));
+    lines.push(`  ${group.join(' ∥ ')}: ${asked.length > 0 ? asked.join(', ') : 'nothing'}`);
+  }
+  return lines;
+}
+
 function finish(results: StageResult[], started: number, ctx: Context): boolean {
+  console.log(`\n${emulatorLines(ctx).join('\n')}`);
   console.log(`\n${bold('Result')}\n${table(results)}`);
   console.log(`\n${differenceLines(ctx.pipeline).join('\n')}`);
   const outputs = ctx.pipeline.workflow.on.workflow_call?.outputs ?? {};

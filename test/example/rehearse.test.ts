@@ -110,8 +110,14 @@ describe('npm run rehearse', () => {
       deploy: 'success',
       health: 'success',
     });
-    // Stand-ins are named as such.
-    expect(run.output).toMatch(/Stand-ins \(no Google Cloud here\): terraform and gcloud/);
+    // Google Cloud is the local emulator over REST; stand-ins are named as such.
+    expect(run.output).toMatch(
+      /^Google Cloud: the local Google emulator \(testkit\/google-emulator\.mjs\), reached over REST:/m,
+    );
+    expect(run.output).toContain('No gcloud on any PATH.');
+    expect(run.output).toMatch(
+      /^Stand-ins: terraform \(test\/standins\/bin; apply writes the service into the emulator's Cloud Run\)/m,
+    );
     // Each stage's job summary is printed.
     for (const heading of ['Secret preflight', 'Environment of google_cloud_run_v2_service.api']) {
       expect(run.output).toContain(heading);
@@ -202,8 +208,16 @@ describe('npm run rehearse', () => {
     );
     expect(result).toContain('Differs from the shipped pipeline only in input values:');
     expect(result).toMatch(/- builder=buildah \(caller input\): buildah instead of docker/);
+    // The revision Cloud Run (the emulator) named at the apply is the one the workflow outputs.
+    const deployed =
+      /^\| deploy \| [^|]+ \| \S+ success \| [^|]+ \| revision (fastapi-service-00001-[a-z0-9]{3}) \|/m.exec(
+        result,
+      )?.[1];
+    expect(deployed).toBeDefined();
     expect(result).toMatch(
-      /Outputs of deploy-dev\.yml: image=\S+@sha256:[0-9a-f]{64}, revision=fastapi-service-00001-rhs, url=http:\/\/127\.0\.0\.1:\d+/,
+      new RegExp(
+        `Outputs of deploy-dev\\.yml: image=\\S+@sha256:[0-9a-f]{64}, revision=${deployed ?? ''}, url=http://127\\.0\\.0\\.1:\\d+`,
+      ),
     );
   }, 300_000);
 
