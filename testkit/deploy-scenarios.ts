@@ -60,15 +60,19 @@ export function devDeployInputs(
   };
 }
 
-/** The environment of a deploy run against the Terraform and gcloud stand-ins and a GitHub API. */
+/**
+ * The environment of a deploy run against the Terraform stand-in, Google (the emulator's
+ * `emulatorRunEnv(emulator, {}, [standinsDir])`: endpoints, credentials file, PATH without
+ * gcloud) and a GitHub API.
+ */
 export function standinRunEnv(
   terraform: { env: Record<string, string> },
-  gcloud: { env: Record<string, string> },
+  google: { env: Record<string, string> },
   githubApiUrl: string,
 ): Record<string, string> {
   return {
     ...terraform.env,
-    ...gcloud.env,
+    ...google.env,
     TF_CLI_CONFIG_FILE: '/dev/null',
     GITHUB_API_URL: githubApiUrl,
     GITHUB_REPOSITORY: REPOSITORY,
@@ -943,23 +947,6 @@ export interface TerraformScenario {
   output?: Record<string, TerraformOutput>;
 }
 
-export interface SecretVersionState {
-  version: number;
-  state: 'ENABLED' | 'DISABLED' | 'DESTROYED';
-  createTime?: string;
-}
-
-export interface GcloudScenario {
-  secrets?: Record<
-    string,
-    { project?: string; versions: SecretVersionState[]; delayMs?: number; error?: string; exitCode?: number }
-  >;
-  /** `run services describe` steps, as testkit/cloud-run-fixtures.ts writes them. */
-  services?: Record<string, unknown[]>;
-  /** The account gcloud names in NOT_FOUND messages. */
-  account?: string;
-}
-
 export interface StandinFiles {
   /** The scenario file. */
   scenario: string;
@@ -1000,14 +987,6 @@ export function writeTerraformScenario(scenario: TerraformScenario): StandinFile
   writeFileSync(file, JSON.stringify(scenario));
   const log = join(dir, 'calls.jsonl');
   return { scenario: file, log, dir, env: { TERRAFORM_STANDIN_SCENARIO: file, TERRAFORM_STANDIN_LOG: log } };
-}
-
-export function writeGcloudScenario(scenario: GcloudScenario): StandinFiles {
-  const dir = mkdtempSync(join(tmpdir(), 'gcloud-scenario-'));
-  const file = join(dir, 'scenario.json');
-  writeFileSync(file, JSON.stringify(scenario));
-  const log = join(dir, 'calls.jsonl');
-  return { scenario: file, log, dir, env: { GCLOUD_STANDIN_SCENARIO: file, GCLOUD_STANDIN_LOG: log } };
 }
 
 export interface TerraformCall {

@@ -1,6 +1,7 @@
 // Tests of the stand-ins themselves (test/standins/bin): they are started as the deploy action
 // starts them, and what they print is compared with texts captured from the real Terraform
-// 1.11.4 and gcloud 528 (test/fixtures/deploy/real-*/, see their README and capture.sh).
+// 1.11.4 (test/fixtures/deploy/real-terraform/, see its README and capture.sh). gcloud has no
+// stand-in: the actions reach Google over REST, proven against the local Google emulator.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,16 +14,13 @@ import {
   standinsDir,
   terraformCalls,
   terraformSignals,
-  writeGcloudScenario,
   writeTerraformScenario,
-  type GcloudScenario,
   type Json,
   type JsonObject,
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
 
 const realTerraform = join(import.meta.dirname, '..', 'fixtures', 'deploy', 'real-terraform');
-const realGcloud = join(import.meta.dirname, '..', 'fixtures', 'deploy', 'real-gcloud');
 const golden = (name: string) => readFileSync(join(realTerraform, name), 'utf8');
 const goldenJson = (name: string) => JSON.parse(golden(name)) as JsonObject;
 
@@ -58,12 +56,12 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     // NODE_EXTRA_CA_CERTS costs every Node start ~90 ms here; the stand-ins make no TLS calls.
-    if (!/^(TF_|TERRAFORM_STANDIN|GCLOUD_STANDIN|CLOUDSDK_|NODE_EXTRA_CA_CERTS$)/.test(key)) env[key] = value;
+    if (!/^(TF_|TERRAFORM_STANDIN|CLOUDSDK_|NODE_EXTRA_CA_CERTS$)/.test(key)) env[key] = value;
   }
   return { ...env, ...extra };
 }
 
-function run(tool: 'terraform' | 'gcloud', args: string[], options: RunOptions = {}): Promise<Result> {
+function run(tool: 'terraform', args: string[], options: RunOptions = {}): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(join(standinsDir, tool), args, { cwd: options.cwd, env: cleanEnv(options.env) });
@@ -748,212 +746,6 @@ describe('terraform stand-in: behaviour', () => {
     expect(result.stderr).toBe(
       '\nError: Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider\nhashicorp/google: could not connect to registry.terraform.io: failed to\nrequest discovery document\n',
     );
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-
-describe('gcloud stand-in: secrets versions', () => {
-  const secrets: GcloudScenario = {
-    secrets: {
-      'database-url-dev': {
-        project: 'acme-dev',
-        versions: [
-          { version: 1, state: 'DESTROYED' },
-          { version: 3, state: 'ENABLED', createTime: '2026-11-20T09:14:03.123456Z' },
-          { version: 2, state: 'DISABLED' },
-        ],
-      },
-      'clerk-secret-key-dev': { versions: [{ version: 1, state: 'DISABLED' }] },
-      'admin-api-key-dev': { versions: [] },
-    },
-  };
-  const files = writeGcloudScenario(secrets);
-  cleanups.push(files.dir);
-  const gcloud = (args: string[], env: Record<string, string> = {}) =>
-    run('gcloud', args, { env: { ...files.env, ...env } });
-  const list = (secret: string, ...more: string[]) =>
-    gcloud([
-      'secrets',
-      'versions',
-      'list',
-      secret,
-      '--project=acme-dev',
-      ...more,
-      '--format=json',
-      '--quiet',
-    ]);
-
-  it('list --filter=state:ENABLED as the preflight calls it', async () => {
-    const result = await list('database-url-dev', '--filter=state:ENABLED');
-    expect([result.code, result.stderr]).toEqual([0, '']);
-    expect(result.stdout).toBe(
-      '[\n  {\n    "createTime": "2026-11-20T09:14:03.123456Z",\n    "etag": "\\"660b1aa502f00\\"",\n    "name": "projects/123456789012/secrets/database-url-dev/versions/3",\n    "replicationStatus": {\n      "automatic": {}\n    },\n    "state": "ENABLED"\n  }\n]\n',
-    );
-    expect((await list('clerk-secret-key-dev', '--filter=state:ENABLED')).stdout).toBe('[]\n');
-    expect((await list('admin-api-key-dev')).stdout).toBe('[]\n');
-  });
-
-  it('list: newest first, --sort-by, --limit, a destroyed version has destroyTime', async () => {
-    const all = JSON.parse((await list('database-url-dev')).stdout) as Record<string, string>[];
-    expect(all.map((v) => [v['name']!.split('/').pop(), v['state']])).toEqual([
-      ['3', 'ENABLED'],
-      ['2', 'DISABLED'],
-      ['1', 'DESTROYED'],
-    ]);
-    expect(Object.keys(all[2]!)).toEqual([
-      'createTime',
-      'destroyTime',
-      'etag',
-      'name',
-      'replicationStatus',
-      'state',
-    ]);
-    const sorted = JSON.parse(
-      (await list('database-url-dev', '--sort-by=name', '--limit=2')).stdout,
-    ) as Record<string, string>[];
-    expect(sorted.map((v) => v['name']!.split('/').pop())).toEqual(['1', '2']);
-  });
-
-  it('describe: a pinned version, latest (the newest created, whatever its state), a missing version', async () => {
-    const pinned = await gcloud([
-      'secrets',
-      'versions',
-      'describe',
-      '2',
-      '--secret=database-url-dev',
-      '--project=acme-dev',
-      '--format=json',
-      '--quiet',
-    ]);
-    expect(JSON.parse(pinned.stdout)).toMatchObject({
-      name: 'projects/123456789012/secrets/database-url-dev/versions/2',
-      state: 'DISABLED',
-    });
-    const latest = await gcloud([
-      'secrets',
-      'versions',
-      'describe',
-      'latest',
-      '--secret=clerk-secret-key-dev',
-      '--project=acme-dev',
-      '--format=json',
-    ]);
-    expect(JSON.parse(latest.stdout)).toMatchObject({
-      name: 'projects/123456789012/secrets/clerk-secret-key-dev/versions/1',
-      state: 'DISABLED',
-    });
-    const missing = await gcloud([
-      'secrets',
-      'versions',
-      'describe',
-      '7',
-      '--secret=database-url-dev',
-      '--project=acme-dev',
-      '--format=json',
-      '--quiet',
-    ]);
-    expect([missing.code, missing.stdout, missing.stderr]).toEqual([
-      1,
-      '',
-      'ERROR: (gcloud.secrets.versions.describe) NOT_FOUND: Secret Version [projects/123456789012/secrets/database-url-dev/versions/7] not found.\n',
-    ]);
-    const none = await gcloud([
-      'secrets',
-      'versions',
-      'describe',
-      'latest',
-      '--secret=admin-api-key-dev',
-      '--project=acme-dev',
-      '--format=json',
-    ]);
-    expect(none.stderr).toBe(
-      'ERROR: (gcloud.secrets.versions.describe) NOT_FOUND: Secret [projects/123456789012/secrets/admin-api-key-dev] not found or has no versions.\n',
-    );
-  });
-
-  it('NOT_FOUND for an unknown secret and for a secret of another project, with the credentials gcloud names', async () => {
-    const unknown = await list('resend-api-key-dev', '--filter=state:ENABLED');
-    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([
-      1,
-      '',
-      'ERROR: (gcloud.secrets.versions.list) NOT_FOUND: Secret [projects/123456789012/secrets/resend-api-key-dev] not found.\n',
-    ]);
-    const otherProject = await gcloud(
-      [
-        'secrets',
-        'versions',
-        'list',
-        'database-url-dev',
-        '--project=acme-prod',
-        '--filter=state:ENABLED',
-        '--format=json',
-        '--quiet',
-      ],
-      {
-        CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: '/home/runner/work/app/app/gha-creds-1a2b3c.json',
-        CLOUDSDK_CORE_ACCOUNT: 'deployer@acme-prod.iam.gserviceaccount.com',
-      },
-    );
-    expect([otherProject.code, otherProject.stderr]).toEqual([
-      1,
-      'ERROR: (gcloud.secrets.versions.list) NOT_FOUND: Secret [projects/acme-prod/secrets/database-url-dev] not found. This command is authenticated as deployer@acme-prod.iam.gserviceaccount.com using the credentials in /home/runner/work/app/app/gha-creds-1a2b3c.json, specified by the [auth/credential_file_override] property.\n',
-    ]);
-  });
-
-  it('a filter other than state:STATE is a stand-in error; CLOUDSDK_CORE_PROJECT stands for --project', async () => {
-    const other = await list('database-url-dev', '--filter=name~3');
-    expect([other.code, other.stderr]).toEqual([
-      2,
-      'ERROR: (gcloud.secrets.versions.list) the stand-in only understands --filter=state:STATE (got name~3)\n',
-    ]);
-    const byEnv = await gcloud(['secrets', 'versions', 'list', 'database-url-dev', '--format=json'], {
-      CLOUDSDK_CORE_PROJECT: 'acme-dev',
-    });
-    expect(byEnv.code).toBe(0);
-  });
-
-  it('argument errors as the real gcloud 528 prints them (goldens)', async () => {
-    const cases: [string, string[]][] = [
-      [
-        'list-unrecognized',
-        ['list', 'database-url-dev', '--project=acme-dev', '--format=json', '--quiet', '--bogus'],
-      ],
-      [
-        'list-extra-positional',
-        ['list', 'database-url-dev', 'other', '--project=acme-dev', '--format=json', '--quiet'],
-      ],
-      ['list-no-secret', ['list', '--project=acme-dev', '--format=json', '--quiet']],
-      ['list-no-project', ['list', 'database-url-dev', '--format=json', '--quiet']],
-      ['list-bad-limit', ['list', 'database-url-dev', '--project=acme-dev', '--format=json', '--limit=x']],
-      [
-        'describe-no-version',
-        ['describe', '--secret=database-url-dev', '--project=acme-dev', '--format=json', '--quiet'],
-      ],
-      ['describe-no-secret', ['describe', '3', '--project=acme-dev', '--format=json', '--quiet']],
-    ];
-    for (const [name, args] of cases) {
-      const result = await gcloud(['secrets', 'versions', ...args]);
-      const expected = readFileSync(join(realGcloud, `${name}.stderr`), 'utf8');
-      const code = Number(readFileSync(join(realGcloud, `${name}.exitcode`), 'utf8'));
-      expect([name, result.code, result.stderr]).toEqual([name, code, expected]);
-    }
-  });
-
-  it('run services describe still answers from "services"', async () => {
-    const scenarioFiles = writeGcloudScenario({
-      services: { api: [{ apiVersion: 'serving.knative.dev/v1', kind: 'Service' }] },
-    });
-    cleanups.push(scenarioFiles.dir);
-    const result = await run(
-      'gcloud',
-      ['run', 'services', 'describe', 'api', '--region=europe-west1', '--format=json'],
-      { env: scenarioFiles.env },
-    );
-    expect([result.code, JSON.parse(result.stdout)]).toEqual([
-      0,
-      { apiVersion: 'serving.knative.dev/v1', kind: 'Service' },
-    ]);
   });
 });
 
