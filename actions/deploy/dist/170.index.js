@@ -11,7 +11,7 @@ export const modules = {
 /* unused harmony exports COMPARE_BACKOFF, REQUEST_TIMEOUT_MS, readComparison, rateLimitWaitMs */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7268);
 /* harmony import */ var _lib_format_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(432);
-/* harmony import */ var _lib_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7138);
+/* harmony import */ var _lib_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1931);
 /* harmony import */ var _lib_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3962);
 /* harmony import */ var _constants_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(802);
 /* harmony import */ var _running_commit_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1600);
