@@ -7,17 +7,26 @@
 //  4. deploy: its own overhead above Terraform for a 5 MB plan JSON, and its peak memory;
 //  5. test: three 1 s commands in parallel and in sequence; the import guard on 10k/20k files;
 //  6. migrate: from the proxy turning ready to the migration command starting;
-//  7. build-push: its overhead above buildah's own build and push.
+//  7. build-push: its overhead above buildah's own build and push;
+//  8. against the local Google emulator (bench/google.mjs, no gcloud on PATH): health-check's
+//     readiness detection and its CPU time over a long wait, deploy's secret preflight for 8
+//     secrets, and google-auth-library loading only when Google is asked.
+// Every figure with a target says PASS or FAIL. Runs: BENCH_RUNS (cold start), BENCH_LATENCY_RUNS
+// (both health-check latencies), BENCH_CPU_WAIT_S (the CPU wait, default 60 s),
+// BENCH_PREFLIGHT_RUNS, BENCH_DEPLOY_RUNS, BENCH_TEST_RUNS, BENCH_MIGRATE_RUNS, BENCH_BUILD_RUNS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, runAction } from '../testkit/local-runner.mjs';
+import { pathWithoutGcloud, verdict } from './google.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 12);
 const cleanEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() };
+/** The cold start goal for an action: at most this many times bare `node -e 0`. */
+const COLD_START_RATIO = 3.5;
 
 /** @param {number[]} values */
 const median = (values) => {
@@ -75,13 +84,16 @@ rmSync(coreDir, { recursive: true, force: true });
 
 const base = median(times['node -e 0'] ?? []);
 const core = median(times['@actions/core alone'] ?? []);
-console.log(`\nCold start, median of ${RUNS} alternating runs, clean environment (goal: ≤ 3.5× node -e 0)`);
-console.log('| subject | median ms | × node -e 0 | × core alone |');
-console.log('| --- | ---: | ---: | ---: |');
+console.log(
+  `\nCold start, median of ${RUNS} alternating runs, clean environment (goal: ≤ ${COLD_START_RATIO}× node -e 0)`,
+);
+console.log('| subject | median ms | × node -e 0 | × core alone | result |');
+console.log('| --- | ---: | ---: | ---: | --- |');
 for (const [name] of subjects) {
   const value = median(times[name] ?? []);
+  const result = name.startsWith('actions/') ? verdict(value / base, COLD_START_RATIO) : '';
   console.log(
-    `| ${name} | ${value.toFixed(1)} | ${(value / base).toFixed(2)} | ${(value / core).toFixed(2)} |`,
+    `| ${name} | ${value.toFixed(1)} | ${(value / base).toFixed(2)} | ${(value / core).toFixed(2)} | ${result} |`,
   );
 }
 
@@ -122,7 +134,11 @@ if (stages.includes('health-check')) {
       healthy = true;
       flippedAt = performance.now();
     }, upAfter);
-    const result = await runAction({ stage: 'health-check', inputs: { url, timeout: '60s' } });
+    const result = await runAction({
+      stage: 'health-check',
+      inputs: { url, timeout: '60s' },
+      env: { PATH: pathWithoutGcloud() },
+    });
     const exitedAt = performance.now();
     clearTimeout(flip);
     result.cleanup();
@@ -134,17 +150,27 @@ if (stages.includes('health-check')) {
   }
   server.close();
   console.log(
-    `\nHealth-check detection latency: server healthy → action exited, ${LATENCY_RUNS} runs, service up 0.5–3 s after start`,
+    `\nHealth-check detection latency (HTTP probe, url only): server healthy → action exited, ${LATENCY_RUNS} runs, service up 0.5–3 s after start`,
   );
   console.log(`(goal: median ≤ 300 ms and max ≤ backoff cap + 100 ms = ${BACKOFF_CAP_MS + 100} ms)`);
-  console.log('| poller | median ms | max ms |');
-  console.log('| --- | ---: | ---: |');
+  console.log('| poller | median ms | max ms | result |');
+  console.log('| --- | ---: | ---: | --- |');
+  const passed = median(latencies) <= 300 && Math.max(...latencies) <= BACKOFF_CAP_MS + 100 ? 'PASS' : 'FAIL';
   console.log(
-    `| actions/health-check (measured) | ${median(latencies).toFixed(0)} | ${Math.max(...latencies).toFixed(0)} |`,
+    `| actions/health-check (measured) | ${median(latencies).toFixed(0)} | ${Math.max(...latencies).toFixed(0)} | ${passed} |`,
   );
   console.log(
-    `| fixed 3 s interval (modelled on the same moments) | ${median(peer).toFixed(0)} | ${Math.max(...peer).toFixed(0)} |`,
+    `| fixed 3 s interval (modelled on the same moments) | ${median(peer).toFixed(0)} | ${Math.max(...peer).toFixed(0)} | |`,
   );
+}
+
+if (stages.includes('health-check') && stages.includes('deploy')) {
+  const { benchGoogle } = await import('./google.mjs');
+  await benchGoogle({
+    latencyRuns: LATENCY_RUNS,
+    cpuWaitS: Number(process.env.BENCH_CPU_WAIT_S ?? 60),
+    preflightRuns: Number(process.env.BENCH_PREFLIGHT_RUNS ?? 9),
+  });
 }
 
 if (stages.includes('deploy')) {

@@ -76,6 +76,8 @@ export async function run(): Promise<void> {
       // under RUNNER_TEMP), deleted at the end whatever happens.
       const privateDir = stage.tempDir('deploy-plan-');
       const planFile = join(privateDir, 'tfplan');
+      // The preflight's library loads while Terraform initialises (nothing is asked of Google).
+      google.prepare();
       await init(stage, tf, inputs);
       const planExit = await plan(stage, tf, inputs, { planFile, privateDir });
       const { planned, running, hasChanges } = await readPlan(stage, tf, {

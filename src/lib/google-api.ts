@@ -193,6 +193,8 @@ export interface GoogleApiOptions {
   env: NodeJS.ProcessEnv;
   /** The access token: fetched on first use, refreshed by its source when it expires. */
   token: () => Promise<string>;
+  /** Readies what the first token needs (loading a library, say) without asking anyone. */
+  prepare?: () => void;
   /** A cancelled step aborts the request in flight and every retry. */
   signal?: AbortSignal;
   requestTimeoutMs?: number;
@@ -239,6 +241,14 @@ export class GoogleApi {
   private readonly endpoints = new Map<GoogleService, URL>();
 
   constructor(private readonly options: GoogleApiOptions) {}
+
+  /**
+   * Readies the first token in the background (no request is sent, nothing fails): for a stage
+   * to call before work it waits on anyway, such as a Terraform init.
+   */
+  prepare(): void {
+    this.options.prepare?.();
+  }
 
   /** The access token requests carry (registered as a secret): for a registry login, say. */
   token(): Promise<string> {

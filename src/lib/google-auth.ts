@@ -85,6 +85,7 @@ interface TokenClient {
  */
 export class GoogleTokenSource {
   private client: Promise<TokenClient> | undefined;
+  private library: Promise<typeof import('google-auth-library')> | undefined;
   private readonly seen = new Set<string>();
 
   constructor(
@@ -101,8 +102,24 @@ export class GoogleTokenSource {
     return 'Application Default Credentials (the metadata server)';
   }
 
+  /**
+   * Starts loading google-auth-library (about 45 ms of CPU) when the run has a credentials file,
+   * so that it overlaps work the stage waits on; reads no file and sends no request.
+   */
+  preload(): void {
+    if (!CREDENTIAL_FILE_VARIABLES.some((variable) => (this.env[variable]?.trim() ?? '') !== '')) return;
+    this.importLibrary().catch(() => undefined);
+  }
+
+  private importLibrary(): Promise<typeof import('google-auth-library')> {
+    this.library ??= import('google-auth-library');
+    // A failed import is not kept either.
+    this.library.catch(() => (this.library = undefined));
+    return this.library;
+  }
+
   private async load(): Promise<TokenClient> {
-    const library = await import('google-auth-library');
+    const library = await this.importLibrary();
     for (const variable of CREDENTIAL_FILE_VARIABLES) {
       const path = this.env[variable]?.trim() ?? '';
       if (path === '') continue;
@@ -183,6 +200,7 @@ export function googleApi(
   return new GoogleApi({
     env,
     token: () => tokens.token(),
+    prepare: () => tokens.preload(),
     ...(signal === undefined ? {} : { signal }),
     ...(onRetry === undefined ? {} : { onRetry }),
   });

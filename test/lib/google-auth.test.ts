@@ -69,18 +69,41 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection, the call resolved');
 }
 
+/**
+ * Runs `lines` as a module of its own process (this file's other tests load the library), after
+ * a `loaded()` that counts google-auth-library's files in the require cache; returns the JSON
+ * its last line prints, and its whole output.
+ */
+async function probe(
+  name: string,
+  lines: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ result: unknown; stdout: string }> {
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(
+    file,
+    [
+      "import { createRequire } from 'node:module';",
+      'const cache = createRequire(import.meta.url).cache;',
+      "const loaded = () => Object.keys(cache).filter((key) => key.includes('/node_modules/google-auth-library/')).length;",
+      `const { GoogleTokenSource, googleApi } = await import(${JSON.stringify(join(root, 'src/lib/google-auth.ts'))});`,
+      ...lines,
+    ].join('\n'),
+  );
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    timeout: 20_000,
+  });
+  return { result: JSON.parse(stdout.trim().split('\n').at(-1)!) as unknown, stdout };
+}
+
 describe('the lazy load of google-auth-library', () => {
   it('is not loaded by importing google-auth.ts, only by the first token()', async () => {
-    // In a process of its own: this file's other tests load the library.
     const emulator = await startEmulator(cleanups);
-    const probe = join(dir, 'lazy-probe.mjs');
-    writeFileSync(
-      probe,
+    const { result: answer, stdout } = await probe(
+      'lazy-probe',
       [
-        "import { createRequire } from 'node:module';",
-        'const cache = createRequire(import.meta.url).cache;',
-        "const loaded = () => Object.keys(cache).filter((key) => key.includes('/node_modules/google-auth-library/')).length;",
-        `const { GoogleTokenSource, googleApi } = await import(${JSON.stringify(join(root, 'src/lib/google-auth.ts'))});`,
         'const afterImport = loaded();',
         'const source = new GoogleTokenSource(process.env);',
         'const described = source.describe();',
@@ -88,14 +111,10 @@ describe('the lazy load of google-auth-library', () => {
         'const afterClient = loaded();',
         'const token = await source.token();',
         'console.log(JSON.stringify({ afterImport, afterClient, described, afterToken: loaded(), token }));',
-      ].join('\n'),
+      ],
+      emulator.env(),
     );
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', probe], {
-      cwd: root,
-      env: { ...process.env, ...emulator.env() },
-      timeout: 20_000,
-    });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    const result = answer as {
       afterImport: number;
       afterClient: number;
       afterToken: number;
@@ -110,6 +129,30 @@ describe('the lazy load of google-auth-library', () => {
     // The token was registered as a secret in that process: masked for the runner.
     expect(stdout).toContain(`::add-mask::${result.token}`);
     expect(emulator.tokensIssued).toMatchObject({ oidc: 1, sts: 1, iam: 1 });
+  });
+
+  it('is loaded ahead by prepare() only where a credentials file is set, and nothing is asked', async () => {
+    const emulator = await startEmulator(cleanups);
+    const { result: answer, stdout } = await probe(
+      'prepare-probe',
+      [
+        'const { GOOGLE_APPLICATION_CREDENTIALS, ...withoutFile } = process.env;',
+        'googleApi(withoutFile, undefined).prepare();',
+        'await new Promise((resolve) => setTimeout(resolve, 300));',
+        'const withoutCredentials = loaded();',
+        'googleApi(process.env, undefined).prepare();',
+        'const deadline = Date.now() + 10_000;',
+        'while (loaded() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));',
+        'console.log(JSON.stringify({ withoutCredentials, withCredentials: loaded() }));',
+      ],
+      emulator.env(),
+    );
+    const result = answer as { withoutCredentials: number; withCredentials: number };
+    expect(result.withoutCredentials).toBe(0);
+    expect(result.withCredentials).toBeGreaterThan(10);
+    // Loading is all it does: no token exchange, no request.
+    expect(emulator.requests).toEqual([]);
+    expect(stdout).not.toContain('::add-mask::');
   });
 
   it.each(['health-check', 'deploy'])(
@@ -311,6 +354,18 @@ describe('GoogleTokenSource through the emulator', () => {
     expect(emulator.requests.some((r: { path: string }) => r.path.startsWith('/iamcredentials/'))).toBe(
       false,
     );
+  });
+
+  it('gets a new token once the one it holds is about to expire, and masks each one', async () => {
+    // The library renews a token in its last 5 minutes; these live 60 s, so every call renews.
+    const shortLived = await startEmulator(cleanups, { tokenLifetimeSeconds: 60 });
+    const env = { ...shortLived.env(), [VAR]: shortLived.writeCredentials({ serviceAccount: null }) };
+    const source = new GoogleTokenSource(env);
+    const first = await source.token();
+    const second = await source.token();
+    expect(second).not.toBe(first);
+    expect(shortLived.tokensIssued).toMatchObject({ sts: 2, iam: 0 });
+    expect(redact(`${first} ${second}`)).toBe('*** ***');
   });
 
   it("reaches Google's URLs in the file through gcloud's STS and IAM credentials overrides", async () => {
