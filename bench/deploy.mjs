@@ -25,18 +25,7 @@ export function bigPlan() {
     { name: 'DATABASE_URL', value: null, value_source: secretRef('database-url-dev') },
     { name: 'ENV', value: 'dev', value_source: [] },
   ];
-  const service = {
-    address: 'google_cloud_run_v2_service.api',
-    mode: 'managed',
-    type: 'google_cloud_run_v2_service',
-    name: 'api',
-    change: {
-      actions: ['update'],
-      before: { name: 'api', template: [{ containers: [{ image: 'old', env }] }] },
-      after: { name: 'api', template: [{ containers: [{ image, env }] }] },
-      after_unknown: { template: [{ containers: [{ env: env.map(() => ({ value_source: [{}] })) }] }] },
-    },
-  };
+  const afterUnknown = { template: [{ containers: [{ env: env.map(() => ({ value_source: [{}] })) }] }] };
   const filler = Array.from({ length: 2000 }, (_, i) => ({
     address: `google_secret_manager_secret_iam_member.reader[${i}]`,
     mode: 'managed',
@@ -60,11 +49,32 @@ export function bigPlan() {
       after_unknown: { etag: true },
     },
   }));
+  return planJson(env, afterUnknown, filler);
+}
+
+/**
+ * A plan JSON that updates service `api` to `image` with the container env `env`, followed by
+ * `more` resource changes.
+ * @param {unknown[]} env @param {object} afterUnknown @param {unknown[]} [more]
+ */
+export function planJson(env, afterUnknown, more = []) {
+  const service = {
+    address: 'google_cloud_run_v2_service.api',
+    mode: 'managed',
+    type: 'google_cloud_run_v2_service',
+    name: 'api',
+    change: {
+      actions: ['update'],
+      before: { name: 'api', template: [{ containers: [{ image: 'old', env }] }] },
+      after: { name: 'api', template: [{ containers: [{ image, env }] }] },
+      after_unknown: afterUnknown,
+    },
+  };
   return JSON.stringify({
     format_version: '1.2',
     terraform_version: '1.11.4',
     variables: { image: { value: image }, allow_dev_auth_bypass: { value: false } },
-    resource_changes: [service, ...filler],
+    resource_changes: [service, ...more],
     output_changes: {},
   });
 }

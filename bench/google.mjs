@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { startGoogleEmulator } from '../testkit/google-emulator.mjs';
 import { repoRoot, runAction } from '../testkit/local-runner.mjs';
+import { planJson } from './deploy.mjs';
 
 /** READINESS_BACKOFF.maxMs in src/health-check/cloud-run.ts: no wait between GETs is longer. */
 export const READINESS_BACKOFF_CAP_MS = 1000;
@@ -235,25 +236,7 @@ export function secretsPlan(secrets, plain) {
     })),
     ...Array.from({ length: plain }, (_, i) => ({ name: `PLAIN_${i + 1}`, value: 'x', value_source: [] })),
   ];
-  const service = {
-    address: 'google_cloud_run_v2_service.api',
-    mode: 'managed',
-    type: 'google_cloud_run_v2_service',
-    name: 'api',
-    change: {
-      actions: ['update'],
-      before: { name: 'api', template: [{ containers: [{ image: 'old', env }] }] },
-      after: { name: 'api', template: [{ containers: [{ image, env }] }] },
-      after_unknown: {},
-    },
-  };
-  return JSON.stringify({
-    format_version: '1.2',
-    terraform_version: '1.11.4',
-    variables: { image: { value: image }, allow_dev_auth_bypass: { value: false } },
-    resource_changes: [service],
-    output_changes: {},
-  });
+  return planJson(env, {});
 }
 
 /**
