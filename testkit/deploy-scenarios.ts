@@ -1,6 +1,6 @@
 // Builders for what the deploy action reads: Terraform 1.11 plan documents (`terraform show
 // -json`, format_version 1.2) for the reference service's stacks with the google provider v6,
-// and scenario files for the terraform and gcloud stand-ins (test/standins/bin).
+// and scenario files for the terraform stand-in (test/standins/bin).
 // The plan JSON format: https://developer.hashicorp.com/terraform/internals/json-format
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -57,7 +57,7 @@ interface Result {
 function terraform(cwd: string, args: string[], env: Record<string, string>): Promise<Result> {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(TF_|TERRAFORM_STANDIN|GCLOUD_STANDIN|CLOUDSDK_|NODE_EXTRA_CA_CERTS$)/.test(key)) {
+    if (!/^(TF_|TERRAFORM_STANDIN|CLOUDSDK_|NODE_EXTRA_CA_CERTS$)/.test(key)) {
       clean[key] = value;
     }
   }
