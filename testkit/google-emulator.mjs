@@ -309,6 +309,22 @@ export async function startGoogleEmulator(options = {}) {
   const scriptedDeploys = [];
   /** @type {RequestRecord[]} */
   const requests = [];
+  /**
+   * Every change of a service's traffic, in order: what was asked for (`traffic`, as stored) and
+   * by what (`PATCH` over the API, `deploy` of the test helper).
+   * @type {{ at: number, service: string, by: 'PATCH' | 'deploy', traffic: TrafficTarget[] }[]}
+   */
+  const trafficChanges = [];
+  /** @param {ServiceRecord} record @param {string} before JSON of its traffic before @param {'PATCH' | 'deploy'} by */
+  const noteTraffic = (record, before, by) => {
+    if (JSON.stringify(record.traffic) === before) return;
+    trafficChanges.push({
+      at: Date.now(),
+      service: record.name,
+      by,
+      traffic: JSON.parse(JSON.stringify(record.traffic)),
+    });
+  };
   const tokensIssued = { oidc: 0, sts: 0, iam: 0, direct: 0 };
   /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set();
@@ -880,6 +896,7 @@ export async function startGoogleEmulator(options = {}) {
         labels: record.labels,
         extra: { ...record.extra },
       };
+      const trafficBefore = JSON.stringify(record.traffic);
       const templateChanged = applyServiceBody(record, body, mask);
       try {
         const changed =
@@ -889,6 +906,7 @@ export async function startGoogleEmulator(options = {}) {
         checkTrafficRevisions(record);
         record.updatedAt = Date.now();
         if (creating) services.set(serviceKey(p, r, id), record);
+        if (!creating) noteTraffic(record, trafficBefore, 'PATCH');
         return { status: 200, body: startOperation(record, revision) };
       } catch (error) {
         Object.assign(record, saved);
@@ -1171,7 +1189,9 @@ export async function startGoogleEmulator(options = {}) {
   function deployRevision(p, r, name, how = {}) {
     const record = services.get(serviceKey(p, r, name));
     if (!record) throw new Error(`no service ${serviceKey(p, r, name)} in the emulator`);
+    const trafficBefore = JSON.stringify(record.traffic);
     if (how.noTraffic) pinTraffic(record);
+    noteTraffic(record, trafficBefore, 'deploy');
     const containers = /** @type {Record<string, unknown>[]} */ (record.template.containers);
     if (how.image) {
       record.template = {
@@ -1333,6 +1353,7 @@ export async function startGoogleEmulator(options = {}) {
     audience,
     oidcRequestToken,
     requests,
+    trafficChanges,
     tokensIssued,
     close,
     env,
@@ -1349,6 +1370,7 @@ export async function startGoogleEmulator(options = {}) {
       faults.length = 0;
       scriptedDeploys.length = 0;
       requests.length = 0;
+      trafficChanges.length = 0;
     },
   };
 }

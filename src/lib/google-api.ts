@@ -173,7 +173,7 @@ export const GOOGLE_BACKOFF: Backoff = { initialMs: 500, factor: 2, maxMs: 8_000
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** An API answer larger than this is refused (a list is paged well below it). */
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
-const MIN_REQUEST_MS = 200;
+export const MIN_REQUEST_MS = 200;
 
 export interface GoogleRequest {
   method: 'GET' | 'POST' | 'PATCH';

@@ -102,6 +102,27 @@ function why(value: string, rule: NameRule): string {
   return '';
 }
 
+/**
+ * Cloud Run's limit on a tag and its service's name together: both go into the first DNS label
+ * of the tag's URL (`TAG---SERVICE-….run.app`), so Cloud Run refuses a longer pair.
+ */
+export const MAX_TAG_WITH_SERVICE = 46;
+
+/**
+ * `tag` (input `input`) as a traffic tag of `service`: the tag rule, and with the service's name
+ * at most MAX_TAG_WITH_SERVICE characters, else a ConfigurationError naming both inputs.
+ */
+export function checkTag(input: string, tag: string, service: string, serviceInput: string): string {
+  checkName('tag', input, tag);
+  const length = tag.length + service.length;
+  if (length > MAX_TAG_WITH_SERVICE) {
+    throw new ConfigurationError(
+      `input "${input}" is ${shown(tag)}: with the service name ${shown(service)} (input "${serviceInput}") it makes ${length} characters, and Cloud Run allows at most ${MAX_TAG_WITH_SERVICE} for the two together (they form the tag URL's host name); use a shorter tag, e.g. candidate`,
+    );
+  }
+  return tag;
+}
+
 /** Where gcloud and Google's libraries read the project when none is given (the auth action sets them). */
 export const PROJECT_VARIABLES = ['CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT'] as const;
 

@@ -33,6 +33,11 @@ export interface PollOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Stops the polling (between attempts and during a wait) with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * The least time an attempt needs (default 100 ms): no attempt starts, and no wait ends, with
+   * less left. An attempt that makes a Google API call needs what that client needs.
+   */
+  minAttemptMs?: number;
 }
 
 export interface PollInfo {
@@ -88,6 +93,7 @@ export async function poll<T>(
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? defaultSleep;
   const started = Date.now();
+  const minAttemptMs = options.minAttemptMs ?? MIN_ATTEMPT_MS;
   let lastReason = 'no attempt could start';
   const giveUp = (attempts: number): DeadlineError =>
     new DeadlineError(
@@ -96,12 +102,12 @@ export async function poll<T>(
   for (let n = 1; ; n++) {
     options.signal?.throwIfAborted();
     const remainingMs = options.deadline - Date.now();
-    if (remainingMs < MIN_ATTEMPT_MS) throw giveUp(n - 1);
+    if (remainingMs < minAttemptMs) throw giveUp(n - 1);
     const result = await attempt({ attempt: n, remainingMs });
     if (result.done) return { value: result.value, attempts: n };
     lastReason = result.reason;
     // Room for the wait: one more attempt must still fit before the deadline.
-    const room = options.deadline - Date.now() - MIN_ATTEMPT_MS;
+    const room = options.deadline - Date.now() - minAttemptMs;
     if (result.retryAfterMs !== undefined && result.retryAfterMs > room) {
       // The server said when to come back, and that is past the deadline: sleeping first helps no one.
       lastReason += ` (asked to retry after ${formatMs(result.retryAfterMs)}, past the deadline)`;

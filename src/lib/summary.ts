@@ -30,6 +30,18 @@ export interface Table {
   title: string;
   header: readonly string[];
   rows: readonly (readonly string[])[];
+  /**
+   * A Mermaid diagram shown above the table (GitHub renders it in a job summary), built by the
+   * stage from checked values only; a fence or a tag in it (any `<`, a `>` but Mermaid's `-->`) is never written.
+   */
+  mermaid?: string;
+}
+
+/** A Mermaid fence, or nothing when the text could end the fence or carry a tag. */
+function renderMermaid(text: string | undefined): string[] {
+  // `-->` is Mermaid's own arrow; any other `<` or `>` could open a tag.
+  if (text === undefined || text === '' || /`|<|(?<!--)>/.test(text)) return [];
+  return ['```mermaid', redact(text), '```', ''];
 }
 
 /** Rows shown per table: a job summary is capped at 1 MiB per step, and nobody reads row 2,000. */
@@ -42,6 +54,7 @@ function renderTable(table: Table): string[] {
   return [
     `**${cell(table.title)}**`,
     '',
+    ...renderMermaid(table.mermaid),
     `| ${table.header.map(cell).join(' | ')} |`,
     `| ${table.header.map(() => '---').join(' | ')} |`,
     ...shown.map((row) => `| ${row.map(cell).join(' | ')} |`),

@@ -67,6 +67,26 @@ describe('writeSummarySection', () => {
     );
   });
 
+  it.each([
+    ['xychart-beta\n    y-axis "%" 0 --> 100\n    bar [0, 100]', true],
+    ['xychart-beta\n    title "<img src=https://evil.example/p.gif>"', false],
+    ['xychart-beta\n    title "a > b"', false],
+    ['xychart-beta\n```\n<script>', false],
+  ])("shows a table's Mermaid chart %j above it: %s", async (mermaid, shown) => {
+    await writeSummarySection({
+      stage: 'promote',
+      ok: true,
+      headline: 'done',
+      rows: [],
+      tables: [{ title: 'Rollout', header: ['Step'], rows: [['found']], mermaid }],
+    });
+    const written = readFileSync(file, 'utf8');
+    expect(written.includes('```mermaid\n')).toBe(shown);
+    if (shown) expect(written).toContain(`**Rollout**\n\n\`\`\`mermaid\n${mermaid}\n\`\`\`\n\n| Step |`);
+    expect(written).not.toContain('<img');
+    expect(written).toContain('| found |');
+  });
+
   it('does nothing outside a runner (no GITHUB_STEP_SUMMARY)', async () => {
     delete process.env['GITHUB_STEP_SUMMARY'];
     await writeSummarySection({ stage: 'x', ok: true, headline: 'ok', rows: [] });

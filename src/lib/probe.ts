@@ -1,8 +1,22 @@
-import { excerpt } from '../lib/format.js';
-import { httpGet, parseRetryAfter, RequestError } from '../lib/http.js';
-import { shown } from '../lib/names.js';
-import { poll, type Attempt } from '../lib/poll.js';
-import { Inputs } from './constants.js';
+// An HTTP check of a service: one GET classified (healthy, worth another try, or final), polled
+// inside a deadline. Shared by health-check (the service, a tag URL, the custom domain) and
+// promote (each traffic step is watched this way). The input names in messages are the ones both
+// actions share (CHECK_INPUTS).
+import { ConfigurationError } from './errors.js';
+import { excerpt } from './format.js';
+import { httpGet, parseRetryAfter, RequestError } from './http.js';
+import { isLoopbackHost, shown } from './names.js';
+import { poll, type Attempt } from './poll.js';
+
+/** The inputs of an HTTP check, named alike in every action that has them. */
+export const CHECK_INPUTS = {
+  Url: 'url',
+  Path: 'path',
+  ExpectedStatus: 'expected-status',
+  Expect: 'expect',
+  BearerToken: 'bearer-token',
+} as const;
+const Inputs = CHECK_INPUTS;
 
 export interface ProbeOptions {
   expectedStatus: number;
@@ -163,4 +177,61 @@ export async function waitForHealthy(
     { deadline, what: `GET ${url.href} to answer ${options.expectedStatus}` },
   );
   return { ...value, attempts };
+}
+
+/** Loopback addresses, where a token over plain http never leaves the machine. */
+export function isLoopback(url: URL): boolean {
+  return isLoopbackHost(url.hostname);
+}
+
+/** Whether a bearer token may be sent to `url`: over HTTPS, or to a loopback address. */
+export function mayCarryToken(url: URL): boolean {
+  return url.protocol === 'https:' || isLoopback(url);
+}
+
+/** The `expect` input: a JSON object the body must contain. */
+export function parseExpect(raw: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new ConfigurationError(
+      `input "${Inputs.Expect}" is not valid JSON (${(error as Error).message}); use an object such as {"status": "ok"}`,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(`input "${Inputs.Expect}" must be a JSON object, such as {"status": "ok"}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The `path` input: one leading /, no white space, control characters, # or \\. */
+export function checkPath(path: string): string {
+  // eslint-disable-next-line no-control-regex -- a control character in a path is what is refused
+  if (!path.startsWith('/') || path.startsWith('//') || /[\u0000-\u0020\u007f#\\]/.test(path)) {
+    throw new ConfigurationError(
+      `input "${Inputs.Path}" is ${shown(path)}: it must start with one /, without spaces, control characters, # or \\, e.g. /health`,
+    );
+  }
+  return path;
+}
+
+/**
+ * A token fit for an `Authorization` header: printable ASCII without spaces (RFC 6750's token
+ * characters and more). A line break would otherwise make Node refuse the header with a
+ * TypeError at the first request; the value is never shown, only what is wrong with it.
+ */
+export function checkBearerToken(token: string): string {
+  if (token === '' || /^[\u0021-\u007e]+$/.test(token)) return token;
+  const what = /[\r\n]/.test(token)
+    ? 'a line break'
+    : /\s/.test(token)
+      ? 'white space'
+      : // eslint-disable-next-line no-control-regex -- a control character is what is refused
+        /[\u0000-\u001f\u007f]/.test(token)
+        ? 'a control character'
+        : 'a character outside ASCII';
+  throw new ConfigurationError(
+    `input "${Inputs.BearerToken}" holds ${what}: pass the token alone, as one line (the value is not shown)`,
+  );
 }

@@ -6,7 +6,7 @@ import {
   joinUrl,
   probeOnce,
   ProbeFailedError,
-} from '../../src/health-check/probe.js';
+} from '../../src/lib/probe.js';
 import { json, startServer, type TestServer } from '../../testkit/servers.js';
 
 describe('containsSubset', () => {
