@@ -4,6 +4,7 @@ export const Inputs = {
   Region: 'region',
   Project: 'project',
   Revision: 'revision',
+  Tag: 'tag',
   Url: 'url',
   Path: 'path',
   ExpectedStatus: 'expected-status',
@@ -17,6 +18,7 @@ export const Inputs = {
 /** Output names of actions/health-check, as in its action.yml. */
 export const Outputs = {
   Url: 'url',
+  TagUrl: 'tag-url',
   Revision: 'revision',
   Attempts: 'attempts',
 } as const;

@@ -3,12 +3,12 @@ import { ConfigurationError } from '../lib/errors.js';
 import {
   checkHostName,
   checkName,
-  isLoopbackHost,
+  checkTag,
   PROJECT_VARIABLES,
   projectFromEnvironment,
-  shown,
 } from '../lib/names.js';
 import { parseDuration, parseInteger } from '../lib/parse.js';
+import { checkBearerToken, checkPath, mayCarryToken, parseExpect } from '../lib/probe.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
 
@@ -19,6 +19,11 @@ export interface CloudRunTarget {
   readonly project: string;
   /** Empty: the latest created revision. */
   readonly revision: string;
+  /**
+   * Empty: none. Else the traffic tag the revision gets (at its traffic, usually 0 %), whose own
+   * URL is the one checked: only that revision answers there.
+   */
+  readonly tag: string;
 }
 
 export interface HealthCheckInputs {
@@ -76,31 +81,6 @@ export function parseCustomDomain(raw: string): URL {
   return new URL(`https://${checkHostName(Inputs.CustomDomain, host)}`);
 }
 
-/** Loopback addresses, where a token over plain http never leaves the machine. */
-export function isLoopback(url: URL): boolean {
-  return isLoopbackHost(url.hostname);
-}
-
-/** Whether a bearer token may be sent to `url`: over HTTPS, or to a loopback address. */
-export function mayCarryToken(url: URL): boolean {
-  return url.protocol === 'https:' || isLoopback(url);
-}
-
-export function parseExpect(raw: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    throw new ConfigurationError(
-      `input "${Inputs.Expect}" is not valid JSON (${(error as Error).message}); use an object such as {"status": "ok"}`,
-    );
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(`input "${Inputs.Expect}" must be a JSON object, such as {"status": "ok"}`);
-  }
-  return value as Record<string, unknown>;
-}
-
 /**
  * What the debug log may show of the inputs, field by field (an allow-list: a field added to
  * the inputs shows up here only when someone writes it here): the checked names, durations and
@@ -118,6 +98,7 @@ export function describeInputs(inputs: HealthCheckInputs): Record<string, unknow
             region: cloudRun.region,
             project: cloudRun.project,
             revision: cloudRun.revision,
+            tag: cloudRun.tag,
           },
     url: url === undefined ? undefined : `${url.origin}${url.pathname}`,
     path: path.split('?')[0],
@@ -128,26 +109,6 @@ export function describeInputs(inputs: HealthCheckInputs): Record<string, unknow
     timeoutMs: inputs.timeoutMs,
     requestTimeoutMs: inputs.requestTimeoutMs,
   };
-}
-
-/**
- * A token fit for an `Authorization` header: printable ASCII without spaces (RFC 6750's token
- * characters and more). A line break would otherwise make Node refuse the header with a
- * TypeError at the first request; the value is never shown, only what is wrong with it.
- */
-export function checkBearerToken(token: string): string {
-  if (token === '' || /^[\u0021-\u007e]+$/.test(token)) return token;
-  const what = /[\r\n]/.test(token)
-    ? 'a line break'
-    : /\s/.test(token)
-      ? 'white space'
-      : // eslint-disable-next-line no-control-regex -- a control character is what is refused
-        /[\u0000-\u001f\u007f]/.test(token)
-        ? 'a control character'
-        : 'a character outside ASCII';
-  throw new ConfigurationError(
-    `input "${Inputs.BearerToken}" holds ${what}: pass the token alone, as one line (the value is not shown)`,
-  );
 }
 
 /** Reads and validates every input once; the bearer token is registered as a secret first. */
@@ -165,11 +126,13 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): HealthCheckInp
   const region = optionalName('region', Inputs.Region);
   const givenProject = optionalName('project', Inputs.Project);
   const revision = optionalName('revision', Inputs.Revision);
-  if (service === '' && (region !== '' || givenProject !== '' || revision !== '')) {
+  const rawTag = get(Inputs.Tag);
+  if (service === '' && (region !== '' || givenProject !== '' || revision !== '' || rawTag !== '')) {
     const given = [
       region && Inputs.Region,
       givenProject && Inputs.Project,
       revision && Inputs.Revision,
+      rawTag && Inputs.Tag,
     ].filter(Boolean);
     throw new ConfigurationError(
       `input "${given[0]}" needs "${Inputs.Service}": set the Cloud Run service name too, or drop ${given.join(', ')}`,
@@ -181,6 +144,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): HealthCheckInp
     );
   }
 
+  const tag = rawTag === '' ? '' : checkTag(Inputs.Tag, rawTag, service, Inputs.Service);
+
   // The Cloud Run Admin API names the project in every path: the input, else the auth action's.
   const project = service === '' ? '' : givenProject || projectFromEnvironment(Inputs.Project, env);
   if (service !== '' && project === '') {
@@ -190,18 +155,17 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): HealthCheckInp
   }
 
   const rawUrl = get(Inputs.Url);
+  if (rawUrl !== '' && tag !== '') {
+    throw new ConfigurationError(
+      `inputs "${Inputs.Tag}" and "${Inputs.Url}" exclude each other: with a tag, the URL checked is the tag's own (Cloud Run reports it), so that only the tagged revision can answer; drop "${Inputs.Url}"`,
+    );
+  }
   if (rawUrl === '' && service === '') {
     throw new ConfigurationError(
       `set input "${Inputs.Url}", or "${Inputs.Service}" and "${Inputs.Region}" to use the service's URL`,
     );
   }
-  const path = get(Inputs.Path) || '/health';
-  // eslint-disable-next-line no-control-regex -- a control character in a path is what is refused
-  if (!path.startsWith('/') || path.startsWith('//') || /[\u0000-\u0020\u007f#\\]/.test(path)) {
-    throw new ConfigurationError(
-      `input "${Inputs.Path}" is ${shown(path)}: it must start with one /, without spaces, control characters, # or \\, e.g. /health`,
-    );
-  }
+  const path = checkPath(get(Inputs.Path) || '/health');
   const rawExpect = get(Inputs.Expect);
   const rawDomain = get(Inputs.CustomDomain);
   const timeoutMs = parseDuration(Inputs.Timeout, get(Inputs.Timeout) || '5m');
@@ -214,7 +178,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): HealthCheckInp
     );
   }
   return {
-    cloudRun: service === '' ? undefined : { service, region, project, revision },
+    cloudRun: service === '' ? undefined : { service, region, project, revision, tag },
     url,
     path,
     expectedStatus: parseInteger(Inputs.ExpectedStatus, get(Inputs.ExpectedStatus) || '200', 100, 599),

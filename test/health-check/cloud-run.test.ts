@@ -2,13 +2,8 @@
 // servedPercent on GoogleCloudRunV2Service answers, then waitForRevision against the local
 // Google emulator (real HTTP, the API's own readiness timeline).
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  checkAnswer,
-  evaluateService,
-  RevisionFailedError,
-  servedPercent,
-  waitForRevision,
-} from '../../src/health-check/cloud-run.js';
+import { evaluateService, waitForRevision } from '../../src/health-check/cloud-run.js';
+import { checkAnswer, RevisionFailedError, servedPercent } from '../../src/lib/run-service.js';
 import type { CloudRunTarget } from '../../src/health-check/inputs.js';
 import { CloudRun, RUN_TYPE_LATEST, RUN_TYPE_REVISION, type RunService } from '../../src/lib/cloud-run.js';
 import { DeadlineError } from '../../src/lib/errors.js';
@@ -120,6 +115,18 @@ describe('evaluateService: readiness of the v2 service resource', () => {
     });
   });
 
+  it('is done for an older revision given that serves the traffic (after a rollback)', () => {
+    // api-00042-xyz is the latest created and ready one; promote moved the traffic back to 41.
+    const service = runService({
+      created: 'api-00042-xyz',
+      traffic: [{ revision: 'api-00041-abc', percent: 100 }],
+    });
+    expect(evaluateService(service, 'api-00041-abc', 'api')).toEqual({
+      done: true,
+      value: { revision: 'api-00041-abc', url: URI, trafficPercent: 100 },
+    });
+  });
+
   it('waits for the revision given while the service still shows an older one', () => {
     const service = runService({ created: 'api-00041-abc' });
     expect(evaluateService(service, 'api-00042-xyz', 'api')).toEqual({
@@ -154,6 +161,53 @@ describe('evaluateService: readiness of the v2 service resource', () => {
     expect(refusal(service)).toBe(
       'revision api-00042-xyz is ready but receives no traffic (api-00041-abc 100%); route traffic to it, e.g. gcloud run services update-traffic api --to-revisions=api-00042-xyz=100',
     );
+  });
+
+  describe('with noTrafficExpected (the revision is checked on a tag of its own)', () => {
+    const held = { traffic: [{ revision: 'api-00041-abc', percent: 100 }] };
+
+    it('is done for a ready revision at 0 %, which is then expected, not an error', () => {
+      expect(evaluateService(runService(held), '', 'api', { noTrafficExpected: true })).toEqual({
+        done: true,
+        value: { revision: 'api-00042-xyz', url: URI, trafficPercent: 0 },
+      });
+      // Without the option the same answer is still the refusal above.
+      expect(refusal(runService(held))).toContain('is ready but receives no traffic');
+    });
+
+    it('still reports the share of a revision that serves', () => {
+      const result = evaluateService(runService(), 'api-00042-xyz', 'api', { noTrafficExpected: true });
+      expect(result.done && result.value.trafficPercent).toBe(100);
+    });
+
+    it('still waits while the revision is not ready', () => {
+      const service = runService({
+        ...held,
+        readyRevision: 'api-00041-abc',
+        state: 'CONDITION_RECONCILING',
+        reconciling: false,
+      });
+      expect(evaluateService(service, '', 'api', { noTrafficExpected: true })).toEqual({
+        done: false,
+        reason:
+          'revision api-00042-xyz is not ready yet: Ready=CONDITION_RECONCILING, latest ready api-00041-abc',
+      });
+    });
+
+    it('still fails at once on Ready=False, quoting Cloud Run', () => {
+      const service = runService({
+        ...held,
+        readyRevision: 'api-00041-abc',
+        state: 'CONDITION_FAILED',
+        revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR',
+        message: 'The user-provided container failed the configured startup probe checks.',
+      });
+      expect(() => evaluateService(service, '', 'api', { noTrafficExpected: true })).toThrow(
+        new RevisionFailedError(
+          'revision api-00042-xyz cannot become ready: HEALTH_CHECK_CONTAINER_ERROR: The user-provided container failed the configured startup probe checks.',
+        ),
+      );
+    });
   });
 
   it('believes trafficStatuses over traffic: asked for is not served yet', () => {
@@ -426,7 +480,13 @@ describe('waitForRevision against the Google emulator', () => {
       token: () => Promise.resolve(token),
       ...(signal === undefined ? {} : { signal }),
     });
-    const target = { service: 'api', region: emulator.region, project: emulator.project, revision: '' };
+    const target = {
+      service: 'api',
+      region: emulator.region,
+      project: emulator.project,
+      revision: '',
+      tag: '',
+    };
     return { emulator, cloudRun: new CloudRun(api), target };
   }
 
@@ -461,6 +521,21 @@ describe('waitForRevision against the Google emulator', () => {
       () => {},
     );
     expect(ready.revision).toBe('api-v2');
+  });
+
+  it('with a tag to check it on, returns a ready revision deployed without traffic (0 %)', async () => {
+    const { emulator, cloudRun, target } = await setUp();
+    const revision = emulator.deployRevision(emulator.project, emulator.region, 'api', {
+      readyAfterMs: 300,
+      noTraffic: true,
+    });
+    const tagged = { ...target, tag: 'candidate' };
+    const ready = await waitForRevision(cloudRun, tagged, Date.now() + 15_000, () => {});
+    expect(ready).toEqual({ revision, url: 'https://api-emulated.a.run.app', trafficPercent: 0 });
+    // Without the tag the same service is refused: the revision gets no traffic.
+    await expect(waitForRevision(cloudRun, target, Date.now() + 15_000, () => {})).rejects.toThrow(
+      `revision ${revision} is ready but receives no traffic`,
+    );
   });
 
   it('gives up at the deadline, naming the last reason', async () => {

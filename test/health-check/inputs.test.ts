@@ -3,11 +3,9 @@
 // bearer token only where it may go, and a debug description that holds nothing secret.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Inputs } from '../../src/health-check/constants.js';
+import { checkBearerToken, isLoopback, mayCarryToken } from '../../src/lib/probe.js';
 import {
-  checkBearerToken,
   describeInputs,
-  isLoopback,
-  mayCarryToken,
   parseBaseUrl,
   parseCustomDomain,
   readInputs,
@@ -63,11 +61,12 @@ describe('readInputs: Cloud Run names', () => {
       region: 'europe-west1',
       project: 'acme-dev',
       revision: 'api-00042-xyz',
+      tag: '',
     });
   });
 
   it.each(
-    (['service', 'region', 'project', 'revision'] as const).flatMap((input) =>
+    (['service', 'region', 'project', 'revision', 'tag'] as const).flatMap((input) =>
       HOSTILE.map((value) => [input, value] as const),
     ),
   )('refuses %s = %j, naming the input, on one line', (input, value) => {
@@ -83,6 +82,69 @@ describe('readInputs: Cloud Run names', () => {
     expect(readInputs().cloudRun?.service).toHaveLength(49);
     setInputs({ service: `a${'b'.repeat(49)}` });
     expect(refusal(readInputs)).toContain('(50 characters, at most 49)');
+  });
+});
+
+describe('readInputs: the tag', () => {
+  const service = { service: 'api', region: 'europe-west1', project: 'acme-dev' } as const;
+
+  it('reads a tag into the target', () => {
+    setInputs({ ...service, tag: 'candidate' });
+    expect(readInputs().cloudRun).toEqual({ ...service, revision: '', tag: 'candidate' });
+  });
+
+  it.each(['candidate', 'c', 'rc-2', 'green1', 'a'.repeat(43)])('accepts %j', (tag) => {
+    setInputs({ ...service, tag });
+    expect(readInputs().cloudRun?.tag).toBe(tag);
+  });
+
+  it.each([
+    ['Candidate', 'upper-case letters'],
+    ['2nd', 'a digit first'],
+    ['candidate-', 'a hyphen last'],
+    ['-candidate', 'a hyphen first'],
+    ['cand_idate', 'an underscore'],
+    ['cand.idate', 'a dot'],
+    ['candidate\n::error::forged', 'a line break'],
+    ['cаndidate', 'a Cyrillic а'],
+  ])("refuses %j (%s) by Cloud Run's rule, naming the input, on one line", (tag) => {
+    setInputs({ ...service, tag });
+    const message = refusal(readInputs);
+    expect(message).toMatch(/^input "tag" is "/);
+    expect(message).toContain('which is not a Cloud Run traffic tag');
+    expect(message).not.toMatch(/[\r\n]/);
+  });
+
+  it('takes a tag and service name of 46 characters together, and refuses 47, naming both inputs', () => {
+    setInputs({ ...service, tag: 'a'.repeat(43) });
+    expect(readInputs().cloudRun?.tag).toHaveLength(43);
+    setInputs({ ...service, tag: 'a'.repeat(44) });
+    expect(refusal(readInputs)).toBe(
+      `input "tag" is "${'a'.repeat(44)}": with the service name "api" (input "service") it makes 47 characters, and Cloud Run allows at most 46 for the two together (they form the tag URL's host name); use a shorter tag, e.g. candidate`,
+    );
+    setInputs({ service: `a${'b'.repeat(40)}`, tag: 'rc-12' });
+    expect(readInputs().cloudRun?.tag).toBe('rc-12');
+    setInputs({ tag: 'rc-123' });
+    expect(refusal(readInputs)).toContain('it makes 47 characters');
+  });
+
+  it('needs "service"', () => {
+    setInputs({ tag: 'candidate', url: 'https://api.example.com' });
+    expect(refusal(readInputs)).toBe(
+      'input "tag" needs "service": set the Cloud Run service name too, or drop tag',
+    );
+  });
+
+  it('is refused together with "url" (the URL checked is the tag\'s)', () => {
+    setInputs({ ...service, tag: 'candidate', url: 'https://api.example.com' });
+    expect(refusal(readInputs)).toBe(
+      'inputs "tag" and "url" exclude each other: with a tag, the URL checked is the tag\'s own (Cloud Run reports it), so that only the tagged revision can answer; drop "url"',
+    );
+  });
+
+  it('keeps the bearer-token rules: a token alone is fine (the tag URL is checked when Cloud Run reports it)', () => {
+    setInputs({ ...service, tag: 'candidate', [Inputs.BearerToken]: 'tok-123456789' });
+    expect(readInputs()).toMatchObject({ bearerToken: 'tok-123456789', url: undefined });
   });
 });
 
@@ -248,7 +310,13 @@ describe('describeInputs', () => {
     });
     const described = describeInputs(readInputs());
     expect(described).toEqual({
-      cloudRun: { service: 'api', region: 'europe-west1', project: 'acme-dev', revision: 'api-00042-xyz' },
+      cloudRun: {
+        service: 'api',
+        region: 'europe-west1',
+        project: 'acme-dev',
+        revision: 'api-00042-xyz',
+        tag: '',
+      },
       url: 'https://api.example.com/base',
       path: '/health',
       expectedStatus: 200,
@@ -262,6 +330,17 @@ describe('describeInputs', () => {
     for (const secret of [token, 'url-query-secret', 'path-query-secret', 'expect-value']) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  it('shows the tag with the target', () => {
+    setInputs({ service: 'api', region: 'europe-west1', project: 'acme-dev', tag: 'candidate' });
+    expect(describeInputs(readInputs())['cloudRun']).toEqual({
+      service: 'api',
+      region: 'europe-west1',
+      project: 'acme-dev',
+      revision: '',
+      tag: 'candidate',
+    });
   });
 
   it('shows no target without a service, and an empty token as empty', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
 import { json, startServer } from '../../testkit/servers.js';
-import { authenticationHint } from '../../src/health-check/probe.js';
+import { authenticationHint } from '../../src/lib/probe.js';
 
 const standins = join(repoRoot, 'test', 'standins', 'bin');
 const cleanups: (() => unknown)[] = [];

@@ -74,7 +74,7 @@ describe('health-check bundle: Cloud Run readiness over the Cloud Run Admin API 
     expect(env['PATH']?.split(':').some((folder) => folder.includes('standins'))).toBe(false);
     const result = await healthCheck({ inputs: target, env });
     expect(result.code, result.log).toBe(0);
-    expect(result.outputs).toEqual({ url: api.url, revision: firstRevision, attempts: '1' });
+    expect(result.outputs).toEqual({ url: api.url, 'tag-url': '', revision: firstRevision, attempts: '1' });
     expect(result.log).toContain(`revision ${firstRevision} is ready and takes 100% of the traffic`);
     expect(result.summary).toContain('### ✅ health-check: healthy in');
     expect(result.summary).toContain('| Service | api (us-central1, my-project) |');
@@ -107,7 +107,7 @@ describe('health-check bundle: Cloud Run readiness over the Cloud Run Admin API 
       env: emulatorRunEnv(emulator),
     });
     expect(result.code, result.log).toBe(0);
-    expect(result.outputs).toEqual({ url: api.url, revision, attempts: '1' });
+    expect(result.outputs).toEqual({ url: api.url, 'tag-url': '', revision, attempts: '1' });
     const waiting = 'Cloud Run has not yet reconciled generation 2 (observed 1)';
     // Each reason to wait is logged once, however many GETs saw it.
     expect(result.log.split('\n').filter((line) => line === waiting)).toHaveLength(1);
@@ -127,7 +127,7 @@ describe('health-check bundle: Cloud Run readiness over the Cloud Run Admin API 
     deployed(emulator, { revision: 'api-v2', readyAfterMs: 300 });
     const result = await running;
     expect(result.code, result.log).toBe(0);
-    expect(result.outputs).toEqual({ url: api.url, revision: 'api-v2', attempts: '1' });
+    expect(result.outputs).toEqual({ url: api.url, 'tag-url': '', revision: 'api-v2', attempts: '1' });
     expect(result.log).toContain(`the latest created revision is ${firstRevision}, not api-v2`);
   });
 
@@ -216,7 +216,7 @@ describe('health-check bundle: Google answers that are worth another try', () =>
       env: emulatorRunEnv(emulator),
     });
     expect(result.code, result.log).toBe(0);
-    expect(result.outputs).toEqual({ url: api.url, revision: firstRevision, attempts: '1' });
+    expect(result.outputs).toEqual({ url: api.url, 'tag-url': '', revision: firstRevision, attempts: '1' });
     expect(burst.hits).toBe(3);
     expect(serviceGets(emulator)).toHaveLength(4);
     expect(result.log.match(/services\/api: 503; trying again in /g)).toHaveLength(3);

@@ -68,7 +68,7 @@ describe('health-check bundle: the /health call', () => {
     const api = await server((_req, res) => json(res, 200, ok));
     const result = await healthCheck({ inputs: { url: api.url, expect: '{"status": "ok"}' } });
     expect(result.code).toBe(0);
-    expect(result.outputs).toEqual({ url: api.url, revision: 'api-00042-xyz', attempts: '1' });
+    expect(result.outputs).toEqual({ url: api.url, 'tag-url': '', revision: 'api-00042-xyz', attempts: '1' });
     expect(result.summary).toContain('### ✅ health-check: healthy in');
     expect(result.summary).toContain(`| URL | ${api.url}/health |`);
     expect(result.summary).toContain('| Answer | 200 after 1 attempt |');
@@ -523,7 +523,7 @@ describe('health-check bundle: where the token goes', () => {
     });
     expect(result.code).toBe(1);
     expect(result.log).toContain(
-      'Cloud Run reported the plain http:// URL "http://api.example.invalid/"; the bearer token is sent only over HTTPS or to a loopback address',
+      `Cloud Run reported the plain http:// URL "http://api.example.invalid/" as the service's URL; the bearer token is sent only over HTTPS or to a loopback address`,
     );
     expect(result.log).not.toContain('::group::GET');
     expect(emulator.requests.filter((r) => r.path.startsWith('/v2/'))).toHaveLength(1);
@@ -656,7 +656,7 @@ describe('health-check bundle: what Cloud Run and the service answer is checked 
     const api = await server((_req, res) => json(res, 200, { status: 'ok', revision: `api-1${FORGE}` }));
     const result = await healthCheck({ inputs: { url: api.url } });
     expect(result.code).toBe(0);
-    expect(result.outputs).toEqual({ url: api.url, revision: '', attempts: '1' });
+    expect(result.outputs).toEqual({ url: api.url, 'tag-url': '', revision: '', attempts: '1' });
     expect(workflowCommands(result.rawLog).filter((c) => c.startsWith('::error'))).toEqual([]);
   });
 
