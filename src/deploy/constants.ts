@@ -19,6 +19,9 @@ export const Inputs = {
   GithubToken: 'github-token',
   OnStale: 'on-stale',
   Tool: 'tool',
+  Traffic: 'traffic',
+  Service: 'service',
+  Region: 'region',
 } as const;
 
 /** Output names of actions/deploy, as in its action.yml. */
@@ -27,6 +30,7 @@ export const Outputs = {
   Outputs: 'outputs',
   Url: 'url',
   Revision: 'revision',
+  PreviousRevision: 'previous-revision',
   Stale: 'stale',
 } as const;
 

@@ -19,6 +19,7 @@ import {
   workspaceFolder,
   workspacePath,
 } from '../lib/parse.js';
+import type { ServiceRef } from '../lib/cloud-run.js';
 import { checkName, projectFromEnvironment, shown } from '../lib/names.js';
 import { registerSecret } from '../lib/secrets.js';
 import { Inputs } from './constants.js';
@@ -67,7 +68,18 @@ export interface DeployInputs {
   readonly githubApiUrl: string;
   /** The binary that runs the stack: `terraform` or `tofu` (OpenTofu). */
   readonly tool: IacTool;
+  /** Who moves the traffic: `latest` (the new revision takes 100 %) or `hold` (pinned before the apply). */
+  readonly traffic: TrafficMode;
+  /**
+   * The Cloud Run service the stack manages (checked names; the project is `project`), whose
+   * traffic this run reads and moves; undefined when input `service` is empty.
+   */
+  readonly service: ServiceRef | undefined;
 }
+
+/** The values of input `traffic`. */
+export const TRAFFIC_MODES = ['latest', 'hold'] as const;
+export type TrafficMode = (typeof TRAFFIC_MODES)[number];
 
 const get = (name: string): string => core.getInput(name).trim();
 
@@ -405,6 +417,44 @@ function readRunOptions(
   };
 }
 
+/**
+ * Input `traffic` and the service it acts on: `service` and `region` each checked by its name
+ * rule; a service needs its region and a project (`project`, else the auth action's variables);
+ * `hold` needs the service. Errors name the input and the fix, before anything runs.
+ */
+export function parseTrafficInputs(
+  raw: { traffic: string; service: string; region: string },
+  project: string,
+): Pick<DeployInputs, 'traffic' | 'service'> {
+  const traffic = parseChoice(Inputs.Traffic, raw.traffic, TRAFFIC_MODES, 'latest');
+  const service = raw.service === '' ? '' : checkName('service', Inputs.Service, raw.service);
+  const region = raw.region === '' ? '' : checkName('region', Inputs.Region, raw.region);
+  if (service === '') {
+    if (traffic === 'hold') {
+      throw new ConfigurationError(
+        `input "${Inputs.Service}" is required with ${Inputs.Traffic}: hold: name the Cloud Run service the stack manages (and its "${Inputs.Region}"), so that its traffic can be pinned before the apply`,
+      );
+    }
+    if (region !== '') {
+      throw new ConfigurationError(
+        `input "${Inputs.Region}" is set but input "${Inputs.Service}" is empty: name the Cloud Run service of that region, or leave both empty`,
+      );
+    }
+    return { traffic, service: undefined };
+  }
+  if (region === '') {
+    throw new ConfigurationError(
+      `input "${Inputs.Region}" is required with input "${Inputs.Service}": the region of service ${service} (e.g. europe-west1)`,
+    );
+  }
+  if (project === '') {
+    throw new ConfigurationError(
+      `input "${Inputs.Project}" is required with input "${Inputs.Service}": the project of service ${service} (or run google-github-actions/auth, which exports it)`,
+    );
+  }
+  return { traffic, service: { project, region, service } };
+}
+
 /** Reads every input, in the order their errors take precedence (the production guard early). */
 export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<DeployInputs> {
   // Masked before anything else can print it.
@@ -424,6 +474,11 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   const imageRepository = readImageRepository(image);
   const structuredVars = checkVarsAgainstStack(stack, vars, declared);
   const varFiles = readVarFiles(stack);
+  const options = readRunOptions(env);
+  const trafficControl = parseTrafficInputs(
+    { traffic: get(Inputs.Traffic), service: get(Inputs.Service), region: get(Inputs.Region) },
+    options.project,
+  );
   return {
     workingDirectory: stack.directory,
     environment,
@@ -440,7 +495,8 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     backendConfig: parseList(core.getInput(Inputs.BackendConfig)),
     contract,
     githubToken,
-    ...readRunOptions(env),
+    ...options,
+    ...trafficControl,
   };
 }
 
@@ -478,6 +534,8 @@ export function describeInputs(inputs: DeployInputs): unknown {
     repository: inputs.repository,
     githubApiUrl: withoutQuery(inputs.githubApiUrl),
     tool: inputs.tool,
+    traffic: inputs.traffic,
+    service: inputs.service === undefined ? '' : inputs.service,
   };
 }
 

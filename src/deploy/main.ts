@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError } from '../lib/errors.js';
+import { CloudRun } from '../lib/cloud-run.js';
+import { ConfigurationError, messageOf } from '../lib/errors.js';
 import { formatMs } from '../lib/format.js';
 import type { GoogleApi } from '../lib/google-api.js';
 import { googleApi } from '../lib/google-auth.js';
@@ -9,8 +10,9 @@ import { logLine } from '../lib/names.js';
 import { writeFenced } from '../lib/relay.js';
 import { outputProblem, setCheckedOutput, type OutputForm } from '../lib/outputs.js';
 import { SecretManager } from '../lib/secret-manager.js';
-import { registerSecret } from '../lib/secrets.js';
+import { redact, registerSecret } from '../lib/secrets.js';
 import { runStage, type Stage } from '../lib/stage.js';
+import { splitOutput, splitText } from '../lib/traffic.js';
 import { checkPlanAgainstContract, undeclaredVars } from './checks.js';
 import { Inputs, Outputs, STAGE } from './constants.js';
 import { reportFindings } from './findings.js';
@@ -28,6 +30,17 @@ import { preflightSecrets, secretReferences } from './preflight.js';
 import { runningCommits, type RunningCommit } from './running-commit.js';
 import { checkStaleCommit, describeRunning, type Decision } from './stale.js';
 import { parsePlan, summarisePlan, type PlanSummary } from './terraform-plan.js';
+import {
+  describeHeld,
+  FIRST_DEPLOY,
+  info,
+  plannedTrafficFindings,
+  readTraffic,
+  sendToLatest,
+  TRAFFIC_DEADLINE_MS,
+  TrafficHold,
+  type FoundTraffic,
+} from './traffic-control.js';
 import {
   applyArgs,
   initArgs,
@@ -65,8 +78,19 @@ export async function run(): Promise<void> {
     describeInputs,
     steps: async (inputs, stage) => {
       describeTarget(stage, inputs);
-      // One Google client for the run (one token, fetched when first needed, never if not).
-      const google = googleApi(process.env, stage.cancelled, (reason, waitMs) =>
+      // One Google client for the run (one token, fetched when first needed, never if not). It
+      // stops with the step, except while pinned traffic is still to be put back: that request
+      // must still go out when the run is cancelled.
+      const traffic: TrafficRun = { found: undefined, hold: undefined };
+      const googleStop = new AbortController();
+      stage.cancelled.addEventListener(
+        'abort',
+        () => {
+          if (traffic.hold?.armed !== true) googleStop.abort(stage.cancelled.reason);
+        },
+        { once: true },
+      );
+      const google = googleApi(process.env, googleStop.signal, (reason, waitMs) =>
         core.info(`${reason}; trying again in ${formatMs(waitMs)}`),
       );
       // Before any plan: the digest exists in the repository it must come from.
@@ -79,6 +103,8 @@ export async function run(): Promise<void> {
       // The preflight's library loads while Terraform initialises (nothing is asked of Google).
       google.prepare();
       await init(stage, tf, inputs);
+      // Before the plan: its refresh reads the pinned traffic, which the provider then sends.
+      await readAndHoldTraffic(stage, inputs, google, traffic);
       const planExit = await plan(stage, tf, inputs, { planFile, privateDir });
       const { planned, running, hasChanges } = await readPlan(stage, tf, {
         planFile,
@@ -86,18 +112,125 @@ export async function run(): Promise<void> {
         tool: inputs.tool,
       });
       checkThePlan(stage, inputs, planned);
+      checkPlannedTraffic(stage, inputs, planned);
       // Never an older commit over a newer one: queued runs are not ordered.
       const stale = await guardAgainstStaleCommit(stage, inputs, running, !inputs.planOnly && hasChanges);
       const skipped = stale.outcome === 'skip';
       // A stale run applies nothing: its secrets do not matter.
       if (!skipped) await preflight(stage, inputs, planned, google);
+      const applying = !skipped && !inputs.planOnly && hasChanges;
+      // The apply starts: the pin stays. Nothing applied: the traffic goes back as found.
+      if (applying) traffic.hold?.release();
+      else await putTrafficBack(stage, traffic.hold);
       const headline = await applyIfNeeded(stage, tf, inputs, planFile, { planned, hasChanges, skipped });
       stage.headline(headline);
+      if (applying) await trafficAfterApply(stage, inputs, google, traffic.found);
       const outputs = inputs.planOnly ? {} : await readOutputs(tf, inputs.tool);
-      setOutputs(stage, outputs, { hasChanges, skipped });
+      setOutputs(stage, outputs, { hasChanges, skipped, previous: traffic.found?.split ?? [] });
       core.info(`${STAGE}: ${headline}`);
     },
   });
+}
+
+/** The traffic this run found (with input `service`) and its pin (`traffic: hold`). */
+interface TrafficRun {
+  found: FoundTraffic | undefined;
+  hold: TrafficHold | undefined;
+}
+
+/**
+ * With input `service`: reads the split serving now; with `traffic: hold` (not plan-only) pins
+ * it by name, and arms a cleanup that puts it back exactly as found should the run end before
+ * the apply (a failure, a cancellation).
+ */
+async function readAndHoldTraffic(
+  stage: Stage,
+  inputs: DeployInputs,
+  google: GoogleApi,
+  traffic: TrafficRun,
+): Promise<void> {
+  const ref = inputs.service;
+  if (ref === undefined) return;
+  const cloudRun = new CloudRun(google);
+  await stage.group(`Traffic of ${ref.service} (${Inputs.Traffic}: ${inputs.traffic})`, async () => {
+    const deadline = Date.now() + Math.min(TRAFFIC_DEADLINE_MS, inputs.timeoutMs);
+    const found = await readTraffic(cloudRun, ref, deadline);
+    traffic.found = found;
+    if (!found.exists) {
+      info(FIRST_DEPLOY);
+      stage.row('Traffic', FIRST_DEPLOY);
+      return;
+    }
+    info(`${ref.service} serves ${splitText(found.split)}`);
+    stage.row('Serving before', splitText(found.split));
+    if (inputs.traffic !== 'hold') return;
+    if (inputs.planOnly) {
+      info(`${Inputs.PlanOnly}: nothing is applied, so the traffic is not pinned`);
+      return;
+    }
+    const hold = new TrafficHold(cloudRun, found, inputs.timeoutMs);
+    traffic.hold = hold;
+    stage.defer(async () => {
+      try {
+        const line = await hold.restore();
+        if (line !== undefined) {
+          info(line);
+          stage.note(line);
+        }
+      } catch (error) {
+        const message = redact(messageOf(error));
+        core.error(`${STAGE}: ${message}`);
+        stage.note(`error: ${message}`);
+      }
+    });
+    const line = await hold.pin(stage.cancelled);
+    info(line);
+    stage.row('Traffic', `held (${line})`);
+  });
+}
+
+/** Nothing is applied: a pin still armed goes back exactly as found (its failure fails the run). */
+async function putTrafficBack(stage: Stage, hold: TrafficHold | undefined): Promise<void> {
+  if (hold === undefined) return;
+  const line = await stage.group('Traffic put back (nothing is applied)', () => hold.restore());
+  if (line === undefined) return;
+  info(line);
+  stage.row('Traffic put back', line);
+}
+
+/** The plan against the traffic inputs: the service named must be the one planned; hold warns of a traffic change. */
+function checkPlannedTraffic(stage: Stage, inputs: DeployInputs, planned: PlanSummary): void {
+  const findings = plannedTrafficFindings(planned, inputs.traffic, inputs.service);
+  reportFindings(stage, findings);
+  const error = findings.find((finding) => finding.level === 'error');
+  if (error !== undefined) throw new ConfigurationError(error.message);
+}
+
+/**
+ * After the apply: `latest` sends 100 % to the latest revision (when the traffic is not that
+ * already); `hold` says what serves and what the new revision got (0 %).
+ */
+async function trafficAfterApply(
+  stage: Stage,
+  inputs: DeployInputs,
+  google: GoogleApi,
+  found: FoundTraffic | undefined,
+): Promise<void> {
+  const ref = inputs.service;
+  if (ref === undefined || found === undefined) return;
+  const cloudRun = new CloudRun(google);
+  if (inputs.traffic === 'latest') {
+    const line = await stage.group(`Traffic of ${ref.service} to the latest revision`, () =>
+      sendToLatest(cloudRun, ref, inputs.timeoutMs, stage.cancelled),
+    );
+    info(line);
+    stage.row('Traffic after apply', line);
+    return;
+  }
+  if (!found.exists) return;
+  const { line } = await describeHeld(cloudRun, found, inputs.timeoutMs);
+  info(line);
+  stage.row('Traffic after apply', line);
 }
 
 /** The summary's first rows: where this run deploys what. */
@@ -386,14 +519,24 @@ async function readOutputs(tf: TerraformRunner, tool: IacTool): Promise<Record<s
 function setOutputs(
   stage: Stage,
   outputs: Record<string, unknown>,
-  { hasChanges, skipped }: { hasChanges: boolean; skipped: boolean },
+  {
+    hasChanges,
+    skipped,
+    previous,
+  }: { hasChanges: boolean; skipped: boolean; previous: Parameters<typeof splitOutput>[0] },
 ): void {
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
   const url = text(outputs['url']);
   const revision = text(outputs['revision']);
+  const previousRevision = splitOutput(previous);
+  const previousForm: OutputForm =
+    previous.length === 1 && previous[0]?.percent === 100
+      ? { kind: 'name', name: 'revision' }
+      : { kind: 'json' };
   const checked: [string, string, OutputForm][] = [
     [Outputs.Url, url, { kind: 'url' }],
     [Outputs.Revision, revision, { kind: 'name', name: 'revision' }],
+    [Outputs.PreviousRevision, previousRevision, previousForm],
     [Outputs.Outputs, JSON.stringify(outputs), { kind: 'json' }],
     [Outputs.HasChanges, String(hasChanges), { kind: 'boolean' }],
     [Outputs.Stale, String(skipped), { kind: 'boolean' }],

@@ -47,6 +47,14 @@ export interface PlannedService {
   env: PlannedEnv[];
   /** The env list itself is unknown until apply: no check can see it. */
   envUnknown: boolean;
+  /** The service's name and location as planned (undefined when not known as text). */
+  name?: string;
+  location?: string;
+  /**
+   * Whether the plan changes the service's `traffic` (before and after differ, or after is
+   * unknown): without `lifecycle { ignore_changes = [traffic] }` Terraform moves traffic too.
+   */
+  trafficChanges: boolean;
 }
 
 export interface PlanSummary {
@@ -181,6 +189,28 @@ function serviceEnv(change: ResourceChange): { env: PlannedEnv[]; envUnknown: bo
   return { env, envUnknown };
 }
 
+/** The planned service's name and location, when the plan knows them as text. */
+function serviceWhere(change: ResourceChange): Pick<PlannedService, 'name' | 'location'> {
+  const after = record(change.change.after);
+  const name = text(after['name']);
+  const location = text(after['location']);
+  return { ...(name === undefined ? {} : { name }), ...(location === undefined ? {} : { location }) };
+}
+
+/**
+ * Whether an existing service's `traffic` differs between before and after (a created service
+ * has no traffic to keep). Terraform's after holds the refreshed value for an ignored attribute.
+ */
+function trafficChanges(change: ResourceChange): boolean {
+  const before = change.change.before;
+  if (before === undefined || before === null) return false;
+  if (record(change.change.after_unknown)['traffic'] === true) return true;
+  return (
+    JSON.stringify(record(before)['traffic'] ?? null) !==
+    JSON.stringify(record(change.change.after)['traffic'] ?? null)
+  );
+}
+
 /** What the checks and the summary need from a plan. */
 export function summarisePlan(plan: TerraformPlan): PlanSummary {
   const changes: PlanSummary['changes'] = [];
@@ -196,7 +226,14 @@ export function summarisePlan(plan: TerraformPlan): PlanSummary {
     else if (kind === 'replace') counts.replace++;
     else if (kind === 'delete') counts.destroy++;
     if ((change.type === CLOUD_RUN_V2 || change.type === CLOUD_RUN_V1) && kind !== 'delete') {
-      services.push({ address: change.address, type: change.type, kind, ...serviceEnv(change) });
+      services.push({
+        address: change.address,
+        type: change.type,
+        kind,
+        ...serviceEnv(change),
+        ...serviceWhere(change),
+        trafficChanges: trafficChanges(change),
+      });
     }
   }
   const outputsChange = Object.values(plan.output_changes ?? {}).some(

@@ -37,6 +37,8 @@ const inputs: DeployInputs = {
   repository: 'example-org/fastapi-service',
   githubApiUrl: 'https://ghes.example.com/api/v3?access_token=leaky-query-token',
   tool: 'terraform',
+  traffic: 'hold',
+  service: { project: 'acme-dev', region: 'europe-west1', service: 'api' },
 };
 
 describe('describeInputs', () => {

@@ -169,8 +169,18 @@ resource "google_cloud_run_v2_service" "api" {
     }
   }
 
+  # Where a new service starts: all traffic on the latest revision, as Cloud Run does.
   traffic {
     type    = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
     percent = 100
+  }
+
+  # Terraform owns the service's configuration; the pipeline owns its traffic. The deploy action
+  # (traffic: hold) pins the serving split by name before the plan, so that the new revision
+  # starts at 0 %; health-check checks it on its tag URL and promote moves the traffic in steps.
+  # Without this, every apply would send the traffic back to what is written above, and
+  # Terraform and the pipeline would fight over it.
+  lifecycle {
+    ignore_changes = [traffic]
   }
 }
