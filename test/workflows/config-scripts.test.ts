@@ -38,6 +38,10 @@ const defaultInputs: Record<string, string> = {
   'on-stale': 'fail',
   'iac-tool': 'terraform',
   builder: 'docker',
+  rollout: 'direct',
+  'rollout-steps': '100',
+  'rollout-step-wait': '60s',
+  'health-expect': '',
   'actions-ref': '',
 };
 
@@ -283,6 +287,76 @@ describe('config: Check the inputs', () => {
     expect(run.stdout).toMatch(/^::error title=Invalid input::/m);
     expect(run.stdout).toContain(message);
     expect(run.rawOutput).toBe('');
+  });
+});
+
+describe('config: Check the inputs, the rollout (before anything changes)', () => {
+  it.each([
+    [{ rollout: 'direct' }],
+    [{ rollout: 'verified' }],
+    [{ rollout: 'verified', 'rollout-steps': '10,50,100' }],
+    [{ rollout: 'verified', 'rollout-steps': '1,2,3,99,100', 'rollout-step-wait': '2m' }],
+    [{ rollout: 'verified', 'rollout-step-wait': '90' }],
+    [{ rollout: 'verified', 'rollout-step-wait': '14m' }],
+    [{ rollout: 'verified', 'rollout-steps': '25,50,75,100', 'rollout-step-wait': '3M' }],
+    [{ rollout: 'verified', 'rollout-step-wait': '2500ms' }],
+    [{ rollout: 'verified', 'rollout-steps': '1,2,3,4,5,6,7,8,9,100', 'rollout-step-wait': '1s' }],
+    [{ 'health-expect': '{"status": "ok"}' }],
+    [{ 'health-expect': '{"revision": "api-00042-xyz", "checks": {"db": true}}' }],
+  ])('accepts %j', (inputs) => {
+    const run = runStep('inputs', { inputs });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.outputs).toEqual({
+      registry: 'europe-west1-docker.pkg.dev',
+      'database-url-secret': 'database-url-dev',
+    });
+  });
+
+  it.each([
+    [{ rollout: 'verfied' }, 'input "rollout" must be direct'],
+    [{ rollout: 'Verified' }, 'input "rollout" must be direct'],
+    [{ rollout: '' }, 'input "rollout" must be direct'],
+    [{ rollout: 'canary' }, 'input "rollout" must be direct'],
+    [
+      { 'rollout-steps': '10,50' },
+      'input "rollout-steps" must be at most 10 whole percentages increasing to 100',
+    ],
+    [{ 'rollout-steps': '50,10,100' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '10,10,100' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '0,100' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '10,50,100,100' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '1,2,3,4,5,6,7,8,9,10,100', 'rollout-step-wait': '1s' }, 'at most 10'],
+    [{ 'rollout-steps': '50,200' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '10.5,100' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '10,,100' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '' }, 'input "rollout-steps"'],
+    [{ 'rollout-steps': '100;rm -rf /' }, 'input "rollout-steps"'],
+    [{ 'rollout-step-wait': '' }, 'input "rollout-step-wait" must be a duration above zero'],
+    [{ 'rollout-step-wait': '0s' }, 'input "rollout-step-wait" must be a duration above zero'],
+    [{ 'rollout-step-wait': '1 minute' }, 'input "rollout-step-wait"'],
+    [{ 'rollout-step-wait': '-5s' }, 'input "rollout-step-wait"'],
+    [
+      { 'rollout-steps': '10,50,100', 'rollout-step-wait': '5m' },
+      "3 steps watched for 5m each do not fit into promote's 15m deadline",
+    ],
+    [{ 'rollout-step-wait': '1h' }, '1 steps watched for 1h each do not fit'],
+    [{ 'rollout-step-wait': '900' }, "do not fit into promote's 15m deadline"],
+    [{ 'health-expect': 'ok' }, 'input "health-expect" must be a JSON object'],
+    [{ 'health-expect': '["ok"]' }, 'input "health-expect" must be a JSON object'],
+    [{ 'health-expect': '{"status": ' }, 'input "health-expect" must be a JSON object'],
+  ])('refuses %j', (inputs, message) => {
+    const run = runStep('inputs', { inputs: { rollout: 'verified', ...inputs } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^::error title=Invalid input::/m);
+    expect(run.stdout).toContain(message);
+    expect(run.rawOutput).toBe('');
+  });
+
+  it('checks the rollout steps in direct mode too: a typo is a typo', () => {
+    const run = runStep('inputs', { inputs: { rollout: 'direct', 'rollout-steps': '10,50' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('input "rollout-steps"');
   });
 });
 

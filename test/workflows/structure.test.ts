@@ -44,7 +44,7 @@ const onlyStage = (jobId: string, stage: string): Step => {
 };
 
 describe('the job graph', () => {
-  it('is config → test ∥ build ∥ platform → migrate → deploy → health, with no other edge', () => {
+  it('is config → test ∥ build ∥ platform → migrate → deploy → health → promote, with no other edge', () => {
     const graph = Object.fromEntries(Object.entries(pipeline.jobs).map(([id, j]) => [id, needsOf(j).sort()]));
     expect(graph).toEqual({
       config: [],
@@ -54,6 +54,7 @@ describe('the job graph', () => {
       migrate: ['build', 'config', 'platform', 'test'],
       deploy: ['build', 'config', 'migrate'],
       health: ['config', 'deploy'],
+      promote: ['config', 'deploy', 'health'],
     });
   });
 
@@ -69,6 +70,7 @@ describe('the job graph', () => {
       migrate: ['migrate'],
       deploy: ['deploy'],
       health: ['health-check'],
+      promote: ['promote'],
     });
   });
 
@@ -118,15 +120,17 @@ describe('the job graph', () => {
 
   it('checks the revision deploy reports, at the URL deploy reports, and publishes what passed', () => {
     const health = onlyStage('health', 'health-check');
+    // The URL only in direct mode: with a tag, health-check checks the tag's URL (rollout.test.ts).
     expect(health.with).toMatchObject({
       revision: '${{ needs.deploy.outputs.revision }}',
-      url: '${{ needs.deploy.outputs.url }}',
+      url: "${{ inputs.rollout != 'verified' && needs.deploy.outputs.url || '' }}",
       'custom-domain': '${{ inputs.custom-domain }}',
       'bearer-token': '${{ secrets.health-check-bearer-token }}',
     });
     expect(job('deploy').outputs).toEqual({
       url: '${{ steps.deploy.outputs.url }}',
       revision: '${{ steps.deploy.outputs.revision }}',
+      'previous-revision': '${{ steps.deploy.outputs.previous-revision }}',
     });
     const outputs = pipeline.on.workflow_call?.outputs ?? {};
     expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]))).toEqual({
@@ -153,6 +157,7 @@ describe('GitHub environments', () => {
       migrate: '${{ inputs.environment }}',
       deploy: '${{ inputs.environment }}',
       health: undefined,
+      promote: undefined,
     });
     // The deployment links to the URL deploy reports.
     expect(job('deploy').environment).toEqual({
@@ -287,6 +292,7 @@ describe('every workflow', () => {
       migrate: { contents: 'read', 'id-token': 'write' },
       deploy: { contents: 'read', 'id-token': 'write' },
       health: { contents: 'read', 'id-token': 'write' },
+      promote: { contents: 'read', 'id-token': 'write' },
     };
     for (const [id, j] of Object.entries(pipeline.jobs)) {
       expect(j.permissions, id).toEqual(expected[id]);
@@ -330,9 +336,9 @@ describe('stage action calls', () => {
     stageSteps(j).map(({ stage, step }) => [file.replace(/.*\//, ''), id, stage, step] as const),
   );
 
-  it('exist for all five stages', () => {
+  it('exist for all six stages', () => {
     expect(new Set(calls.map(([, , stage]) => stage))).toEqual(
-      new Set(['test', 'build-push', 'migrate', 'deploy', 'health-check']),
+      new Set(['test', 'build-push', 'migrate', 'deploy', 'health-check', 'promote']),
     );
   });
 
@@ -406,7 +412,13 @@ describe('concurrency', () => {
         /^cloud-run-(\$\{\{ inputs\.environment \}\}|prod)-.*\$\{\{ github\.repository \}\}$/,
       );
     }
-    expect(new Set(deployGroups).size).toBe(deployGroups.length);
+    // One group per job, but the traffic group: pipeline.yml's promote and rollback.yml share it.
+    const traffic = 'cloud-run-${{ inputs.environment }}-traffic-${{ github.repository }}';
+    expect(
+      groups.filter(([, name]) => name === traffic).map(([file]) => relative(workflowsDir, file)),
+    ).toEqual(['pipeline.yml', 'rollback.yml']);
+    const others = deployGroups.filter((name) => name !== traffic);
+    expect(new Set(others).size).toBe(others.length);
   });
 
   it('lets a newer dev run cancel only test and build; platform, migrate and deploy are never cancelled halfway', () => {
@@ -424,6 +436,11 @@ describe('concurrency', () => {
     }
     expect(group('config')).toBeUndefined();
     expect(group('health')).toBeUndefined();
+    // The jobs that move traffic: never cancelled halfway (rollout.test.ts for rollback.yml).
+    expect(group('promote')).toEqual({
+      group: 'cloud-run-${{ inputs.environment }}-traffic-${{ github.repository }}',
+      'cancel-in-progress': false,
+    });
     expect(dev.jobs['pipeline']?.with?.['cancel-superseded']).toBe(true);
     expect(dev.jobs['pipeline']?.concurrency).toBeUndefined();
   });
@@ -463,10 +480,13 @@ describe('deploy-dev and deploy-prod', () => {
     expect(call(prod).with?.['custom-domain']).toBe('${{ inputs.custom-domain }}');
     expect(Object.keys(prod.on.workflow_call?.inputs ?? {})).toContain('custom-domain');
 
+    // Rollout: prod's default is verified, dev's direct; both pass the caller's choice on.
+    expect(dev.on.workflow_call?.inputs?.['rollout']?.default).toBe('direct');
+    expect(prod.on.workflow_call?.inputs?.['rollout']?.default).toBe('verified');
     const devInputs = dev.on.workflow_call?.inputs ?? {};
     const prodInputs = { ...prod.on.workflow_call?.inputs };
     delete prodInputs['custom-domain'];
-    expect(devInputs).toEqual(prodInputs);
+    expect({ ...devInputs, rollout: { ...devInputs['rollout'], default: 'verified' } }).toEqual(prodInputs);
     const tableInputs = new Set([...Object.keys(table), 'custom-domain']);
     const passed = (w: typeof dev) =>
       Object.fromEntries(Object.entries(call(w).with ?? {}).filter(([name]) => !tableInputs.has(name)));

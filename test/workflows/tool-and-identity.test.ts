@@ -157,7 +157,7 @@ describe('service-account: optional, empty means direct Workload Identity Federa
     const context = inputs();
     expect(context['service-account']).toBe('');
     const ids = Object.keys(pipeline.jobs).filter((id) => authSteps(id).length > 0);
-    expect(ids.sort()).toEqual(['build', 'deploy', 'health', 'migrate', 'platform']);
+    expect(ids.sort()).toEqual(['build', 'deploy', 'health', 'migrate', 'platform', 'promote']);
     for (const id of ids) {
       for (const step of authSteps(id)) {
         expect(evaluateCondition(step.if, { inputs: context }), id).toBe(true);
@@ -176,7 +176,7 @@ describe('service-account: optional, empty means direct Workload Identity Federa
 
   it('with a service account, every auth step impersonates it, and only build gets an access token', () => {
     const context = inputs({ 'service-account': DEPLOYER });
-    for (const id of ['build', 'platform', 'migrate', 'deploy', 'health']) {
+    for (const id of ['build', 'platform', 'migrate', 'deploy', 'health', 'promote']) {
       for (const step of authSteps(id)) {
         const given = withOf(step, ['service_account', 'token_format'], context);
         expect(given['service_account'], id).toBe(DEPLOYER);
