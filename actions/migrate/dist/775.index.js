@@ -238,6 +238,23 @@ function why(value, rule) {
         return ' (it holds upper-case letters)';
     return '';
 }
+/**
+ * Cloud Run's limit on a tag and its service's name together: both go into the first DNS label
+ * of the tag's URL (`TAG---SERVICE-….run.app`), so Cloud Run refuses a longer pair.
+ */
+const MAX_TAG_WITH_SERVICE = 46;
+/**
+ * `tag` (input `input`) as a traffic tag of `service`: the tag rule, and with the service's name
+ * at most MAX_TAG_WITH_SERVICE characters, else a ConfigurationError naming both inputs.
+ */
+function checkTag(input, tag, service, serviceInput) {
+    checkName('tag', input, tag);
+    const length = tag.length + service.length;
+    if (length > MAX_TAG_WITH_SERVICE) {
+        throw new ConfigurationError(`input "${input}" is ${names_shown(tag)}: with the service name ${names_shown(service)} (input "${serviceInput}") it makes ${length} characters, and Cloud Run allows at most ${MAX_TAG_WITH_SERVICE} for the two together (they form the tag URL's host name); use a shorter tag, e.g. candidate`);
+    }
+    return tag;
+}
 /** Where gcloud and Google's libraries read the project when none is given (the auth action sets them). */
 const PROJECT_VARIABLES = (/* unused pure expression or super */ null && (['CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT', 'GCLOUD_PROJECT']));
 /**
@@ -1280,6 +1297,13 @@ function code(text) {
     const safe = redact(text);
     return safe === '' ? '' : `\`${safe.replace(/`/g, "'")}\``;
 }
+/** A Mermaid fence, or nothing when the text could end the fence or carry a tag. */
+function renderMermaid(text) {
+    // `-->` is Mermaid's own arrow; any other `<` or `>` could open a tag.
+    if (text === undefined || text === '' || /`|<|(?<!--)>/.test(text))
+        return [];
+    return ['```mermaid', secrets_redact(text), '```', ''];
+}
 /** Rows shown per table: a job summary is capped at 1 MiB per step, and nobody reads row 2,000. */
 const MAX_TABLE_ROWS = 50;
 function renderTable(table) {
@@ -1290,6 +1314,7 @@ function renderTable(table) {
     return [
         `**${cell(table.title)}**`,
         '',
+        ...renderMermaid(table.mermaid),
         `| ${table.header.map(cell).join(' | ')} |`,
         `| ${table.header.map(() => '---').join(' | ')} |`,
         ...shown.map((row) => `| ${row.map(cell).join(' | ')} |`),
@@ -2608,19 +2633,20 @@ async function poll(attempt, options) {
     const random = options.random ?? Math.random;
     const sleep = options.sleep ?? defaultSleep;
     const started = Date.now();
+    const minAttemptMs = options.minAttemptMs ?? MIN_ATTEMPT_MS;
     let lastReason = 'no attempt could start';
     const giveUp = (attempts) => new DeadlineError(`gave up waiting for ${options.what} after ${formatMs(Date.now() - started)} and ${attempts} attempt${attempts === 1 ? '' : 's'}; last: ${lastReason}`);
     for (let n = 1;; n++) {
         options.signal?.throwIfAborted();
         const remainingMs = options.deadline - Date.now();
-        if (remainingMs < MIN_ATTEMPT_MS)
+        if (remainingMs < minAttemptMs)
             throw giveUp(n - 1);
         const result = await attempt({ attempt: n, remainingMs });
         if (result.done)
             return { value: result.value, attempts: n };
         lastReason = result.reason;
         // Room for the wait: one more attempt must still fit before the deadline.
-        const room = options.deadline - Date.now() - MIN_ATTEMPT_MS;
+        const room = options.deadline - Date.now() - minAttemptMs;
         if (result.retryAfterMs !== undefined && result.retryAfterMs > room) {
             // The server said when to come back, and that is past the deadline: sleeping first helps no one.
             lastReason += ` (asked to retry after ${formatMs(result.retryAfterMs)}, past the deadline)`;
