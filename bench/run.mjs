@@ -10,10 +10,12 @@
 //  7. build-push: its overhead above buildah's own build and push;
 //  8. against the local Google emulator (bench/google.mjs, no gcloud on PATH): health-check's
 //     readiness detection and its CPU time over a long wait, deploy's secret preflight for 8
-//     secrets, and google-auth-library loading only when Google is asked.
+//     secrets, and google-auth-library loading only when Google is asked;
+//  9. the verified rollout (bench/promote.mjs): from the candidate turning healthy on its tag URL
+//     to promote's first traffic step.
 // Every figure with a target says PASS or FAIL. Runs: BENCH_RUNS (cold start), BENCH_LATENCY_RUNS
 // (both health-check latencies), BENCH_CPU_WAIT_S (the CPU wait, default 60 s),
-// BENCH_PREFLIGHT_RUNS, BENCH_DEPLOY_RUNS, BENCH_TEST_RUNS, BENCH_MIGRATE_RUNS, BENCH_BUILD_RUNS.
+// BENCH_PREFLIGHT_RUNS, BENCH_PROMOTE_RUNS, BENCH_DEPLOY_RUNS, BENCH_TEST_RUNS, BENCH_MIGRATE_RUNS, BENCH_BUILD_RUNS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -171,6 +173,11 @@ if (stages.includes('health-check') && stages.includes('deploy')) {
     cpuWaitS: Number(process.env.BENCH_CPU_WAIT_S ?? 60),
     preflightRuns: Number(process.env.BENCH_PREFLIGHT_RUNS ?? 9),
   });
+}
+
+if (stages.includes('health-check') && stages.includes('promote')) {
+  const { benchPromote } = await import('./promote.mjs');
+  await benchPromote(Number(process.env.BENCH_PROMOTE_RUNS ?? 9));
 }
 
 if (stages.includes('deploy')) {

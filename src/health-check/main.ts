@@ -16,7 +16,8 @@ import {
   type CloudRunTarget,
   type HealthCheckInputs,
 } from './inputs.js';
-import { joinUrl, mayCarryToken, waitForHealthy, type Healthy } from '../lib/probe.js';
+import { joinUrl, mayCarryToken, TAG_PROBE_BACKOFF, waitForHealthy, type Healthy } from '../lib/probe.js';
+import type { Backoff } from '../lib/poll.js';
 
 /** The custom domain gets this long at most: it only warns, so it must not hold the job up. */
 const CUSTOM_DOMAIN_BUDGET_MS = 30_000;
@@ -50,7 +51,13 @@ export async function run(): Promise<void> {
         // step gave it goes again, so no URL reaches a revision that did not prove itself.
         stage.defer(() => (healthyAnswer ? undefined : removeTag(stage, target)));
       }
-      const healthy = await getHealthPath(stage, inputs, url, deadline);
+      const healthy = await getHealthPath(
+        stage,
+        inputs,
+        url,
+        deadline,
+        tagged === undefined ? undefined : TAG_PROBE_BACKOFF,
+      );
       healthyAnswer = true;
       if (inputs.customDomain !== undefined) {
         stage.row('Custom domain', await checkCustomDomain(stage, inputs, inputs.customDomain));
@@ -210,10 +217,15 @@ async function getHealthPath(
   inputs: HealthCheckInputs,
   url: URL,
   deadline: number,
+  backoff?: Backoff,
 ): Promise<Healthy> {
   const healthy = await stage.group(`GET ${url.href}`, async () => {
-    const answer = await waitForHealthy(url, inputs, deadline, (attempt, reason) =>
-      core.info(`attempt ${attempt}: ${reason}`),
+    const answer = await waitForHealthy(
+      url,
+      inputs,
+      deadline,
+      (attempt, reason) => core.info(`attempt ${attempt}: ${reason}`),
+      backoff,
     );
     core.info(`attempt ${answer.attempts}: ${answer.status} in ${formatMs(answer.durationMs)}`);
     return answer;

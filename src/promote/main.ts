@@ -129,12 +129,15 @@ async function readStart(
   inputs: PromoteInputs,
   deadline: number,
 ): Promise<Found> {
+  // Both at once: neither answer depends on the other.
+  const asked = cloudRun.getRevision(ref, inputs.revision, deadline);
+  asked.catch(() => undefined);
   const service = await cloudRun.getService(ref, deadline);
   const start = found(service);
   core.info(`${inputs.service} serves ${splitText(start.split)}`);
   let revision;
   try {
-    revision = await cloudRun.getRevision(ref, inputs.revision, deadline);
+    revision = await asked;
   } catch (error) {
     if (error instanceof GoogleApiError && error.httpStatus === 404) {
       throw new ConfigurationError(
