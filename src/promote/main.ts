@@ -100,7 +100,14 @@ export async function run(): Promise<void> {
           throw error;
         }
         const why = messageOf(error);
-        await undo.now(Date.now() + RESTORE_BUDGET_MS);
+        try {
+          await undo.now(Date.now() + RESTORE_BUDGET_MS);
+        } catch (restoreError) {
+          showRollout(stage, inputs, records);
+          setOutputs('', false);
+          stage.headline('failed, and the traffic is not back');
+          throw new Error(`${why}; and ${messageOf(restoreError)}`, { cause: restoreError });
+        }
         showRollout(stage, inputs, records);
         setOutputs(start.split.length === 1 ? (start.split[0]?.revision ?? '') : '', true);
         stage.headline('rolled back');

@@ -262,6 +262,42 @@ describe('promote bundle: a verified rollout in steps', () => {
   });
 });
 
+describe('promote bundle: Cloud Run refusing', () => {
+  const servicePatch = { method: 'PATCH', path: /\/services\/api$/ };
+
+  it('retries a 503 burst and a 429 while moving the traffic, inside the deadline', async () => {
+    const service = await pinnedService();
+    service.emulator.fault({ ...servicePatch, status: 503, times: 2 });
+    service.emulator.fault({ ...servicePatch, status: 429, headers: { 'retry-after': '1' }, times: 1 });
+    const result = await promote(service, { steps: '100', tag: 'candidate' });
+    expect(result.code, result.log).toBe(0);
+    expect(changes(service.emulator)).toEqual([`${NEW}=100`]);
+    expect(result.log).toMatch(/503.*trying again in/);
+  });
+
+  it('when the split cannot be put back, says what serves now and the command that restores it', async () => {
+    const service = await pinnedService({ unhealthyFrom: 10 });
+    // The first step's PATCH goes through (the first fault only delays it); every later PATCH,
+    // the restore's, is refused for a missing permission.
+    service.emulator.fault({ ...servicePatch, delayMs: 1, times: 1 });
+    service.emulator.fault({ ...servicePatch, status: 403, permission: 'run.services.update' });
+    const result = await promote(service, { steps: '10,100', tag: 'candidate' });
+    expect(result.code).toBe(1);
+    expect(changes(service.emulator)).toEqual([`${OLD}=90 ${NEW}=10:candidate`]);
+    const [error] = errors(result.log);
+    expect(error).toMatch(
+      /^::error::promote: step 1 of 2 \(10%\): check 1 of .* failed: 500: .*; and the traffic could not be put back/,
+    );
+    expect(error).toContain('run.services.update');
+    expect(error).toContain(`it serves ${OLD} 90%, ${NEW} 10%`);
+    expect(error).toContain(
+      `Restore it with: gcloud run services update-traffic api --region=${REGION} --project=${PROJECT} --to-revisions=${OLD}=100`,
+    );
+    expect(result.outputs['rolled-back']).toBe('false');
+    expect(result.summary).toContain('### ❌ promote: failed, and the traffic is not back');
+  });
+});
+
 describe('promote bundle: refused before any change', () => {
   it.each([
     [{ steps: '50,10,100' }, 'input "steps" goes from 50 to 10: the percentages must increase'],
