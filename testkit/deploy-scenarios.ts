@@ -5,6 +5,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { startGitHubApi, type GitHubApi } from './github-api.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = Record<string, Json>;
@@ -57,6 +59,31 @@ export function devDeployInputs(
     project: 'acme-dev',
     'github-token': githubToken,
     ...overrides,
+  };
+}
+
+/**
+ * The GitHub REST API stand-in a test file's deploy runs ask (the stale-commit guard's compare of
+ * PREVIOUS_COMMIT and RUN_COMMIT in REPOSITORY, `token` its only accepted token): started before
+ * the file's tests, closed after them.
+ */
+export function useDeployGitHubApi(token: string): { readonly url: string } {
+  let api: GitHubApi | undefined;
+  beforeAll(async () => {
+    api = await startGitHubApi({
+      repository: REPOSITORY,
+      graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
+      token,
+    });
+  });
+  afterAll(() => api?.close());
+  return {
+    get url(): string {
+      if (api === undefined) {
+        throw new Error('the GitHub API stand-in is not started yet (use it inside a test)');
+      }
+      return api.url;
+    },
   };
 }
 

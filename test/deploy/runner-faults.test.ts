@@ -5,22 +5,20 @@
 // (test/deploy/terraform-standin-faults.test.ts proves it against the captured texts).
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runAction } from '../../testkit/local-runner.mjs';
-import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
-  platformPlan,
-  PREVIOUS_COMMIT,
-  referenceBypass,
   devDeployInputs,
+  platformPlan,
+  referenceBypass,
   REPOSITORY,
-  standinRunEnv,
-  RUN_COMMIT,
   serviceOutputs,
   servicePlan,
   stackDirs,
+  standinRunEnv,
   standinsDir,
   terraformCalls,
+  useDeployGitHubApi,
   writeTerraformScenario,
   type JsonObject,
   type TerraformScenario,
@@ -40,15 +38,7 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-let githubApi: GitHubApi;
-beforeAll(async () => {
-  githubApi = await startGitHubApi({
-    repository: REPOSITORY,
-    graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
-    token: GITHUB_TOKEN,
-  });
-});
-afterAll(() => githubApi.close());
+const githubApi = useDeployGitHubApi(GITHUB_TOKEN);
 
 const enabled = (names: string[]): Record<string, SecretVersions> =>
   Object.fromEntries(

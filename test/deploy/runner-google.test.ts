@@ -5,20 +5,17 @@
 // secret the plan reads must exist with an enabled version before Terraform applies anything.
 import { existsSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runAction, workflowCommands, type RunOptions } from '../../testkit/local-runner.mjs';
-import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   devDeployInputs,
-  PREVIOUS_COMMIT,
   referenceBypass,
-  REPOSITORY,
-  RUN_COMMIT,
   serviceOutputs,
   servicePlan,
   standinRunEnv,
   standinsDir,
   terraformCalls,
+  useDeployGitHubApi,
   writeTerraformScenario,
   type SecretRef,
 } from '../../testkit/deploy-scenarios.js';
@@ -40,15 +37,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-let githubApi: GitHubApi;
-beforeAll(async () => {
-  githubApi = await startGitHubApi({
-    repository: REPOSITORY,
-    graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
-    token: GITHUB_TOKEN,
-  });
-});
-afterAll(() => githubApi.close());
+const githubApi = useDeployGitHubApi(GITHUB_TOKEN);
 
 type State = SecretVersions['versions'][number]['state'];
 

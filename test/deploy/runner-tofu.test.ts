@@ -4,19 +4,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../testkit/local-runner.mjs';
-import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
-  PREVIOUS_COMMIT,
-  referenceBypass,
   devDeployInputs,
-  REPOSITORY,
-  standinRunEnv,
-  RUN_COMMIT,
+  referenceBypass,
   serviceOutputs,
   servicePlan,
+  standinRunEnv,
   standinsDir,
+  useDeployGitHubApi,
   writeTerraformScenario,
   type TerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
@@ -29,15 +26,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-let githubApi: GitHubApi;
-beforeAll(async () => {
-  githubApi = await startGitHubApi({
-    repository: REPOSITORY,
-    graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
-    token: GITHUB_TOKEN,
-  });
-});
-afterAll(() => githubApi.close());
+const githubApi = useDeployGitHubApi(GITHUB_TOKEN);
 
 /** One call as the stand-in logs it: which tool answered, with what arguments. */
 interface Call {

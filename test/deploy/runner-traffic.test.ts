@@ -6,20 +6,17 @@
 // by name before the plan so that the new revision starts at 0 %, a run that ends before the
 // apply puts the targets back exactly as found, `latest` ends at 100 % LATEST.
 import { rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runAction, type RunOptions } from '../../testkit/local-runner.mjs';
-import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   devDeployInputs,
-  PREVIOUS_COMMIT,
   referenceBypass,
-  REPOSITORY,
-  RUN_COMMIT,
   serviceOutputs,
   servicePlan,
   standinRunEnv,
   standinsDir,
   terraformCalls,
+  useDeployGitHubApi,
   writeTerraformScenario,
   type JsonObject,
   type TerraformScenario,
@@ -47,15 +44,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-let githubApi: GitHubApi;
-beforeAll(async () => {
-  githubApi = await startGitHubApi({
-    repository: REPOSITORY,
-    graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
-    token: GITHUB_TOKEN,
-  });
-});
-afterAll(() => githubApi.close());
+const githubApi = useDeployGitHubApi(GITHUB_TOKEN);
 
 interface TrafficCase {
   /** The service before the run (none: a first deploy). */

@@ -4,15 +4,11 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runAction, workflowCommands } from '../../testkit/local-runner.mjs';
-import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   platformPlan,
-  PREVIOUS_COMMIT,
   referenceBypass,
-  REPOSITORY,
-  RUN_COMMIT,
   serviceOutputs,
   servicePlan,
   stackDirs,
@@ -20,6 +16,7 @@ import {
   standinsDir,
   terraformCalls,
   terraformSignals,
+  useDeployGitHubApi,
   writeTerraformScenario,
   type Environment,
   type TerraformScenario,
@@ -44,15 +41,7 @@ afterEach(async () => {
 // API where this run's commit is one newer than the one the fixtures' live service carries.
 // (test/deploy/stale-runner.test.ts tests the guard itself.)
 const GITHUB_TOKEN = 'ghs_RunnerTestToken4f1c9b2e7d0a5c8b3e6f';
-let githubApi: GitHubApi;
-beforeAll(async () => {
-  githubApi = await startGitHubApi({
-    repository: REPOSITORY,
-    graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
-    token: GITHUB_TOKEN,
-  });
-});
-afterAll(() => githubApi.close());
+const githubApi = useDeployGitHubApi(GITHUB_TOKEN);
 
 /** A private copy of a fixture stack, so that a test can add *.auto.tfvars or var files. */
 function stackCopy(stack: 'service' | 'platform'): string {

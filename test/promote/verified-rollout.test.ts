@@ -5,19 +5,16 @@
 // servers on 127.0.0.1: the tag URL reaches the candidate's, the service URL the serving one's.
 // Every traffic change the emulator records is checked in order.
 import { rmSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../testkit/local-runner.mjs';
-import { startGitHubApi, type GitHubApi } from '../../testkit/github-api.js';
 import {
   devDeployInputs,
-  PREVIOUS_COMMIT,
   referenceBypass,
-  REPOSITORY,
-  RUN_COMMIT,
   serviceOutputs,
   servicePlan,
   standinRunEnv,
   standinsDir,
+  useDeployGitHubApi,
   writeTerraformScenario,
 } from '../../testkit/deploy-scenarios.js';
 import { emulatorRunEnv, putSecrets, startEmulator, type GoogleEmulator } from '../../testkit/google.js';
@@ -34,15 +31,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-let githubApi: GitHubApi;
-beforeAll(async () => {
-  githubApi = await startGitHubApi({
-    repository: REPOSITORY,
-    graph: { main: [PREVIOUS_COMMIT, RUN_COMMIT] },
-    token: GITHUB_TOKEN,
-  });
-});
-afterAll(() => githubApi.close());
+const githubApi = useDeployGitHubApi(GITHUB_TOKEN);
 
 async function server(status: number, body: Record<string, unknown>): Promise<TestServer> {
   const started = await startServer((_req, res) => json(res, status, body));
