@@ -1,32 +1,45 @@
 // `npm run rehearse`: the deploy-dev pipeline on the reference service, end to end, on this
-// machine: the shipped workflows themselves. The reference service's caller
-// (examples/fastapi-service/.github/workflows/deploy-dev.yml) is evaluated against repository
-// variables set for this run, through deploy-dev.yml into pipeline.yml; the config job is
-// pipeline.yml's own bash, and every stage is the bundled action the job's `uses:` names, started
-// as the runner starts it with the inputs its `with:` evaluates to (scripts/rehearse.ts never
-// writes a stage input of its own, bar the stand-ins' in STAGE_ADDITIONS).
+// machine (with --env prod, deploy-prod's): the shipped workflows themselves. The reference
+// service's caller (examples/fastapi-service/.github/workflows/deploy-<env>.yml) is evaluated
+// against repository variables set for this run, through deploy-<env>.yml into pipeline.yml; the
+// config job is pipeline.yml's own bash, and every stage is the bundled action the job's `uses:`
+// names, started as the runner starts it with the inputs its `with:` evaluates to
+// (scripts/rehearse.ts never writes a stage input of its own, bar the stand-ins' in STAGE_ADDITIONS).
 //
-// Where it must differ, it is an input value of the caller, named in CALLER_CHANGES and printed
-// first and under the result table: builder=buildah (no Docker engine here, so no buildx), and
-// what has to be built without network or container runtime. Real parts: pytest, pyflakes,
+// Where it must differ, it is an input value of the caller, named in CALLER_CHANGES (prod adds
+// PROD_CALLER_CHANGES, --unhealthy-candidate UNHEALTHY_CALLER_CHANGES) and printed first and under
+// the result table: builder=buildah (no Docker engine here, so no buildx), and what has to be
+// built without network or container runtime. Real parts: pytest, pyflakes,
 // buildah, Debian's docker-registry, PostgreSQL 15 and Alembic. Google Cloud is the local Google
 // emulator (testkit/google-emulator.mjs): Workload Identity's token exchange, Secret Manager and
 // the Cloud Run Admin API v2, which the actions reach over REST as they reach Google; no stage
 // finds a gcloud on its PATH. Stand-ins: terraform (test/standins/bin, the real CLI's formats),
 // whose apply writes the service and its revision into the emulator's Cloud Run as the Google
-// provider does; the Cloud SQL Auth Proxy (a TCP forward to the local PostgreSQL); and the
+// provider does; the Cloud SQL Auth Proxy (a TCP forward to the local PostgreSQL); the GitHub
+// API's commit comparison (testkit/github-api.ts, for deploy's stale-commit guard); and the
 // containers Cloud Run would run (the service started from its source with uvicorn and the env
-// the plan injects, at the URL the emulator reports for the service).
+// the plan injects, one process a revision, behind the router at the URLs the emulator reports).
 //
 //   npm run rehearse                      the dev chain: config → test ∥ build ∥ platform → migrate → deploy → health
+//                                         (promote skipped: `rollout: direct`)
+//   npm run rehearse -- --env prod        the deploy-prod chain, `rollout: verified`, pushed twice: the first
+//                                         deploy creates the service; the second holds the traffic, checks the
+//                                         new revision on its `candidate` tag URL, then promote moves the traffic
+//   npm run rehearse -- --env prod --unhealthy-candidate
+//                                         the same, the second revision unhealthy: its check fails, promote is
+//                                         skipped, the first revision keeps 100 % (a pass: the expected outcome)
 //   npm run rehearse -- --bypass-in-prod  a prod run with ALLOW_DEV_AUTH_BYPASS=true: stopped before any change
+//
+// Each revision runs as its own uvicorn process; a router on 127.0.0.1 (scripts/rehearsal-router.ts)
+// is Cloud Run's front end: the service URL reaches the revisions by the emulator's split at that
+// moment, a tag URL only the tagged revision.
 //
 // It prints each stage's inputs and job summary and a final table (stage, result, time), and
 // stops everything it started (registry, PostgreSQL, uvicorn, temporary storage) on success,
 // failure and Ctrl-C. With REHEARSAL_RECORD=<file> it also writes what each stage was given (the
 // test compares it with pipeline.yml), secrets replaced by ***.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   cpSync,
@@ -85,11 +98,16 @@ import {
   type Step,
   type Workflow,
 } from '../testkit/workflows.js';
+import { startGitHubApi, type GitHubApi } from '../testkit/github-api.js';
+import { startRevisionRouter, type RevisionRouter } from './rehearsal-router.js';
 import { setUpOrExit } from './setup.mjs';
 
 export const EXAMPLE = 'examples/fastapi-service';
 const PYTHON = '/usr/bin/python3';
-/** The run's GitHub token (`github.token`): deploy's stale-commit guard would use it; nothing here does. */
+/**
+ * The run's GitHub token (`github.token`): deploy's stale-commit guard sends it to the GitHub API
+ * stand-in (testkit/github-api.ts) on the second prod push, whose running commit is the first's.
+ */
 const GITHUB_TOKEN = 'rehearsal-token-unused';
 /** How long a revision deployed to the emulator's Cloud Run reconciles before it is ready. */
 export const REVISION_READY_AFTER_MS = 300;
@@ -103,6 +121,7 @@ export const STAGES = [
   { job: 'migrate', action: 'actions/migrate', needs: ['config', 'test', 'build', 'platform'] },
   { job: 'deploy', action: 'actions/deploy (infra/service)', needs: ['config', 'build', 'migrate'] },
   { job: 'health', action: 'actions/health-check', needs: ['config', 'deploy'] },
+  { job: 'promote', action: 'actions/promote', needs: ['config', 'deploy', 'health'] },
 ] as const;
 export type Job = (typeof STAGES)[number]['job'];
 
@@ -118,6 +137,60 @@ export const CALLER_CHANGES = {
     "the Dockerfile's `source` stage only (written beside it as Dockerfile.rehearsal): its runtime stage RUNs pip, which needs a container runtime and the network",
   'build-args': 'BASE_IMAGE=scratch: the pinned base image cannot be pulled here',
 } as const;
+
+/**
+ * The prod rehearsal's further caller input values (`--env prod`): the same caller, with waits
+ * short enough for a rehearsal and no custom domain this machine could reach.
+ */
+export const PROD_CALLER_CHANGES = {
+  'rollout-steps': '50,100 instead of the shipped 100: one step that splits the traffic, then all of it',
+  'rollout-step-wait': '2s instead of the shipped 60s: each step watched for 2 s',
+  'custom-domain':
+    'empty instead of api.example.com: no DNS here, and its check would wait out its 30 s budget before it warns',
+} as const;
+/** What `--unhealthy-candidate` changes besides: the check gives up on the candidate soon. */
+export const UNHEALTHY_CALLER_CHANGES = {
+  'health-timeout':
+    '15s instead of the shipped 5m: the candidate never turns healthy, so the check waits out its timeout',
+} as const;
+/** The caller input values the rehearsal sets, by name. */
+export function callerChangeValues(
+  mode: Pick<RehearsalMode, 'environment' | 'unhealthyCandidate'>,
+  image: string,
+): Record<string, string> {
+  return {
+    builder: 'buildah',
+    image,
+    dockerfile: `${EXAMPLE}/Dockerfile.rehearsal`,
+    'build-args': 'BASE_IMAGE=scratch',
+    ...(mode.environment === 'prod'
+      ? { 'rollout-steps': '50,100', 'rollout-step-wait': '2s', 'custom-domain': '' }
+      : {}),
+    ...(mode.unhealthyCandidate ? { 'health-timeout': '15s' } : {}),
+  };
+}
+/** Why each caller input the rehearsal sets differs from the reference caller's. */
+export function callerChangeReasons(
+  mode: Pick<RehearsalMode, 'environment' | 'unhealthyCandidate'>,
+): Record<string, string> {
+  return {
+    ...CALLER_CHANGES,
+    ...(mode.environment === 'prod' ? PROD_CALLER_CHANGES : {}),
+    ...(mode.unhealthyCandidate ? UNHEALTHY_CALLER_CHANGES : {}),
+  };
+}
+
+/** What the rehearsal runs (from its command line). */
+export interface RehearsalMode {
+  environment: 'dev' | 'prod';
+  /** `--bypass-in-prod`: prod with ALLOW_DEV_AUTH_BYPASS=true, stopped before any change. */
+  bypassInProd: boolean;
+  /** `--unhealthy-candidate` (with `--env prod`): the second revision's /health answers 503. */
+  unhealthyCandidate: boolean;
+}
+
+/** The tag health-check gives the candidate with `rollout: verified` (pipeline.yml jobs.health). */
+export const CANDIDATE_TAG = 'candidate';
 
 /** Inputs a stage gets that pipeline.yml does not give: stand-ins for parts of Google Cloud. */
 export const STAGE_ADDITIONS: Partial<Record<Job, Record<string, { value: string; why: string }>>> = {
@@ -338,7 +411,12 @@ interface StageResult {
   outcome: Outcome;
   ms: number;
   note: string;
+  /** Skipped by the job's own `if:` (as intended), not because a job it needs did not succeed. */
+  byCondition?: boolean;
 }
+/** A run of the pipeline that did what it should: each job succeeded or its own `if:` skipped it. */
+const succeeded = (results: readonly StageResult[]): boolean =>
+  results.every((r) => r.outcome === 'success' || (r.outcome === 'skipped' && r.byCondition === true));
 
 /** Everything the rehearsal starts, stopped in reverse order. */
 const cleanups: (() => unknown)[] = [];
@@ -386,6 +464,23 @@ interface Context {
   windows: Partial<Record<Job, { start: number; end: number }>>;
   /** The folders of each job's PATH that hold a gcloud, looked at when it started: none. */
   gcloudOnPath: Partial<Record<Job, string[]>>;
+  mode: RehearsalMode;
+  /** Why each caller input the rehearsal sets differs (callerChangeReasons). */
+  callerReasons: Record<string, string>;
+  /** Cloud Run's front end: the service URL and the tag URLs, in front of each revision's process. */
+  router: RevisionRouter;
+  /** The GitHub API stand-in (compare), for deploy's stale-commit guard. */
+  githubApi: GitHubApi;
+  /** The pushes rehearsed so far (prod: two), each with its jobs and results. */
+  pushes: PushRecord[];
+}
+
+/** One push the rehearsal ran the pipeline for. */
+interface PushRecord {
+  sha: string;
+  jobs: Partial<Record<Job, JobRecord>>;
+  results: StageResult[];
+  windows: Partial<Record<Job, { start: number; end: number }>>;
 }
 
 /** Every secret of this run: the harness fails a stage whose log, outputs, summary or state shows one. */
@@ -753,24 +848,32 @@ function plannedEnv(ctx: Context, document: JsonObject, bypass: boolean): Record
   return env;
 }
 
-/** Cloud Run, as the rehearsal plays it: uvicorn serving the service from its source. */
-function startService(ctx: Context, env: Record<string, string>, port: number): ChildProcess {
-  const child = spawn(
-    PYTHON,
-    ['-m', 'uvicorn', 'src.main:app', '--host', '127.0.0.1', '--port', String(port)],
-    {
-      cwd: join(ctx.workspace, 'service', EXAMPLE),
-      env: {
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        HOME: tmpdir(),
-        PYTHONDONTWRITEBYTECODE: '1',
-        ...env,
-        PORT: String(port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
+/**
+ * Cloud Run, as the rehearsal plays it: one instance of the revision, uvicorn serving the service
+ * from its source with the env the plan injects, on a port of its own behind the router. With
+ * `unhealthy`, the same app behind an ASGI wrapper whose /health answers 503 (the service's own
+ * code unchanged): a container that starts and serves, but is not healthy.
+ */
+async function startRevision(
+  ctx: Context,
+  revision: string,
+  env: Record<string, string>,
+  unhealthy: boolean,
+): Promise<ChildProcess> {
+  const port = await freePort();
+  const app = unhealthy ? ['--app-dir', unhealthyWrapper(ctx), 'rehearsal_unhealthy:app'] : ['src.main:app'];
+  const child = spawn(PYTHON, ['-m', 'uvicorn', ...app, '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: join(ctx.workspace, 'service', EXAMPLE),
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: tmpdir(),
+      PYTHONDONTWRITEBYTECODE: '1',
+      ...env,
+      PORT: String(port),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let log = '';
   const collect = (chunk: Buffer) => {
     log += chunk.toString();
@@ -784,7 +887,40 @@ function startService(ctx: Context, env: Record<string, string>, port: number): 
       console.log(`uvicorn exited with ${code}:\n${log.trim().split('\n').slice(-15).join('\n')}`);
     }
   });
+  ctx.router.serve(revision, port);
+  console.log(
+    `\nStarted: revision ${revision}'s instance on 127.0.0.1:${port}${unhealthy ? ' (--unhealthy-candidate: its /health answers 503)' : ''}`,
+  );
   return child;
+}
+
+/** The wrapper module of `--unhealthy-candidate`, written into the rehearsal's own folder. */
+function unhealthyWrapper(ctx: Context): string {
+  const dir = join(ctx.work, 'unhealthy-candidate');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'rehearsal_unhealthy.py'),
+    [
+      '"""Written by scripts/rehearse.ts (--unhealthy-candidate): the reference service\'s app as it',
+      'is, behind a wrapper whose /health answers 503, so the candidate starts but never turns healthy."""',
+      '',
+      'import json',
+      '',
+      'from src.main import app as service',
+      '',
+      '',
+      'async def app(scope, receive, send):',
+      '    if scope["type"] == "http" and scope["path"] == "/health":',
+      '        body = json.dumps({"status": "unhealthy", "why": "rehearsal --unhealthy-candidate"}).encode()',
+      '        headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]',
+      '        await send({"type": "http.response.start", "status": 503, "headers": headers})',
+      '        await send({"type": "http.response.body", "body": body})',
+      '        return',
+      '    await service(scope, receive, send)',
+      '',
+    ].join('\n'),
+  );
+  return dir;
 }
 
 function headSha(): string {
@@ -793,9 +929,14 @@ function headSha(): string {
   return /^[0-9a-f]{40}$/.test(sha) ? sha : '3f2a9c81d4e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9';
 }
 
+/** The commit of the second prod push: a child of the first, made up (nothing is committed). */
+function nextSha(sha: string): string {
+  return createHash('sha1').update(`${sha}\nthe rehearsal's second push`).digest('hex');
+}
+
 /** The lines that name where this run differs from the shipped pipeline, for the top and the end. */
-function differenceLines(pipeline: ResolvedPipeline | undefined): string[] {
-  const value = (name: keyof typeof CALLER_CHANGES): string =>
+function differenceLines(pipeline: ResolvedPipeline | undefined, reasons: Record<string, string>): string[] {
+  const value = (name: string): string =>
     pipeline === undefined
       ? ''
       : `${name}=${expressionText(pipeline.callerInputs[name] ?? null)
@@ -803,9 +944,7 @@ function differenceLines(pipeline: ResolvedPipeline | undefined): string[] {
           .replace(/\n/g, ' ⏎ ')}`;
   return [
     'Differs from the shipped pipeline only in input values:',
-    ...Object.entries(CALLER_CHANGES).map(
-      ([name, why]) => `  - ${value(name as keyof typeof CALLER_CHANGES) || name} (caller input): ${why}`,
-    ),
+    ...Object.entries(reasons).map(([name, why]) => `  - ${value(name) || name} (caller input): ${why}`),
     ...Object.entries(STAGE_ADDITIONS).flatMap(([job, additions]) =>
       Object.entries(additions).map(
         ([name, addition]) => `  - ${job}: ${name} (stage input pipeline.yml does not set): ${addition.why}`,
@@ -823,6 +962,12 @@ function table(results: StageResult[]): string {
   return ['| stage | runs | result | time | note |', '| --- | --- | --- | ---: | --- |', ...rows].join('\n');
 }
 
+/** The caller inputs beyond the dev ones, by the job whose stage input they reach. */
+const CHANGED_FOR_JOB: Partial<Record<Job, string[]>> = {
+  health: ['custom-domain', 'health-timeout'],
+  promote: ['rollout-steps', 'rollout-step-wait'],
+};
+
 /** A note for the result table: where the stage's inputs differ from the shipped pipeline's. */
 function differenceNote(ctx: Context, job: Job): string {
   const notes: string[] = [];
@@ -831,34 +976,48 @@ function differenceNote(ctx: Context, job: Job): string {
     const shipped = ctx.pipeline.workflow.on.workflow_call?.inputs?.['builder']?.default;
     if (builder !== shipped) notes.push(`differs: builder=${builder} (shipped default ${String(shipped)})`);
   }
+  for (const name of CHANGED_FOR_JOB[job] ?? []) {
+    if (name in ctx.callerReasons) {
+      notes.push(
+        `differs: ${name}=${expressionText(ctx.pipeline.callerInputs[name] ?? null)} (caller input)`,
+      );
+    }
+  }
   for (const name of Object.keys(STAGE_ADDITIONS[job] ?? {})) notes.push(`differs: ${name} stand-in`);
   return notes.join('; ');
 }
 
-async function rehearse(bypassInProd: boolean): Promise<boolean> {
+/** The image repository the rehearsal's build pushes to (CALLER_CHANGES.image). */
+const imageOf = (registry: TestRegistry) => `${registry.host}/services/fastapi-service`;
+
+async function rehearse(mode: RehearsalMode): Promise<boolean> {
   const started = performance.now();
   const work = mkdtempSync(join(tmpdir(), 'rehearsal-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
-  const environment = bypassInProd ? 'prod' : 'dev';
+  const { environment, bypassInProd, unhealthyCandidate } = mode;
+  const reasons = callerChangeReasons(mode);
   console.log(
     bold(
       bypassInProd
         ? 'Rehearsal: deploy-prod with ALLOW_DEV_AUTH_BYPASS=true'
-        : 'Rehearsal: deploy-dev on examples/fastapi-service',
+        : environment === 'prod'
+          ? `Rehearsal: deploy-prod on examples/fastapi-service, pushed twice (rollout verified)${unhealthyCandidate ? ', the second revision unhealthy' : ''}`
+          : 'Rehearsal: deploy-dev on examples/fastapi-service',
     ),
   );
   console.log(
     [
       `The shipped pipeline: ${EXAMPLE}/.github/workflows/deploy-${environment}.yml → deploy-${environment}.yml →`,
       'pipeline.yml, every stage with the inputs its `with:` evaluates to.',
-      ...differenceLines(undefined),
+      ...differenceLines(undefined, reasons),
       'Real: pytest, pyflakes, buildah, docker-registry (127.0.0.1), PostgreSQL 15, Alembic, uvicorn.',
       'Google Cloud: the local Google emulator (testkit/google-emulator.mjs), reached over REST:',
       'Workload Identity token exchange, Secret Manager, Cloud Run Admin API v2. No gcloud on any PATH.',
       "Stand-ins: terraform (test/standins/bin; apply writes the service into the emulator's Cloud Run),",
-      'the Cloud SQL Auth Proxy (TCP forward to the local PostgreSQL), the container Cloud Run runs',
-      "(uvicorn serving the source with the plan's env, at the emulator's service URL), the secrets'",
-      'values (generated for this run).',
+      'the Cloud SQL Auth Proxy (TCP forward to the local PostgreSQL), the containers Cloud Run runs',
+      "(one uvicorn process a revision, serving the source with the plan's env, behind a router at the",
+      "emulator's service and tag URLs that follows the emulator's traffic), the GitHub API's commit",
+      "comparison (testkit/github-api.ts), the secrets' values (generated for this run).",
     ].join('\n'),
   );
 
@@ -869,30 +1028,41 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   );
   const containers = containersEnv();
   cleanups.push(() => containers.cleanup());
-  const servicePort = await freePort();
-  const serviceUrl = `http://127.0.0.1:${servicePort}`;
 
-  const sha = headSha();
+  const firstSha = headSha();
+  const shas = environment === 'prod' && !bypassInProd ? [firstSha, nextSha(firstSha)] : [firstSha];
   const vars = repositoryVars(
     environment,
-    bypassInProd ? 'true' : (process.env['ALLOW_DEV_AUTH_BYPASS'] ?? 'true'),
+    bypassInProd
+      ? 'true'
+      : environment === 'prod'
+        ? 'false'
+        : (process.env['ALLOW_DEV_AUTH_BYPASS'] ?? 'true'),
   );
-  const pipeline = resolvePipeline(
-    environment,
-    vars,
-    {
-      builder: 'buildah',
-      image: `${registry.host}/services/fastapi-service`,
-      dockerfile: `${EXAMPLE}/Dockerfile.rehearsal`,
-      'build-args': 'BASE_IMAGE=scratch',
-    },
-    sha,
-  );
+  const changes = callerChangeValues(mode, imageOf(registry));
+  const resolve = (sha: string) => resolvePipeline(environment, vars, changes, sha);
+  const pipeline = resolve(firstSha);
   const project = expressionText(pipeline.inputs['project'] ?? null);
   const region = expressionText(pipeline.inputs['region'] ?? null);
+  const service = expressionText(pipeline.inputs['service'] ?? null);
+  // Cloud Run's front end: bound to the emulator's traffic once the emulator runs.
+  const bound: { emulator?: GoogleEmulator } = {};
+  const router = await startRevisionRouter(service, [CANDIDATE_TAG], () => {
+    const statuses = bound.emulator?.service(project, region, service)?.['trafficStatuses'];
+    return Array.isArray(statuses)
+      ? (statuses as { revision?: string; percent?: number; tag?: string }[])
+      : [];
+  });
+  cleanups.push(() => router.close());
+  const githubApi = await startGitHubApi({
+    repository: expressionText(pipeline.github['repository'] ?? null),
+    graph: { main: shas },
+    token: GITHUB_TOKEN,
+  });
+  cleanups.push(() => githubApi.close());
   // Google Cloud as the caller's variables describe it: the project, the Workload Identity
-  // provider's project number and the deployer account; the service's URL is where uvicorn
-  // listens, and a new revision reconciles for a moment before it is ready.
+  // provider's project number and the deployer account; the service's URLs are the router's,
+  // and a new revision reconciles for a moment before it is ready.
   const emulator = await startEmulator(cleanups, {
     project,
     region,
@@ -901,10 +1071,13 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     )?.[1],
     serviceAccount: expressionText(pipeline.inputs['service-account'] ?? null),
     readyAfterMs: REVISION_READY_AFTER_MS,
-    serviceUrl: () => serviceUrl,
+    serviceUrl: router.serviceUrl,
   });
+  bound.emulator = emulator;
   console.log(
-    `Started: registry ${registry.host}, PostgreSQL 127.0.0.1:${postgres.port}, Google emulator 127.0.0.1:${emulator.port}; the service will listen on 127.0.0.1:${servicePort}`,
+    `Started: registry ${registry.host}, PostgreSQL 127.0.0.1:${postgres.port}, Google emulator 127.0.0.1:${emulator.port}, ` +
+      `GitHub API stand-in ${githubApi.url.replace(/^http:\/\//, '')}; the service URL is 127.0.0.1:${router.ports.service}, ` +
+      `the ${CANDIDATE_TAG} tag's URL 127.0.0.1:${router.ports.tags[CANDIDATE_TAG] ?? '?'} (the router)`,
   );
   const instance = vars[`CLOUD_SQL_INSTANCE_${environment.toUpperCase()}`] ?? '';
   const secret = () => randomBytes(18).toString('base64url');
@@ -917,7 +1090,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
   ]);
   const ctx: Context = {
     environment,
-    sha,
+    sha: firstSha,
     registry,
     containers,
     postgres,
@@ -930,6 +1103,11 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     emulator,
     windows: {},
     gcloudOnPath: {},
+    mode,
+    callerReasons: reasons,
+    router,
+    githubApi,
+    pushes: [],
   };
   // Secret Manager: the secrets both stacks reference, each with one enabled version.
   putSecrets(
@@ -938,7 +1116,66 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
       [...secretValues.keys()].map((id) => [id, { project, versions: [{ version: 1, state: 'ENABLED' }] }]),
     ),
   );
-  const results: StageResult[] = [];
+
+  for (const [index, sha] of shas.entries()) {
+    ctx.sha = sha;
+    ctx.pipeline = index === 0 ? pipeline : resolve(sha);
+    ctx.jobs = {};
+    ctx.windows = {};
+    const push: PushRecord = { sha, jobs: ctx.jobs, results: [], windows: ctx.windows };
+    ctx.pushes.push(push);
+    if (shas.length > 1) {
+      console.log(
+        `\n${bold(`━━ push ${index + 1} of ${shas.length}: commit ${sha.slice(0, 7)}${index === 0 ? ' (the first deploy: it creates the service)' : ' (a new commit: a second revision, rolled out verified)'} ${'━'.repeat(20)}`)}`,
+      );
+    }
+    await runPipeline(ctx, push.results, ctx.pushes[index - 1]);
+    const last = index === shas.length - 1;
+    if (bypassInProd) {
+      pushReport(ctx, push, '');
+      finish(ctx, started, false);
+      // The prod rehearsal passes when both guards stopped it before any change.
+      const held = push.results[0]?.outcome === 'failure' && (await showDeployGuard(ctx));
+      console.log(
+        held
+          ? '\nRehearsal passed: the prod run was stopped before any change, by the config job and by actions/deploy.'
+          : '\nRehearsal FAILED: a guard did not hold (see above).',
+      );
+      return held;
+    }
+    pushReport(
+      ctx,
+      push,
+      shas.length > 1 ? `: push ${index + 1} of ${shas.length}, commit ${sha.slice(0, 7)}` : '',
+    );
+    if (!last && !succeeded(push.results)) {
+      console.log(`\nThe first push did not deploy: no second push.`);
+      break;
+    }
+  }
+  if (environment === 'dev') return finish(ctx, started, succeeded(ctx.pushes[0]?.results ?? []));
+  console.log(`\n${trafficLines(ctx).join('\n')}`);
+  const verdict = unhealthyCandidate ? expectedFailure(ctx) : verifiedRollout(ctx);
+  console.log(`\n${verdict.lines.join('\n')}`);
+  return finish(
+    ctx,
+    started,
+    verdict.ok,
+    verdict.ok && unhealthyCandidate ? 'the pipeline failed as expected' : '',
+  );
+}
+
+/**
+ * One run of the pipeline for ctx.sha (the jobs in ctx.jobs, their results in `results`), read
+ * from the job graph as GitHub runs it; `previous` is the push before (prod's second push).
+ */
+async function runPipeline(
+  ctx: Context,
+  results: StageResult[],
+  previous: PushRecord | undefined,
+): Promise<void> {
+  const { environment, pipeline, postgres } = ctx;
+  const project = expressionText(pipeline.inputs['project'] ?? null);
   const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> => {
     const t = performance.now();
     const value = await fn();
@@ -981,22 +1218,13 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     )
   ) {
     skipDependents();
-    finish(results, started, ctx);
-    if (!bypassInProd) return false;
-    // The prod rehearsal passes when both guards stopped it before any change.
-    const held = await showDeployGuard(ctx);
-    console.log(
-      held
-        ? '\nRehearsal passed: the prod run was stopped before any change, by the config job and by actions/deploy.'
-        : '\nRehearsal FAILED: a guard did not hold (see above).',
-    );
-    return held;
+    return;
   }
 
   // test ∥ build ∥ platform
   const platformDocument = platformPlan({
     environment,
-    action: 'create',
+    action: previous === undefined ? 'create' : 'no-op',
     devBypassSecret: bypass === 'true',
     project,
   });
@@ -1009,7 +1237,7 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     ),
     timed(() =>
       runStage(ctx, 'build', 'build (actions/build-push)', () => ({
-        env: { ...containers.vars },
+        env: { ...ctx.containers.vars },
         pathPrepend: [STANDINS_BIN],
       })),
     ),
@@ -1031,11 +1259,11 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     'platform',
     platform.value.result.code === 0,
     platform.ms,
-    platform.value.result.outputs['has-changes'] === 'true' ? 'applied' : '',
+    platform.value.result.outputs['has-changes'] === 'true' ? 'applied' : 'no changes',
   );
   if (!(testOk && buildOk && platformOk)) {
     skipDependents();
-    return finish(results, started, ctx);
+    return;
   }
 
   // migrate
@@ -1057,68 +1285,269 @@ async function rehearse(bypassInProd: boolean): Promise<boolean> {
     )
   ) {
     skipDependents();
-    return finish(results, started, ctx);
+    return;
   }
 
   // deploy: the plan is the stack's for the variables deploy passes; the stand-in applies it to
-  // the emulator's Cloud Run, whose service URL and new revision are the stack's outputs.
+  // the emulator's Cloud Run, whose service URL and new revision are the stack's outputs. A later
+  // push's plan updates the service the push before created: its `before` is that push's.
   const service = expressionText(pipeline.inputs['service'] ?? null);
   const secretRef = (name: string): SecretRef => ({ secret: secretId(name, environment), version: 'latest' });
+  const previousVars = terraformVars(previous?.jobs.deploy?.inputs?.['vars'] ?? '');
+  const plainEnvOf = (tfVars: Record<string, string>) => ({
+    ENV: tfVars['environment'] ?? environment,
+    BASE_URL: tfVars['base_url'] ?? '',
+    CLERK_JWKS_URL: tfVars['clerk_jwks_url'] ?? '',
+    COMMIT_SHA: tfVars['commit_sha'] ?? '',
+  });
   let serviceDocument: JsonObject = {};
   const deploy = await timed(() =>
     runStage(ctx, 'deploy', 'deploy (actions/deploy on infra/service)', (inputs) => {
       const tfVars = terraformVars(inputs['vars'] ?? '');
       serviceDocument = servicePlan({
         environment,
-        action: 'create',
+        action: previous === undefined ? 'create' : 'update',
         project: tfVars['project'] ?? project,
         region: tfVars['region'] ?? '',
-        plainEnv: {
-          ENV: tfVars['environment'] ?? environment,
-          BASE_URL: tfVars['base_url'] ?? '',
-          CLERK_JWKS_URL: tfVars['clerk_jwks_url'] ?? '',
-          COMMIT_SHA: tfVars['commit_sha'] ?? '',
-        },
+        plainEnv: plainEnvOf(tfVars),
         secretEnv: {
           DATABASE_URL: secretRef('DATABASE_URL'),
           CLERK_SECRET_KEY: secretRef('CLERK_SECRET_KEY'),
           ADMIN_API_KEY: secretRef('ADMIN_API_KEY'),
         },
-        commitSha: tfVars['commit_sha'] ?? sha,
-        previousCommitSha: null,
+        commitSha: tfVars['commit_sha'] ?? ctx.sha,
+        ...(previous === undefined
+          ? { previousCommitSha: null }
+          : {
+              previousCommitSha: previousVars['commit_sha'] ?? previous.sha,
+              previousPlainEnv: plainEnvOf(previousVars),
+              previousImage: previous.jobs.build?.outputs['image'] ?? '',
+            }),
       });
       serviceDocument = serviceNamedByVariable(serviceDocument);
-      return { env: deployStandins(ctx, serviceDocument).env, pathPrepend: [STANDINS_BIN] };
+      return {
+        env: {
+          ...deployStandins(ctx, serviceDocument).env,
+          // The stale-commit guard asks GitHub how this commit relates to the running one.
+          GITHUB_REPOSITORY: expressionText(pipeline.github['repository'] ?? null),
+          GITHUB_API_URL: ctx.githubApi.url,
+        },
+        pathPrepend: [STANDINS_BIN],
+      };
     }),
   );
+  const revision = deploy.value.result.outputs['revision'] ?? '';
+  const previousRevision = deploy.value.result.outputs['previous-revision'] ?? '';
   if (
     !record(
       'deploy',
       deploy.value.result.code === 0,
       deploy.ms,
-      `revision ${deploy.value.result.outputs['revision'] ?? '?'}`,
+      `revision ${revision || '?'}${previousRevision === '' ? '' : `; previous ${previousRevision}`}; traffic ${deploy.value.inputs['traffic'] ?? '?'}`,
     )
   ) {
     skipDependents();
-    return finish(results, started, ctx);
+    return;
   }
 
-  // health: the container of the new revision serves with the plan's env, at the service URL the
-  // emulator reports; health-check asks the emulator's Cloud Run whether the revision is ready.
+  // health: Cloud Run starts the new revision's container (its own process, with the plan's
+  // env); health-check asks the emulator's Cloud Run whether the revision is ready, and checks it
+  // at the service URL (direct) or on its tag's URL (verified), both the router's.
   const env = {
     ...plannedEnv(ctx, serviceDocument, bypass === 'true'),
-    K_REVISION: deploy.value.result.outputs['revision'] ?? '',
+    K_REVISION: revision,
     K_SERVICE: service,
   };
-  startService(ctx, env, servicePort);
+  await startRevision(ctx, revision, env, ctx.mode.unhealthyCandidate && previous !== undefined);
   const health = await timed(() => runStage(ctx, 'health', 'health (actions/health-check)'));
+  const tagUrl = health.value.result.outputs['tag-url'] ?? '';
+  const tag = health.value.inputs['tag'] ?? '';
+  if (
+    !record(
+      'health',
+      health.value.result.code === 0,
+      health.ms,
+      health.value.result.code === 0
+        ? `${health.value.result.outputs['attempts'] ?? '?'} attempt(s)${tagUrl === '' ? '' : ` on the tag URL ${tagUrl}`}`
+        : `not healthy${tag === '' ? '' : ` on the ${tag} tag URL (the tag ${servingNow(ctx).tags.has(tag) ? 'still set' : 'removed again'})`}`,
+    )
+  ) {
+    skipDependents();
+    return;
+  }
+
+  // promote: only when its own `if:` holds (rollout verified).
+  const condition = (pipeline.workflow.jobs['promote'] as { if?: unknown } | undefined)?.if;
+  if (!evaluateCondition(condition, jobContext(pipeline, ctx.jobs, 'promote', {}))) {
+    results.push({
+      job: 'promote',
+      outcome: 'skipped',
+      ms: 0,
+      note: `\`if: ${String(condition)}\` is false (rollout ${expressionText(pipeline.inputs['rollout'] ?? null)})`,
+      byCondition: true,
+    });
+    return;
+  }
+  const promote = await timed(() => runStage(ctx, 'promote', 'promote (actions/promote)'));
+  const outputs = promote.value.result.outputs;
   record(
-    'health',
-    health.value.result.code === 0,
-    health.ms,
-    `${health.value.result.outputs['attempts'] ?? '?'} attempt(s)`,
+    'promote',
+    promote.value.result.code === 0,
+    promote.ms,
+    `${outputs['revision'] ?? '?'} serves 100 %; found ${outputs['previous-revision'] ?? '?'}${outputs['rolled-back'] === 'true' ? '; rolled back' : ''}`,
   );
-  return finish(results, started, ctx);
+}
+
+/** A traffic target as a line: `revision 50 %`, `LATEST 100 %`, with its tag. */
+function targetText(target: { type?: string; revision?: string; percent?: number; tag?: string }): string {
+  const latest = target.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST';
+  const name = latest ? `LATEST${target.revision ? ` (${target.revision})` : ''}` : (target.revision ?? '?');
+  return `${name} ${target.percent ?? 0} %${target.tag ? ` tag ${target.tag}` : ''}`;
+}
+
+/** The job of a push that ran when the emulator saw a change at `at`. */
+function jobAt(ctx: Context, at: number): string {
+  for (const [index, push] of ctx.pushes.entries()) {
+    for (const [job, window] of Object.entries(push.windows)) {
+      if (at >= window.start && at <= window.end) {
+        return ctx.pushes.length > 1 ? `push ${index + 1} ${job}` : job;
+      }
+    }
+  }
+  return 'between jobs';
+}
+
+/** Every change of the service's traffic, in order, each with the job that made it. */
+function trafficLines(ctx: Context): string[] {
+  const changes = ctx.emulator.trafficChanges;
+  return [
+    bold(`Traffic changes of the service, in order (the emulator's record): ${changes.length}`),
+    ...changes.map(
+      (change, index) =>
+        `  ${index + 1}. ${jobAt(ctx, change.at)} (${change.by}): ${change.traffic.map(targetText).join(', ')}`,
+    ),
+  ];
+}
+
+/** The service's split now (trafficStatuses, LATEST resolved) and its tags. */
+function servingNow(ctx: Context): { split: Map<string, number>; tags: Map<string, string> } {
+  const service = emulatorService(ctx);
+  const statuses = (service?.['trafficStatuses'] ?? []) as {
+    revision?: string;
+    percent?: number;
+    tag?: string;
+  }[];
+  const split = new Map<string, number>();
+  const tags = new Map<string, string>();
+  for (const status of statuses) {
+    if (status.revision === undefined) continue;
+    const percent = status.percent ?? 0;
+    if (percent > 0) split.set(status.revision, (split.get(status.revision) ?? 0) + percent);
+    if (status.tag) tags.set(status.tag, status.revision);
+  }
+  return { split, tags };
+}
+
+/** The revisions of the two pushes (what each deploy reported). */
+function pushedRevisions(ctx: Context): { first: string; second: string } {
+  return {
+    first: ctx.pushes[0]?.jobs.deploy?.steps['deploy']?.outputs['revision'] ?? '',
+    second: ctx.pushes[1]?.jobs.deploy?.steps['deploy']?.outputs['revision'] ?? '',
+  };
+}
+
+/** A check of the end state, as a line. */
+const checkLine = (ok: boolean, text: string) => `  ${ok ? '✅' : '❌'} ${text}`;
+
+/** After a verified rollout: the second revision serves 100 %, no tag is left, it passed on its tag URL. */
+function verifiedRollout(ctx: Context): { ok: boolean; lines: string[] } {
+  const { first, second } = pushedRevisions(ctx);
+  const { split, tags } = servingNow(ctx);
+  const tagHits = ctx.router.hits.filter(
+    (hit) => hit.via === `tag:${CANDIDATE_TAG}` && hit.path.startsWith('/health'),
+  );
+  const secondTagHits = tagHits.filter(
+    (hit) => ctx.pushes[1] !== undefined && hit.at >= (ctx.pushes[1].windows.health?.start ?? Infinity),
+  );
+  const promote = ctx.pushes[1]?.windows.promote;
+  const promoteHits = ctx.router.hits.filter(
+    (hit) =>
+      hit.via === 'service' && promote !== undefined && hit.at >= promote.start && hit.at <= promote.end,
+  );
+  const servedBy = (revision: string) => promoteHits.filter((hit) => hit.revision === revision).length;
+  const checks: [boolean, string][] = [
+    [
+      ctx.pushes.length === 2 && ctx.pushes.every((push) => succeeded(push.results)),
+      'both pushes ran the pipeline to the end',
+    ],
+    [
+      first !== '' && second !== '' && first !== second,
+      `two revisions: ${first || '?'}, then ${second || '?'}`,
+    ],
+    [
+      secondTagHits.length > 0 && secondTagHits.every((hit) => hit.revision === second),
+      `the candidate was checked on its tag URL: ${secondTagHits.length} GET /health there, each served by ${second}'s instance`,
+    ],
+    [
+      split.size === 1 && split.get(second) === 100,
+      `${second} serves 100 % (${[...split].map(([r, p]) => `${r} ${p} %`).join(', ') || 'nothing'})`,
+    ],
+    [
+      servedBy(first) > 0 && servedBy(second) > 0,
+      `promote's checks of the service URL reached both instances while the traffic was split (${first}: ${servedBy(first)}, ${second}: ${servedBy(second)})`,
+    ],
+    [!tags.has(CANDIDATE_TAG), `the ${CANDIDATE_TAG} tag is removed`],
+  ];
+  const ok = checks.every(([passed]) => passed);
+  return {
+    ok,
+    lines: [bold('Verified rollout'), ...checks.map(([passed, text]) => checkLine(passed, text))],
+  };
+}
+
+/**
+ * --unhealthy-candidate: the second push's health check fails, promote is skipped, and the
+ * candidate never took traffic: every traffic change kept it at 0 %, its tag is gone, and the
+ * first revision serves 100 %.
+ */
+function expectedFailure(ctx: Context): { ok: boolean; lines: string[] } {
+  const { first, second } = pushedRevisions(ctx);
+  const results = ctx.pushes[1]?.results ?? [];
+  const outcome = (job: Job) => results.find((result) => result.job === job)?.outcome;
+  const { split, tags } = servingNow(ctx);
+  const secondStart = ctx.pushes[1]?.windows.deploy?.start ?? Infinity;
+  const candidateShare = (traffic: (typeof ctx.emulator.trafficChanges)[number]['traffic']) =>
+    traffic
+      .filter(
+        (target) =>
+          target.revision === second ||
+          // LATEST is the candidate once it is ready: a LATEST share is the candidate's share.
+          (target.type === 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST' && !target.revision),
+      )
+      .reduce((sum, target) => sum + (target.percent ?? 0), 0);
+  const later = ctx.emulator.trafficChanges.filter((change) => change.at >= secondStart);
+  const served = ctx.router.hits.filter((hit) => hit.via === 'service' && hit.revision === second);
+  const checks: [boolean, string][] = [
+    [succeeded(ctx.pushes[0]?.results ?? []), `the first push deployed ${first || '?'}`],
+    [
+      outcome('deploy') === 'success' && second !== '',
+      `the second push deployed ${second || '?'}, the traffic held`,
+    ],
+    [outcome('health') === 'failure', `health-check failed on the ${CANDIDATE_TAG} tag URL`],
+    [outcome('promote') === 'skipped', 'promote was skipped (it needs health)'],
+    [
+      later.length > 0 && later.every((change) => candidateShare(change.traffic) === 0),
+      `every traffic change since (${later.length}) kept ${second || 'the candidate'} at 0 %`,
+    ],
+    [served.length === 0, `no request to the service URL reached ${second || 'the candidate'}'s instance`],
+    [split.size === 1 && split.get(first) === 100, `${first} keeps 100 %`],
+    [!tags.has(CANDIDATE_TAG), `the ${CANDIDATE_TAG} tag is removed again`],
+  ];
+  const ok = checks.every(([passed]) => passed);
+  return {
+    ok,
+    lines: [bold('The unhealthy candidate'), ...checks.map(([passed, text]) => checkLine(passed, text))],
+  };
 }
 
 /**
@@ -1175,8 +1604,12 @@ async function showDeployGuard(ctx: Context): Promise<boolean> {
   );
 }
 
-/** What the test compares with pipeline.yml: the call, and what each job was given and set. */
-function writeRecord(ctx: Context, results: StageResult[]): void {
+/**
+ * What the tests compare with pipeline.yml: the call, and what each job was given and set (the
+ * last push's in `jobs` and `results`, every push's in `pushes`); the traffic changes and what
+ * the router forwarded where.
+ */
+function writeRecord(ctx: Context): void {
   const file = process.env['REHEARSAL_RECORD'];
   if (!file) return;
   const mask = (value: unknown): unknown =>
@@ -1185,8 +1618,12 @@ function writeRecord(ctx: Context, results: StageResult[]): void {
       : value !== null && typeof value === 'object'
         ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mask(inner)]))
         : value;
+  const last = ctx.pushes.at(-1);
+  const results = (push: PushRecord | undefined) =>
+    (push?.results ?? []).map(({ job, outcome }) => ({ job, outcome }));
   const record = {
     environment: ctx.environment,
+    mode: ctx.mode,
     callerFile: ctx.pipeline.callerFile,
     calleeFile: ctx.pipeline.calleeFile,
     vars: ctx.pipeline.vars,
@@ -1201,7 +1638,13 @@ function writeRecord(ctx: Context, results: StageResult[]): void {
       ]),
     ),
     jobs: mask(ctx.jobs),
-    results: results.map(({ job, outcome }) => ({ job, outcome })),
+    results: results(last),
+    pushes: ctx.pushes.map((push) => ({
+      sha: push.sha,
+      jobs: mask(push.jobs),
+      results: results(push),
+      windows: push.windows,
+    })),
     gcloudOnPath: ctx.gcloudOnPath,
     windows: ctx.windows,
     emulator: {
@@ -1211,6 +1654,12 @@ function writeRecord(ctx: Context, results: StageResult[]): void {
       service: emulatorService(ctx) ?? null,
       requests: ctx.emulator.requests.map(({ method, path, query, at }) => ({ method, path, query, at })),
       tokensIssued: ctx.emulator.tokensIssued,
+      trafficChanges: ctx.emulator.trafficChanges,
+    },
+    router: {
+      ports: ctx.router.ports,
+      processes: Object.fromEntries(ctx.router.processes),
+      hits: ctx.router.hits,
     },
   };
   writeFileSync(file, JSON.stringify(record, null, 2));
@@ -1222,12 +1671,25 @@ function emulatorService(ctx: Context): Record<string, unknown> | undefined {
   return ctx.emulator.service(ctx.emulator.project, ctx.emulator.region, service);
 }
 
-/** What the emulator was asked while a job ran (the parallel jobs as one), counted by request. */
-function emulatorLines(ctx: Context): string[] {
-  const groups: Job[][] = [['config'], ['test', 'build', 'platform'], ['migrate'], ['deploy'], ['health']];
-  const lines = [`Google emulator ${ctx.emulator.url}: ${ctx.emulator.requests.length} request(s)`];
+/** What the emulator was asked while a push's jobs ran (the parallel jobs as one), counted by request. */
+function emulatorLines(ctx: Context, push: PushRecord): string[] {
+  const groups: Job[][] = [
+    ['config'],
+    ['test', 'build', 'platform'],
+    ['migrate'],
+    ['deploy'],
+    ['health'],
+    ['promote'],
+  ];
+  const all = Object.values(push.windows);
+  const from = Math.min(...all.map((w) => w.start));
+  const to = Math.max(...all.map((w) => w.end));
+  const inPush = ctx.emulator.requests.filter((request) => request.at >= from && request.at <= to).length;
+  const lines = [
+    `Google emulator ${ctx.emulator.url}: ${ctx.pushes.length > 1 ? `${inPush} request(s) in this push, ` : ''}${ctx.emulator.requests.length} request(s)${ctx.pushes.length > 1 ? ' in all' : ''}`,
+  ];
   for (const group of groups) {
-    const windows = group.flatMap((job) => ctx.windows[job] ?? []);
+    const windows = group.flatMap((job) => push.windows[job] ?? []);
     if (windows.length === 0) continue;
     const start = Math.min(...windows.map((w) => w.start));
     const end = Math.max(...windows.map((w) => w.end));
@@ -1244,35 +1706,86 @@ function emulatorLines(ctx: Context): string[] {
   return lines;
 }
 
-function finish(results: StageResult[], started: number, ctx: Context): boolean {
-  console.log(`\n${emulatorLines(ctx).join('\n')}`);
-  console.log(`\n${bold('Result')}\n${table(results)}`);
-  console.log(`\n${differenceLines(ctx.pipeline).join('\n')}`);
+/** One push's end: what the emulator was asked, the result table and the workflow's outputs. */
+function pushReport(ctx: Context, push: PushRecord, title: string): void {
+  console.log(`\n${emulatorLines(ctx, push).join('\n')}`);
+  console.log(`\n${bold(`Result${title}`)}\n${table(push.results)}`);
   const outputs = ctx.pipeline.workflow.on.workflow_call?.outputs ?? {};
-  if (results.every((r) => r.outcome === 'success')) {
+  if (succeeded(push.results)) {
     const jobs = Object.fromEntries(
-      Object.entries(ctx.jobs).map(([job, record]) => [job, { outputs: record.outputs, result: 'success' }]),
+      Object.entries(push.jobs).map(([job, record]) => [job, { outputs: record.outputs, result: 'success' }]),
     );
     const published = Object.entries(outputs).map(
       ([name, output]) => `${name}=${expressionText(evaluateTemplate(output.value, { jobs }))}`,
     );
     console.log(`Outputs of ${basename(ctx.pipeline.calleeFile)}: ${published.join(', ')}`);
   }
-  writeRecord(ctx, results);
-  const ok = results.every((r) => r.outcome === 'success');
+}
+
+/** The end of the run: the differences again, the record, and the verdict line. */
+function finish(ctx: Context, started: number, ok: boolean, expected = ''): boolean {
+  console.log(`\n${differenceLines(ctx.pipeline, ctx.callerReasons).join('\n')}`);
+  writeRecord(ctx);
+  if (ctx.mode.bypassInProd) return ok;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const commits = ctx.pushes.map((push) => push.sha.slice(0, 7)).join(', then ');
+  const what = `(environment ${ctx.environment}, commit${ctx.pushes.length > 1 ? 's' : ''} ${commits})`;
   console.log(
-    `\n${ok ? 'Rehearsal passed' : 'Rehearsal stopped'} in ${((performance.now() - started) / 1000).toFixed(1)} s (environment ${ctx.environment}, commit ${ctx.sha.slice(0, 7)}).`,
+    ok && expected !== ''
+      ? `\nRehearsal passed in ${seconds} s ${what}: ${expected}.`
+      : `\n${ok ? 'Rehearsal passed' : 'Rehearsal stopped'} in ${seconds} s ${what}.`,
   );
   return ok;
 }
 
+/** The rehearsal's command line; an unknown or contradictory flag exits 2 with the usage. */
+export function parseMode(args: readonly string[]): RehearsalMode | string {
+  let environment: 'dev' | 'prod' = 'dev';
+  let bypassInProd = false;
+  let unhealthyCandidate = false;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? '';
+    const value = arg.startsWith('--env=')
+      ? arg.slice('--env='.length)
+      : arg === '--env'
+        ? args[++index]
+        : undefined;
+    if (arg === '--env' || arg.startsWith('--env=')) {
+      if (value !== 'dev' && value !== 'prod') {
+        return `--env takes dev or prod, not ${JSON.stringify(value ?? '')}`;
+      }
+      environment = value;
+    } else if (arg === '--bypass-in-prod') {
+      bypassInProd = true;
+    } else if (arg === '--unhealthy-candidate') {
+      unhealthyCandidate = true;
+    } else {
+      return `unknown argument ${JSON.stringify(arg)}`;
+    }
+  }
+  if (bypassInProd && environment === 'dev' && args.some((arg) => arg.startsWith('--env'))) {
+    return '--bypass-in-prod is a prod run: drop --env dev';
+  }
+  if (bypassInProd) environment = 'prod';
+  if (unhealthyCandidate && (environment !== 'prod' || bypassInProd)) {
+    return '--unhealthy-candidate needs --env prod (and no --bypass-in-prod): it is the second push of the verified rollout';
+  }
+  return { environment, bypassInProd, unhealthyCandidate };
+}
+
+const USAGE = 'usage: npm run rehearse [-- --env dev|prod [--unhealthy-candidate] | -- --bypass-in-prod]';
+
 const isMain = process.argv[1] !== undefined && import.meta.filename === process.argv[1];
 if (isMain) {
+  const mode = parseMode(process.argv.slice(2));
+  if (typeof mode === 'string') {
+    console.error(`rehearse: ${mode}\n${USAGE}`);
+    process.exit(2);
+  }
   // Before anything starts: every tool the rehearsal starts (the Debian packages of
   // .ci/debian-packages), installed when this user can, else one paragraph and exit 2.
   // `npm run rehearse` has set up node_modules already (scripts/setup.mjs, before tsx).
   setUpOrExit('rehearse', { npm: false, quietWhenReady: true });
-  const bypassInProd = process.argv.includes('--bypass-in-prod');
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -1288,7 +1801,7 @@ if (isMain) {
   }
   let ok = false;
   try {
-    ok = await rehearse(bypassInProd);
+    ok = await rehearse(mode);
   } catch (error) {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   } finally {

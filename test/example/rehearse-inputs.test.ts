@@ -5,14 +5,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   CALLER_CHANGES,
+  CANDIDATE_TAG,
+  callerChangeReasons,
+  callerChangeValues,
   EXAMPLE,
   jobOutputs,
+  parseMode,
   pipelineStageInputs,
+  PROD_CALLER_CHANGES,
   repositoryVars,
   resolvePipeline,
   STAGE_ADDITIONS,
   STAGES,
   stageStepOf,
+  UNHEALTHY_CALLER_CHANGES,
   type JobRecord,
 } from '../../scripts/rehearse.js';
 import { readActionYml } from '../../testkit/local-runner.mjs';
@@ -41,8 +47,25 @@ function successfulJobs(pipeline: ReturnType<typeof resolvePipeline>) {
     build: { build: { outputs: { image: `${changes.image}@sha256:${'a'.repeat(64)}`, digest: 'sha256:a' } } },
     platform: {},
     migrate: { secrets: { outputs: { 'database-url': 'postgresql+psycopg2://u:p@/db' } } },
-    deploy: { deploy: { outputs: { url: 'http://127.0.0.1:8080', revision: 'fastapi-service-00001-rhs' } } },
-    health: { health: { outputs: { url: 'http://127.0.0.1:8080', revision: 'fastapi-service-00001-rhs' } } },
+    deploy: {
+      deploy: {
+        outputs: {
+          url: 'http://127.0.0.1:8080',
+          revision: 'fastapi-service-00002-new',
+          'previous-revision': 'fastapi-service-00001-rhs',
+        },
+      },
+    },
+    health: { health: { outputs: { url: 'http://127.0.0.1:8080', revision: 'fastapi-service-00002-new' } } },
+    promote: {
+      promote: {
+        outputs: {
+          revision: 'fastapi-service-00002-new',
+          'previous-revision': 'fastapi-service-00001-rhs',
+          'rolled-back': 'false',
+        },
+      },
+    },
   };
   const jobs: Record<string, JobRecord> = {};
   for (const { job } of STAGES) {
@@ -101,7 +124,7 @@ describe('the rehearsal’s call chain', () => {
     }
   });
 
-  it('gives every stage its inputs from pipeline.yml, e.g. health no `expect` and build the builder', () => {
+  it('gives every stage its inputs from pipeline.yml, e.g. health an empty `expect` and build the builder', () => {
     const { jobs, steps } = successfulJobs(pipeline);
     const workflow = loadWorkflow('pipeline.yml');
     const stageJobs = Object.keys(workflow.jobs).filter(
@@ -120,9 +143,11 @@ describe('the rehearsal’s call chain', () => {
       service: 'fastapi-service',
       region: 'europe-west1',
       project: 'acme-dev',
-      revision: 'fastapi-service-00001-rhs',
+      revision: 'fastapi-service-00002-new',
       url: 'http://127.0.0.1:8080',
+      tag: '',
       path: '/health',
+      expect: '',
       timeout: '5m',
       'custom-domain': '',
       'bearer-token': '',
@@ -189,5 +214,97 @@ describe('the rehearsal’s call chain', () => {
       builder: 'buildah',
     });
     expect(prod.github['ref']).toBe('refs/heads/main');
+  });
+});
+
+describe('the prod rehearsal’s call chain (--env prod)', () => {
+  const prodMode = { environment: 'prod', bypassInProd: false, unhealthyCandidate: false } as const;
+  const prodChanges = callerChangeValues(prodMode, changes.image);
+  const prod = resolvePipeline('prod', repositoryVars('prod', 'false'), prodChanges, SHA);
+
+  it('changes the dev changes and the rollout’s waits and the custom domain, each with its reason', () => {
+    const reasons = callerChangeReasons(prodMode);
+    expect(Object.keys(prodChanges).sort()).toEqual(Object.keys(reasons).sort());
+    const changed = Object.keys(prod.callerInputs).filter(
+      (name) => prod.callerInputs[name] !== prod.referenceInputs[name],
+    );
+    // custom-domain: the reference caller sets api.example.com, the rehearsal empties it.
+    expect(changed.sort()).toEqual(Object.keys(reasons).sort());
+    expect(prod.referenceInputs['custom-domain']).toBe('api.example.com');
+    const declared = loadWorkflow('deploy-prod.yml').on.workflow_call?.inputs ?? {};
+    for (const [name, why] of Object.entries({ ...PROD_CALLER_CHANGES, ...UNHEALTHY_CALLER_CHANGES })) {
+      expect(declared, name).toHaveProperty(name);
+      expect(why.length, name).toBeGreaterThan(20);
+    }
+    const unhealthy = callerChangeValues({ ...prodMode, unhealthyCandidate: true }, changes.image);
+    expect(unhealthy).toEqual({ ...prodChanges, 'health-timeout': '15s' });
+    // The rollout itself is deploy-prod.yml's default: verified, with the candidate tag.
+    expect(prod.referenceInputs).not.toHaveProperty('rollout');
+    expect(prod.inputs).toMatchObject({
+      environment: 'prod',
+      rollout: 'verified',
+      'rollout-steps': '50,100',
+      'rollout-step-wait': '2s',
+      'custom-domain': '',
+      'health-timeout': '5m',
+    });
+  });
+
+  it('holds the traffic at deploy, checks the candidate on its tag URL, then promotes in the steps', () => {
+    const { jobs, steps } = successfulJobs(prod);
+    const inputs = (job: string) => pipelineStageInputs(prod, jobs, job, steps[job] ?? {});
+    expect(inputs('deploy')).toMatchObject({
+      environment: 'prod',
+      traffic: 'hold',
+      service: 'fastapi-service',
+      region: 'europe-west1',
+    });
+    expect(inputs('health')).toMatchObject({ tag: CANDIDATE_TAG, url: '', 'custom-domain': '' });
+    expect(inputs('promote')).toEqual({
+      service: 'fastapi-service',
+      region: 'europe-west1',
+      project: 'acme-prod',
+      revision: 'fastapi-service-00002-new',
+      'previous-revision': 'fastapi-service-00001-rhs',
+      tag: CANDIDATE_TAG,
+      steps: '50,100',
+      'step-wait': '2s',
+      path: '/health',
+      'bearer-token': '',
+    });
+    // dev: direct, no tag; the promote job's own `if:` is false there (the rehearsal skips it).
+    const devPipeline = resolvePipeline('dev', repositoryVars('dev', 'true'), changes, SHA);
+    const dev = successfulJobs(devPipeline);
+    expect(pipelineStageInputs(devPipeline, dev.jobs, 'deploy', {})).toMatchObject({ traffic: 'latest' });
+    expect(pipelineStageInputs(devPipeline, dev.jobs, 'health', {})).toMatchObject({
+      tag: '',
+      url: 'http://127.0.0.1:8080',
+    });
+    expect(devPipeline.inputs['rollout']).toBe('direct');
+  });
+});
+
+describe('the rehearsal’s command line', () => {
+  it('takes --env dev|prod, --unhealthy-candidate with prod, and --bypass-in-prod', () => {
+    expect(parseMode([])).toEqual({ environment: 'dev', bypassInProd: false, unhealthyCandidate: false });
+    expect(parseMode(['--env', 'prod'])).toEqual({
+      environment: 'prod',
+      bypassInProd: false,
+      unhealthyCandidate: false,
+    });
+    expect(parseMode(['--env=prod', '--unhealthy-candidate'])).toEqual({
+      environment: 'prod',
+      bypassInProd: false,
+      unhealthyCandidate: true,
+    });
+    expect(parseMode(['--bypass-in-prod'])).toEqual({
+      environment: 'prod',
+      bypassInProd: true,
+      unhealthyCandidate: false,
+    });
+    expect(parseMode(['--unhealthy-candidate'])).toMatch(/needs --env prod/);
+    expect(parseMode(['--env', 'staging'])).toMatch(/--env takes dev or prod/);
+    expect(parseMode(['--env'])).toMatch(/--env takes dev or prod/);
+    expect(parseMode(['--prod'])).toMatch(/unknown argument "--prod"/);
   });
 });

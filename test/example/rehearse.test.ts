@@ -3,9 +3,18 @@
 // given exactly what pipeline.yml gives it (compared with the workflow after the run), its one
 // kind of difference (input values) is named first and in the result table, and the prod
 // rehearsal with the bypass flag stops before any change.
-import { spawn } from 'node:child_process';
+//
+// `--env prod`: the deploy-prod chain with `rollout: verified`, pushed twice on the emulator. The
+// first push creates the service; the second deploys a second revision with the traffic held,
+// health-check checks it on the `candidate` tag URL (which only its own process answers), and
+// promote moves the traffic in the steps. With --unhealthy-candidate the second revision's
+// /health answers 503: its check fails, promote is skipped, no traffic ever reaches it, its tag
+// is removed and the first revision keeps 100 %: the run passes, as the expected outcome.
+//
+// Every rehearsal run is in this one file, so they run one after another (each run takes the
+// machine's 2 CPUs, and two migrate jobs at once would both want the proxy's port 5432); each
+// run is shared by the tests that read it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,56 +27,10 @@ import {
   stageStepOf,
   type JobRecord,
 } from '../../scripts/rehearse.js';
+import type { RouterHit } from '../../scripts/rehearsal-router.js';
 import { repoRoot } from '../../testkit/local-runner.mjs';
 import { loadWorkflow, needsOf, stageSteps, type ExpressionValue } from '../../testkit/workflows.js';
-
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-function rehearse(args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/rehearse.ts', ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: undefined, FORCE_COLOR: '0', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-    }, 240_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
-/** Whether something still accepts connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** The final table's rows: stage → result. */
-function results(output: string): Record<string, string> {
-  const rows = [...output.matchAll(/^\| (\w+) \| [^|]+ \| \S+ (success|failure|skipped) \|/gm)];
-  return Object.fromEntries(rows.map((row): [string, string] => [row[1] ?? '', row[2] ?? '']));
-}
+import { listening, rehearse, results, startedPorts, type Run } from './rehearsal-run.js';
 
 /** What the rehearsal wrote with REHEARSAL_RECORD (scripts/rehearse.ts, writeRecord). */
 interface RehearsalRecord {
@@ -79,6 +42,7 @@ interface RehearsalRecord {
   pipelineInputs: Record<string, ExpressionValue>;
   stageAdditions: Record<string, Record<string, string>>;
   jobs: Record<string, JobRecord>;
+  results: { job: string; outcome: string }[];
 }
 
 // One dev run for the tests that read it (the machine has 2 CPUs).
@@ -109,7 +73,12 @@ describe('npm run rehearse', () => {
       migrate: 'success',
       deploy: 'success',
       health: 'success',
+      // Its own `if:` (rollout verified) is false for dev: skipped, as the run intends.
+      promote: 'skipped',
     });
+    expect(run.output).toMatch(
+      /^\| promote \| actions\/promote \| \S+ skipped \| +\| `if: inputs\.rollout == 'verified'` is false \(rollout direct\) \|$/m,
+    );
     // Google Cloud is the local emulator over REST; stand-ins are named as such.
     expect(run.output).toMatch(
       /^Google Cloud: the local Google emulator \(testkit\/google-emulator\.mjs\), reached over REST:/m,
@@ -122,10 +91,9 @@ describe('npm run rehearse', () => {
     for (const heading of ['Secret preflight', 'Environment of google_cloud_run_v2_service.api']) {
       expect(run.output).toContain(heading);
     }
-    const ports = [...run.output.matchAll(/^Started: (.*)$/gm)].flatMap((m) =>
-      [...(m[1] ?? '').matchAll(/127\.0\.0\.1:(\d+)/g)].map((p) => Number(p[1])),
-    );
-    expect(ports.length).toBeGreaterThanOrEqual(3);
+    // registry, PostgreSQL, emulator, GitHub API stand-in, the router's two URLs, the revision.
+    const ports = startedPorts(run.output);
+    expect(ports.length).toBeGreaterThanOrEqual(7);
     for (const port of ports) expect(await listening(port), `port ${port}`).toBe(false);
   }, 300_000);
 
@@ -159,6 +127,12 @@ describe('npm run rehearse', () => {
     const jobs: Record<string, JobRecord> = {};
     for (const id of Object.keys(workflow.jobs)) {
       const recorded = record.jobs[id];
+      // promote: its own `if:` is false for dev, so it never ran (and nothing needs it).
+      if (id === 'promote') {
+        expect(record.results.find((result) => result.job === id)?.outcome).toBe('skipped');
+        expect(recorded).toBeUndefined();
+        continue;
+      }
       expect(recorded, id).toBeDefined();
       const steps = recorded?.steps ?? {};
       if (stageSteps(workflow.jobs[id] ?? {}).length > 0) {
@@ -182,7 +156,10 @@ describe('npm run rehearse', () => {
     expect(record.stageAdditions['migrate']).toEqual({
       'proxy-path': join(repoRoot, 'test', 'standins', 'bin', 'cloud-sql-proxy'),
     });
-    expect(record.jobs['health']?.inputs).not.toHaveProperty('expect');
+    // The caller sets no health-expect: health-check gets it empty, from pipeline.yml.
+    expect(record.jobs['health']?.inputs?.['expect']).toBe('');
+    expect(record.jobs['deploy']?.inputs).toMatchObject({ traffic: 'latest' });
+    expect(record.jobs['health']?.inputs).toMatchObject({ tag: '' });
     expect(record.jobs['build']?.inputs).toMatchObject({ builder: 'buildah' });
     // The secret the migrate job reads never reached the record.
     expect(record.jobs['migrate']?.inputs?.['database-url']).toBe('***');
@@ -210,7 +187,7 @@ describe('npm run rehearse', () => {
     expect(result).toMatch(/- builder=buildah \(caller input\): buildah instead of docker/);
     // The revision Cloud Run (the emulator) named at the apply is the one the workflow outputs.
     const deployed =
-      /^\| deploy \| [^|]+ \| \S+ success \| [^|]+ \| revision (fastapi-service-00001-[a-z0-9]{3}) \|/m.exec(
+      /^\| deploy \| [^|]+ \| \S+ success \| [^|]+ \| revision (fastapi-service-00001-[a-z0-9]{3}); traffic latest \|/m.exec(
         result,
       )?.[1];
     expect(deployed).toBeDefined();
@@ -233,11 +210,263 @@ describe('npm run rehearse', () => {
       migrate: 'skipped',
       deploy: 'skipped',
       health: 'skipped',
+      promote: 'skipped',
     });
     expect(run.output).toMatch(/allow-dev-auth-bypass.*production|production.*allow-dev-auth-bypass/i);
     expect(run.output).toContain(
       'Nothing changed: terraform was called 0 time(s), the registry holds 0 repositories, and the database has no alembic_version table.',
     );
     expect(run.output).toContain('Rehearsal passed: the prod run was stopped before any change');
+  }, 300_000);
+});
+
+const LATEST = 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST';
+
+interface Target {
+  type?: string;
+  revision?: string;
+  percent?: number;
+  tag?: string;
+}
+type Window = { start: number; end: number };
+/** What the prod rehearsal wrote with REHEARSAL_RECORD (scripts/rehearse.ts, writeRecord). */
+interface ProdRecord {
+  environment: string;
+  pipelineInputs: Record<string, unknown>;
+  pushes: {
+    sha: string;
+    jobs: Record<string, JobRecord>;
+    results: { job: string; outcome: string }[];
+    windows: Record<string, Window>;
+  }[];
+  emulator: {
+    service: { trafficStatuses?: Target[]; latestCreatedRevision?: string } | null;
+    trafficChanges: { at: number; by: string; traffic: Target[] }[];
+  };
+  router: {
+    ports: { service: number; tags: Record<string, number> };
+    processes: Record<string, number>;
+    hits: RouterHit[];
+  };
+}
+
+const runs = new Map<string, Promise<{ run: Run; record: ProdRecord }>>();
+/** One rehearsal per set of flags, its record read once it ended. */
+function rehearsal(args: string[]): Promise<{ run: Run; record: ProdRecord }> {
+  const key = args.join(' ');
+  let started = runs.get(key);
+  if (started === undefined) {
+    const file = join(recordDir, `prod-${runs.size}.json`);
+    started = rehearse(args, { REHEARSAL_RECORD: file }).then((run) => {
+      let record: ProdRecord;
+      try {
+        record = JSON.parse(readFileSync(file, 'utf8')) as ProdRecord;
+      } catch {
+        throw new Error(`the rehearsal wrote no record:\n${run.output.slice(-3000)}`);
+      }
+      return { run, record };
+    });
+    runs.set(key, started);
+  }
+  return started;
+}
+const prod = () => rehearsal(['--env', 'prod']);
+const unhealthy = () => rehearsal(['--env', 'prod', '--unhealthy-candidate']);
+
+/** The output of each push: its part of the log, from its heading to the next. */
+function pushOutputs(output: string): string[] {
+  return output.split(/^━━ push \d of \d: /m).slice(1);
+}
+
+/** A traffic change as `revision percent tag` entries, sorted (LATEST as LATEST). */
+const shape = (traffic: Target[]) =>
+  traffic
+    .map(
+      (target) =>
+        `${target.type === LATEST ? 'LATEST' : (target.revision ?? '?')} ${target.percent ?? 0}${target.tag ? ` ${target.tag}` : ''}`,
+    )
+    .sort();
+
+/** The job of a push whose window holds the instant. */
+function jobAt(record: ProdRecord, at: number): string {
+  for (const [index, push] of record.pushes.entries()) {
+    for (const [job, window] of Object.entries(push.windows)) {
+      if (at >= window.start && at <= window.end) return `${index + 1} ${job}`;
+    }
+  }
+  return '?';
+}
+
+const revisions = (record: ProdRecord) => ({
+  first: record.pushes[0]?.jobs['deploy']?.outputs['revision'] ?? '',
+  second: record.pushes[1]?.jobs['deploy']?.outputs['revision'] ?? '',
+});
+
+/** What serves now: the split (LATEST resolved) and the tags. */
+function servingNow(record: ProdRecord) {
+  const statuses = record.emulator.service?.trafficStatuses ?? [];
+  return {
+    split: Object.fromEntries(
+      statuses.filter((s) => (s.percent ?? 0) > 0).map((s) => [s.revision ?? '?', s.percent ?? 0]),
+    ),
+    tags: statuses.filter((s) => s.tag).map((s) => `${s.tag ?? ''} → ${s.revision ?? '?'}`),
+  };
+}
+
+describe('npm run rehearse -- --env prod', () => {
+  it('pushes twice: the first deploy creates the service, the second rolls a second revision out verified', async () => {
+    const { run, record } = await prod();
+    expect(run.code, run.output.slice(-3000)).toBe(0);
+    expect(run.output).toMatch(
+      /^Rehearsal passed in [\d.]+ s \(environment prod, commits \w{7}, then \w{7}\)\.$/m,
+    );
+    expect(record.pipelineInputs).toMatchObject({ rollout: 'verified', 'rollout-steps': '50,100' });
+    const [first, second] = pushOutputs(run.output);
+    const all = {
+      config: 'success',
+      test: 'success',
+      build: 'success',
+      platform: 'success',
+      migrate: 'success',
+      deploy: 'success',
+      health: 'success',
+      promote: 'success',
+    };
+    expect(results(first ?? '')).toEqual(all);
+    expect(results(second ?? '')).toEqual(all);
+    expect(record.pushes.map((push) => push.sha)).toHaveLength(2);
+    expect(record.pushes[0]?.sha).not.toBe(record.pushes[1]?.sha);
+    // The first deploy: nothing to pin, the revision takes 100 %; promote has nothing to move.
+    expect(first).toContain('| Traffic | no such service yet (a first deploy): nothing to pin');
+    expect(first).toMatch(/already served 100%/);
+    // The second: the split pinned by name before the apply (push 1's tag had named it
+    // already), the new revision at 0 % after it.
+    const { first: one, second: two } = revisions(record);
+    expect(one).toMatch(/^fastapi-service-\d{5}-[a-z0-9]{3}$/);
+    expect(two).toMatch(/^fastapi-service-\d{5}-[a-z0-9]{3}$/);
+    expect(two).not.toBe(one);
+    expect(record.pushes[1]?.jobs['deploy']?.outputs['previous-revision']).toBe(one);
+    expect(second).toContain(`| Traffic | held (already pinned by name: ${one} 100%) |`);
+    expect(second).toContain(
+      `| Traffic after apply | held: ${one} 100%; the new revision ${two} serves 0 % |`,
+    );
+    expect(record.emulator.service?.latestCreatedRevision).toMatch(new RegExp(`/revisions/${two}$`));
+    // Each revision has its own process.
+    expect(Object.keys(record.router.processes).sort()).toEqual([one, two].sort());
+    expect(record.router.processes[one]).not.toBe(record.router.processes[two]);
+    for (const port of startedPorts(run.output)) expect(await listening(port), `port ${port}`).toBe(false);
+  }, 300_000);
+
+  it('checks the candidate on its tag URL, which only the candidate’s own process answers', async () => {
+    const { record } = await prod();
+    const { first: one, second: two } = revisions(record);
+    const tagUrl = `http://127.0.0.1:${record.router.ports.tags['candidate'] ?? 0}`;
+    const health = record.pushes[1]?.jobs['health'];
+    expect(health?.inputs).toMatchObject({ tag: 'candidate', url: '' });
+    expect(health?.steps['health']?.outputs['tag-url']).toBe(tagUrl);
+    const window = record.pushes[1]?.windows['health'];
+    expect(window).toBeDefined();
+    const during = record.router.hits.filter(
+      (hit) => hit.at >= (window?.start ?? 0) && hit.at <= (window?.end ?? 0),
+    );
+    const checks = during.filter((hit) => hit.path === '/health');
+    expect(checks.length).toBeGreaterThan(0);
+    for (const hit of checks) {
+      expect(hit).toMatchObject({ via: 'tag:candidate', revision: two, port: record.router.processes[two] });
+    }
+    expect(checks.at(-1)?.status).toBe(200);
+    // The first revision's process answered no health check of the candidate.
+    expect(during.filter((hit) => hit.revision === one)).toEqual([]);
+    // promote checked the service URL during its steps: both processes served it at 50/50.
+    const promote = record.pushes[1]?.windows['promote'];
+    const served = new Set(
+      record.router.hits
+        .filter(
+          (hit) => hit.via === 'service' && hit.at >= (promote?.start ?? 0) && hit.at <= (promote?.end ?? 0),
+        )
+        .map((hit) => hit.revision),
+    );
+    expect([...served].sort()).toEqual([one, two].sort());
+  }, 300_000);
+
+  it('changes the traffic in order: tag at 0 %, the steps, 100 %; the new revision serves 100 % at the end', async () => {
+    const { run, record } = await prod();
+    const { first: one, second: two } = revisions(record);
+    const changes = record.emulator.trafficChanges.map((change) => ({
+      job: jobAt(record, change.at),
+      traffic: shape(change.traffic),
+    }));
+    expect(changes).toEqual([
+      // push 1: health tags the only revision (by name: that pins it), promote removes the tag.
+      { job: '1 health', traffic: [`${one} 100 candidate`] },
+      { job: '1 promote', traffic: [`${one} 100`] },
+      // push 2: deploy finds it pinned (no change), the apply leaves the traffic alone;
+      // health tags the candidate at 0 %, promote moves 50 %, then 100 % (the tag removed).
+      { job: '2 health', traffic: [`${one} 100`, `${two} 0 candidate`].sort() },
+      { job: '2 promote', traffic: [`${one} 50`, `${two} 50 candidate`].sort() },
+      { job: '2 promote', traffic: [`${two} 100`] },
+    ]);
+    expect(servingNow(record)).toEqual({ split: { [two]: 100 }, tags: [] });
+    // The run shows them in order, and its own checks.
+    const shown = run.output.slice(run.output.indexOf('Traffic changes of the service, in order'));
+    expect(shown).toMatch(/^ {2}1\. push 1 health \(PATCH\): /m);
+    expect(shown).toMatch(/^ {2}5\. push 2 promote \(PATCH\): /m);
+    expect(shown).toContain(`✅ ${two} serves 100 %`);
+    expect(shown).not.toContain('❌');
+  }, 300_000);
+});
+
+describe('npm run rehearse -- --env prod --unhealthy-candidate', () => {
+  it('fails the pipeline at the candidate’s health check, as expected, and says so', async () => {
+    const { run, record } = await unhealthy();
+    expect(run.code, run.output.slice(-3000)).toBe(0);
+    expect(run.output).toMatch(/^Rehearsal passed in [\d.]+ s \(.*\): the pipeline failed as expected\.$/m);
+    const [first, second] = pushOutputs(run.output);
+    expect(results(first ?? '')).toMatchObject({ deploy: 'success', health: 'success', promote: 'success' });
+    expect(results(second ?? '')).toEqual({
+      config: 'success',
+      test: 'success',
+      build: 'success',
+      platform: 'success',
+      migrate: 'success',
+      deploy: 'success',
+      health: 'failure',
+      promote: 'skipped',
+    });
+    expect(second).toMatch(
+      /^\| promote \| actions\/promote \| \S+ skipped \| +\| health did not succeed \|$/m,
+    );
+    expect(second).toContain('(--unhealthy-candidate: its /health answers 503)');
+    expect(record.pushes[1]?.jobs['promote']).toBeUndefined();
+    for (const port of startedPorts(run.output)) expect(await listening(port), `port ${port}`).toBe(false);
+  }, 300_000);
+
+  it('never gives the candidate traffic: every change keeps it at 0 %, its tag is removed, the old revision keeps 100 %', async () => {
+    const { record } = await unhealthy();
+    const { first: one, second: two } = revisions(record);
+    expect(two).not.toBe('');
+    expect(two).not.toBe(one);
+    const since = record.pushes[1]?.windows['deploy']?.start ?? 0;
+    const later = record.emulator.trafficChanges.filter((change) => change.at >= since);
+    expect(later.length).toBeGreaterThan(0);
+    for (const change of record.emulator.trafficChanges) {
+      for (const target of change.traffic) {
+        if (target.revision === two || (change.at >= since && target.type === LATEST)) {
+          expect(target.percent ?? 0, JSON.stringify(change)).toBe(0);
+        }
+      }
+    }
+    // The tag came and went in the health job: set at 0 %, removed when the check failed.
+    expect(
+      later.map((change) => ({ job: jobAt(record, change.at), traffic: shape(change.traffic) })),
+    ).toEqual([
+      { job: '2 health', traffic: [`${one} 100`, `${two} 0 candidate`].sort() },
+      { job: '2 health', traffic: [`${one} 100`] },
+    ]);
+    expect(servingNow(record)).toEqual({ split: { [one]: 100 }, tags: [] });
+    // The candidate's process answered only its tag URL, unhealthy; the service URL never reached it.
+    const candidate = record.router.hits.filter((hit) => hit.revision === two);
+    expect(candidate.length).toBeGreaterThan(0);
+    for (const hit of candidate) expect(hit).toMatchObject({ via: 'tag:candidate', status: 503 });
   }, 300_000);
 });
