@@ -170,7 +170,8 @@ async function change(
 
 /** Watches one step: the service URL checked every WATCH_INTERVAL_MS for `stepWaitMs`; any failure ends it. */
 async function watch(context: RolloutContext, url: URL, record: StepRecord): Promise<void> {
-  const until = Math.min(Date.now() + context.stepWaitMs, context.deadline);
+  const wanted = Date.now() + context.stepWaitMs;
+  const until = Math.min(wanted, context.deadline);
   for (;;) {
     const started = Date.now();
     let reason: string | undefined;
@@ -194,8 +195,13 @@ async function watch(context: RolloutContext, url: URL, record: StepRecord): Pro
     if (Date.now() >= until) break;
     await sleep(Math.min(WATCH_INTERVAL_MS, until - Date.now()), context.signal);
   }
-  if (context.deadline <= Date.now() && Date.now() < until) {
-    throw new StepFailedError(`${record.label}: the timeout ended the watch`);
+  if (until < wanted) {
+    // The timeout came first: a step not watched to its end is not a healthy step.
+    record.outcome = 'failed';
+    record.detail = 'the timeout ended the watch';
+    throw new StepFailedError(
+      `${record.label}: the timeout ended the watch ${Math.round((wanted - until) / 1000)} s before its end (raise "timeout" or shorten "step-wait")`,
+    );
   }
   record.outcome = 'healthy';
   record.detail = `${record.checks} check${record.checks === 1 ? '' : 's'} healthy`;

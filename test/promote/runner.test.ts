@@ -183,6 +183,23 @@ describe('promote bundle: a verified rollout in steps', () => {
     expect(result.outputs['rolled-back']).toBe('true');
   });
 
+  it('restores the split when the timeout ends a watch before its end', async () => {
+    const service = await pinnedService();
+    const result = await promote(service, { steps: '10,100', 'step-wait': '3s', timeout: '4s' });
+    expect(result.code).toBe(1);
+    // No `tag` input: the candidate tag is one of the targets found, and it is put back too.
+    expect(changes(service.emulator)).toEqual([
+      `${OLD}=90 ${NEW}=10:candidate`,
+      `${NEW}=100:candidate`,
+      `${OLD}=100 ${NEW}=0:candidate`,
+    ]);
+    expect(errors(result.log)).toEqual([
+      expect.stringMatching(
+        /^::error::promote: step 2 of 2 \(100%\): the timeout ended the watch \d+ s before its end \(raise "timeout" or shorten "step-wait"\); the traffic is back to api-00041-abc 100%$/,
+      ),
+    ]);
+  });
+
   it('restores the split when the step is cancelled during its watch', async () => {
     const service = await pinnedService();
     const result = await promote(
