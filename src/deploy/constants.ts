@@ -22,6 +22,7 @@ export const Inputs = {
   Traffic: 'traffic',
   Service: 'service',
   Region: 'region',
+  ReportFile: 'report-file',
 } as const;
 
 /** Output names of actions/deploy, as in its action.yml. */
@@ -32,6 +33,10 @@ export const Outputs = {
   Revision: 'revision',
   PreviousRevision: 'previous-revision',
   Stale: 'stale',
+  Report: 'report',
 } as const;
+
+/** The value of input `image` that plans with the digest the service runs now (plan-only). */
+export const RUNNING_IMAGE = 'running';
 
 export const STAGE = 'deploy';

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   DEFAULT_CONTRACT,
@@ -22,7 +22,7 @@ import {
 import type { ServiceRef } from '../lib/cloud-run.js';
 import { checkName, projectFromEnvironment, shown } from '../lib/names.js';
 import { registerSecret } from '../lib/secrets.js';
-import { Inputs } from './constants.js';
+import { Inputs, RUNNING_IMAGE } from './constants.js';
 import { ON_STALE, type OnStale } from './stale.js';
 import { declaredVariables, IAC_TOOLS, takesStructuredValue, type IacTool } from './terraform.js';
 
@@ -34,8 +34,13 @@ export interface DeployInputs {
   readonly workingDirectory: string;
   readonly environment: string;
   readonly production: boolean;
-  /** `repository@sha256:…`, or empty when the stack has no image variable. */
+  /**
+   * `repository@sha256:…`, or empty when the stack has no image variable or with
+   * `imageFromService` (then the run reads the digest the service runs now).
+   */
   readonly image: string;
+  /** Input `image` is `running` (plan-only): the digest comes from the service's template. */
+  readonly imageFromService: boolean;
   /**
    * The repository (`REGISTRY/PATH`) the image must come from, where the image check looks for
    * its digest; empty when not given (then neither check runs).
@@ -75,6 +80,8 @@ export interface DeployInputs {
    * traffic this run reads and moves; undefined when input `service` is empty.
    */
   readonly service: ServiceRef | undefined;
+  /** Where the report JSON goes (an absolute path); empty: no report. */
+  readonly reportFile: string;
 }
 
 /** The values of input `traffic`. */
@@ -91,6 +98,12 @@ const TAG_REFERENCE = new RegExp(`^${IMAGE_NAME}:[A-Za-z0-9_][A-Za-z0-9_.-]{0,12
 const MAX_IMAGE_NAME = 255;
 /** Terraform's identifier rule, which a variable name follows. */
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Whether `raw` is a digest reference (`REGISTRY/PATH@sha256:<64 hex>`) as input `image` takes it. */
+export function isDigestReference(raw: string): boolean {
+  const digest = DIGEST_REFERENCE.exec(raw);
+  return digest !== null && (digest[1] ?? '').length <= MAX_IMAGE_NAME;
+}
 
 /** The image must be an immutable digest reference: deploying a tag could deploy something else. */
 export function parseImage(raw: string): string {
@@ -350,15 +363,26 @@ function readProject(env: NodeJS.ProcessEnv): string {
   return projectFromEnvironment(Inputs.Project, env);
 }
 
-/** The image digest reference: given exactly when the stack declares the image variable. */
+/**
+ * The image digest reference: given exactly when the stack declares the image variable; or
+ * `running` (the digest is read from the service later; its rules in `checkRunningImage`).
+ */
 function readImage(
   stack: Stack,
   imageVariable: string,
   declared: ReadonlyMap<string, string | undefined>,
-): string {
+): Pick<DeployInputs, 'image' | 'imageFromService'> {
   const raw = get(Inputs.Image);
-  const image = raw === '' ? '' : parseImage(raw);
   const declaresImage = declared.has(imageVariable);
+  if (raw === RUNNING_IMAGE) {
+    if (!declaresImage) {
+      throw new ConfigurationError(
+        `input "${Inputs.Image}" is ${RUNNING_IMAGE} but the stack in ${stack.raw} declares no variable "${imageVariable}": leave "${Inputs.Image}" empty for a stack without the image (the platform stack), or set input "${Inputs.ImageVariable}"`,
+      );
+    }
+    return { image: '', imageFromService: true };
+  }
+  const image = raw === '' ? '' : parseImage(raw);
   if (image !== '' && !declaresImage) {
     // Terraform refuses a -var for an undeclared variable; say so before running it.
     throw new ConfigurationError(
@@ -370,7 +394,45 @@ function readImage(
       `input "${Inputs.Image}" is required: the stack in ${stack.raw} declares variable "${imageVariable}"; pass build-push's image output (REGISTRY/PATH@sha256:…)`,
     );
   }
-  return image;
+  return { image, imageFromService: false };
+}
+
+/**
+ * `image: running` plans what runs now, so only plan-only may use it (an apply deploys a digest
+ * build-push pushed), and it needs the service to read it from (`service`, `region`, `project`).
+ */
+export function checkRunningImage(planOnly: boolean, service: ServiceRef | undefined): void {
+  if (!planOnly) {
+    throw new ConfigurationError(
+      `input "${Inputs.Image}" is ${RUNNING_IMAGE}, which only a plan may use: set "${Inputs.PlanOnly}: true", or deploy a digest (build-push's image output, REGISTRY/PATH@sha256:…)`,
+    );
+  }
+  if (service === undefined) {
+    throw new ConfigurationError(
+      `input "${Inputs.Service}" is required with ${Inputs.Image}: ${RUNNING_IMAGE}: name the Cloud Run service (and its "${Inputs.Region}") whose running digest the plan uses`,
+    );
+  }
+}
+
+/**
+ * Where the report goes: a file path in the workspace (or absolute), never a folder; its folder
+ * is created when the report is written.
+ */
+export function parseReportFile(raw: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (raw === '') return '';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(raw) || raw.endsWith('/')) {
+    throw new ConfigurationError(
+      `input "${Inputs.ReportFile}" is ${shown(raw)}, which is not a file path: give one path on one line, e.g. reports/plan-dev-service.json`,
+    );
+  }
+  const path = workspacePath(raw, env);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new ConfigurationError(
+      `input "${Inputs.ReportFile}" is ${shown(raw)}, which is a folder: give a file path inside it, e.g. ${raw}/plan.json`,
+    );
+  }
+  return path;
 }
 
 /** The var files, each relative to the stack and checked to exist. */
@@ -470,7 +532,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
   if (production) assertNoDevOnlyValues(contract, env);
   // Read once: the variables the stack declares, for the image, the bypass flag and the vars.
   const declared = declaredVariables(stack.directory);
-  const image = readImage(stack, imageVariable, declared);
+  const { image, imageFromService } = readImage(stack, imageVariable, declared);
   const imageRepository = readImageRepository(image);
   const structuredVars = checkVarsAgainstStack(stack, vars, declared);
   const varFiles = readVarFiles(stack);
@@ -479,11 +541,14 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     { traffic: get(Inputs.Traffic), service: get(Inputs.Service), region: get(Inputs.Region) },
     options.project,
   );
+  if (imageFromService) checkRunningImage(options.planOnly, trafficControl.service);
+  const reportFile = parseReportFile(get(Inputs.ReportFile), env);
   return {
     workingDirectory: stack.directory,
     environment,
     production,
     image,
+    imageFromService,
     imageRepository,
     imageVariable,
     allowDevAuthBypass,
@@ -497,6 +562,7 @@ export async function readInputs(env: NodeJS.ProcessEnv = process.env): Promise<
     githubToken,
     ...options,
     ...trafficControl,
+    reportFile,
   };
 }
 
@@ -510,7 +576,8 @@ export function describeInputs(inputs: DeployInputs): unknown {
     workingDirectory: inputs.workingDirectory,
     environment: inputs.environment,
     production: inputs.production,
-    image: inputs.image,
+    image: inputs.imageFromService ? RUNNING_IMAGE : inputs.image,
+    imageFromService: inputs.imageFromService,
     imageRepository: inputs.imageRepository,
     imageVariable: inputs.imageVariable,
     allowDevAuthBypass: inputs.allowDevAuthBypass,
@@ -536,6 +603,7 @@ export function describeInputs(inputs: DeployInputs): unknown {
     tool: inputs.tool,
     traffic: inputs.traffic,
     service: inputs.service === undefined ? '' : inputs.service,
+    reportFile: inputs.reportFile,
   };
 }
 

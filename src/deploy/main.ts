@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative as relativePath } from 'node:path';
 import { CloudRun } from '../lib/cloud-run.js';
 import { ConfigurationError, messageOf } from '../lib/errors.js';
 import { formatMs } from '../lib/format.js';
@@ -15,7 +15,7 @@ import { runStage, type Stage } from '../lib/stage.js';
 import { splitOutput, splitText } from '../lib/traffic.js';
 import { checkPlanAgainstContract, undeclaredVars } from './checks.js';
 import { Inputs, Outputs, STAGE } from './constants.js';
-import { reportFindings } from './findings.js';
+import { reportFindings, type Finding } from './findings.js';
 import { describeInputs, readInputs, type DeployInputs } from './inputs.js';
 import { checkImage } from './image-check.js';
 import { ApplyLog } from './apply-log.js';
@@ -26,7 +26,10 @@ import {
   preflightTable,
   resourceChangesTable,
 } from './plan-tables.js';
+import { PlanTextCollector } from './plan-text.js';
 import { preflightSecrets, secretReferences } from './preflight.js';
+import { buildReport, emptyReportState, runUrlOf, writeReport, type ReportState } from './report.js';
+import { NO_REVISION_YET, readRunningImage } from './running-image.js';
 import { runningCommits, type RunningCommit } from './running-commit.js';
 import { checkStaleCommit, describeRunning, type Decision } from './stale.js';
 import { parsePlan, summarisePlan, type PlanSummary } from './terraform-plan.js';
@@ -49,6 +52,7 @@ import {
   PLAN_HAS_CHANGES,
   PRODUCT_NAME,
   showArgs,
+  showTextArgs,
   stateBucketOf,
   terraform,
   writeVarsFile,
@@ -68,6 +72,12 @@ const STALE_CHECK_DEADLINE_MS = 60_000;
 /** The secret preflight's whole budget, retries included (the `timeout` input caps it). */
 const PREFLIGHT_TIMEOUT_MS = 120_000;
 
+/** The Cloud Run read of `image: running`, retries included (the `timeout` input caps it). */
+const RUNNING_IMAGE_DEADLINE_MS = 60_000;
+
+/** What `runTool` keeps of `show -no-color` itself: the collector keeps the text, bounded. */
+const SHOW_TEXT_CAPTURE = 64 * 1024;
+
 /** Terraform's own output, as it comes: init prints no values (the plan text can; apply's JSON is read). */
 const streamed = { live: true };
 
@@ -77,59 +87,183 @@ export async function run(): Promise<void> {
     readInputs,
     describeInputs,
     steps: async (inputs, stage) => {
-      describeTarget(stage, inputs);
-      // One Google client for the run (one token, fetched when first needed, never if not). It
-      // stops with the step, except while pinned traffic is still to be put back: that request
-      // must still go out when the run is cancelled.
-      const traffic: TrafficRun = { found: undefined, hold: undefined };
-      const googleStop = new AbortController();
-      stage.cancelled.addEventListener(
-        'abort',
-        () => {
-          if (traffic.hold?.armed !== true) googleStop.abort(stage.cancelled.reason);
-        },
-        { once: true },
-      );
-      const google = googleApi(process.env, googleStop.signal, (reason, waitMs) =>
-        core.info(`${reason}; trying again in ${formatMs(waitMs)}`),
-      );
-      // Before any plan: the digest exists in the repository it must come from.
-      await checkImage(stage, inputs, () => google.token());
-      const tf = terraform(inputs.workingDirectory, inputs.timeoutMs, process.env, inputs.tool);
-      // The saved plan, its JSON and the vars file hold secret values: a private folder (0700
-      // under RUNNER_TEMP), deleted at the end whatever happens.
-      const privateDir = stage.tempDir('deploy-plan-');
-      const planFile = join(privateDir, 'tfplan');
-      // The preflight's library loads while Terraform initialises (nothing is asked of Google).
-      google.prepare();
-      await init(stage, tf, inputs);
-      // Before the plan: its refresh reads the pinned traffic, which the provider then sends.
-      await readAndHoldTraffic(stage, inputs, google, traffic);
-      const planExit = await plan(stage, tf, inputs, { planFile, privateDir });
-      const { planned, running, hasChanges } = await readPlan(stage, tf, {
-        planFile,
-        planExit,
-        tool: inputs.tool,
-      });
-      checkThePlan(stage, inputs, planned);
-      checkPlannedTraffic(stage, inputs, planned);
-      // Never an older commit over a newer one: queued runs are not ordered.
-      const stale = await guardAgainstStaleCommit(stage, inputs, running, !inputs.planOnly && hasChanges);
-      const skipped = stale.outcome === 'skip';
-      // A stale run applies nothing: its secrets do not matter.
-      if (!skipped) await preflight(stage, inputs, planned, google);
-      const applying = !skipped && !inputs.planOnly && hasChanges;
-      // The apply starts: the pin stays. Nothing applied: the traffic goes back as found.
-      if (applying) traffic.hold?.release();
-      else await putTrafficBack(stage, traffic.hold);
-      const headline = await applyIfNeeded(stage, tf, inputs, planFile, { planned, hasChanges, skipped });
-      stage.headline(headline);
-      if (applying) await trafficAfterApply(stage, inputs, google, traffic.found);
-      const outputs = inputs.planOnly ? {} : await readOutputs(tf, inputs.tool);
-      setOutputs(stage, outputs, { hasChanges, skipped, previous: traffic.found?.split ?? [] });
-      core.info(`${STAGE}: ${headline}`);
+      const report = reportWriter(stage, inputs);
+      try {
+        await deploy(inputs, stage, report.state);
+        report.write();
+      } catch (error) {
+        report.write(messageOf(error));
+        throw error;
+      }
     },
   });
+}
+
+/** The report of input `report-file`: written once, on every outcome (a cleanup catches the rest). */
+function reportWriter(
+  stage: Stage,
+  inputs: DeployInputs,
+): { state: ReportState; write: (error?: string) => void } {
+  const state = emptyReportState();
+  const written = { done: inputs.reportFile === '' };
+  const write = (error?: string): void => {
+    if (written.done) return;
+    written.done = true;
+    const built = buildReport(
+      {
+        environment: inputs.environment,
+        stack: relativeStack(inputs.workingDirectory),
+        tool: inputs.tool,
+        runUrl: runUrlOf(process.env),
+      },
+      state,
+      error,
+    );
+    try {
+      writeReport(inputs.reportFile, built);
+      setCheckedOutput(Outputs.Report, inputs.reportFile, { kind: 'line' });
+      stage.row('Report', `${inputs.reportFile} (${built.outcome})`);
+    } catch (writeError) {
+      // The step's own outcome stands; a report that cannot be written is its own error.
+      const message = `the report could not be written to ${inputs.reportFile}: ${redact(messageOf(writeError))}`;
+      if (error === undefined) throw new Error(message, { cause: writeError });
+      core.error(`${STAGE}: ${message}`);
+    }
+  };
+  // A cancellation can end the step before the steps unwind: the report is written then too.
+  stage.defer(() =>
+    write(stage.cancelled.aborted ? `cancelled (${String(stage.cancelled.reason)})` : undefined),
+  );
+  return { state, write };
+}
+
+/** The stack as the workspace names it (`infra/service`), else as resolved. */
+function relativeStack(directory: string): string {
+  const workspace = process.env['GITHUB_WORKSPACE'];
+  if (workspace === undefined || workspace === '') return directory;
+  const relative = relativePath(workspace, directory);
+  return relative === '' ? '.' : relative.startsWith('..') ? directory : relative;
+}
+
+async function deploy(inputs: DeployInputs, stage: Stage, report: ReportState): Promise<void> {
+  describeTarget(stage, inputs);
+  // One Google client for the run (one token, fetched when first needed, never if not). It
+  // stops with the step, except while pinned traffic is still to be put back: that request
+  // must still go out when the run is cancelled.
+  const traffic: TrafficRun = { found: undefined, hold: undefined };
+  const googleStop = new AbortController();
+  stage.cancelled.addEventListener(
+    'abort',
+    () => {
+      if (traffic.hold?.armed !== true) googleStop.abort(stage.cancelled.reason);
+    },
+    { once: true },
+  );
+  const google = googleApi(process.env, googleStop.signal, (reason, waitMs) =>
+    core.info(`${reason}; trying again in ${formatMs(waitMs)}`),
+  );
+  // Before any plan: the digest exists in the repository it must come from.
+  await checkImage(stage, inputs, () => google.token());
+  const image = inputs.imageFromService ? await runningImage(stage, inputs, google) : inputs.image;
+  if (image === undefined) {
+    // A first deploy is still to come: nothing runs whose configuration could drift.
+    report.skipped = true;
+    report.note = NO_REVISION_YET;
+    info(NO_REVISION_YET);
+    stage.headline(`not planned: ${NO_REVISION_YET}`);
+    setOutputs(stage, {}, { hasChanges: false, skipped: false, previous: [] });
+    return;
+  }
+  const planInputs = image === inputs.image ? inputs : { ...inputs, image };
+  const tf = terraform(inputs.workingDirectory, inputs.timeoutMs, process.env, inputs.tool);
+  // The saved plan, its JSON and the vars file hold secret values: a private folder (0700
+  // under RUNNER_TEMP), deleted at the end whatever happens.
+  const privateDir = stage.tempDir('deploy-plan-');
+  const planFile = join(privateDir, 'tfplan');
+  // The preflight's library loads while Terraform initialises (nothing is asked of Google).
+  google.prepare();
+  await init(stage, tf, inputs);
+  // Before the plan: its refresh reads the pinned traffic, which the provider then sends.
+  await readAndHoldTraffic(stage, inputs, google, traffic);
+  const planExit = await plan(stage, tf, planInputs, { planFile, privateDir });
+  const { planned, running, hasChanges } = await readPlan(stage, tf, {
+    planFile,
+    planExit,
+    tool: inputs.tool,
+  });
+  report.planned = planned;
+  report.hasChanges = hasChanges;
+  if (inputs.reportFile !== '') report.planText = await planText(stage, tf, planFile);
+  const found = (findings: readonly Finding[]): void => {
+    report.findings.push(...findings);
+    reportFindings(stage, findings);
+  };
+  checkThePlan(stage, inputs, planned, found);
+  checkPlannedTraffic(inputs, planned, found);
+  // Never an older commit over a newer one: queued runs are not ordered.
+  const stale = await guardAgainstStaleCommit(stage, inputs, running, !inputs.planOnly && hasChanges, found);
+  const skipped = stale.outcome === 'skip';
+  if (skipped) {
+    report.skipped = true;
+    report.note = `not applied: the running service carries a newer commit (${Inputs.OnStale}: skip)`;
+  }
+  // A stale run applies nothing: its secrets do not matter.
+  if (!skipped) await preflight(stage, inputs, planned, google, report);
+  const applying = !skipped && !inputs.planOnly && hasChanges;
+  // The apply starts: the pin stays. Nothing applied: the traffic goes back as found.
+  if (applying) traffic.hold?.release();
+  else await putTrafficBack(stage, traffic.hold);
+  const headline = await applyIfNeeded(stage, tf, inputs, planFile, { planned, hasChanges, skipped });
+  stage.headline(headline);
+  if (applying) await trafficAfterApply(stage, inputs, google, traffic.found);
+  const outputs = inputs.planOnly ? {} : await readOutputs(tf, inputs.tool);
+  setOutputs(stage, outputs, { hasChanges, skipped, previous: traffic.found?.split ?? [] });
+  core.info(`${STAGE}: ${headline}`);
+}
+
+/** `image: running`: the digest the service runs now, or undefined when it does not exist yet. */
+async function runningImage(
+  stage: Stage,
+  inputs: DeployInputs,
+  google: GoogleApi,
+): Promise<string | undefined> {
+  const ref = inputs.service;
+  // inputs.ts refuses `running` without a service.
+  if (ref === undefined) throw new ConfigurationError(`input "${Inputs.Service}" is required`);
+  return stage.group(`The image ${ref.service} runs now`, async () => {
+    const deadline = Date.now() + Math.min(RUNNING_IMAGE_DEADLINE_MS, inputs.timeoutMs);
+    const image = await readRunningImage(new CloudRun(google), ref, deadline);
+    if (image !== undefined) {
+      info(`${ref.service} runs ${image}: the plan uses it`);
+      stage.row('Image', `${image} (running now)`);
+    }
+    return image;
+  });
+}
+
+/**
+ * The saved plan as people read it, for the report: bounded, secrets removed, no escape codes.
+ * A plan text that cannot be shown is a warning: the counts and changes are in the report.
+ */
+async function planText(
+  stage: Stage,
+  tf: TerraformRunner,
+  planFile: string,
+): Promise<{ text: string; cut: number } | undefined> {
+  const collector = new PlanTextCollector();
+  try {
+    await tf.run('show', showTextArgs(planFile), {
+      onOutput: (lines, stream) => {
+        if (stream === 'stdout') collector.add(lines);
+      },
+      captureLimit: SHOW_TEXT_CAPTURE,
+    });
+  } catch (error) {
+    if (stage.cancelled.aborted) throw error;
+    stage.warning(`the plan text for the report could not be read: ${redact(messageOf(error))}`);
+    return undefined;
+  }
+  return collector.result();
 }
 
 /** The traffic this run found (with input `service`) and its pin (`traffic: hold`). */
@@ -199,9 +333,13 @@ async function putTrafficBack(stage: Stage, hold: TrafficHold | undefined): Prom
 }
 
 /** The plan against the traffic inputs: the service named must be the one planned; hold warns of a traffic change. */
-function checkPlannedTraffic(stage: Stage, inputs: DeployInputs, planned: PlanSummary): void {
+function checkPlannedTraffic(
+  inputs: DeployInputs,
+  planned: PlanSummary,
+  found: (findings: readonly Finding[]) => void,
+): void {
   const findings = plannedTrafficFindings(planned, inputs.traffic, inputs.service);
-  reportFindings(stage, findings);
+  found(findings);
   const error = findings.find((finding) => finding.level === 'error');
   if (error !== undefined) throw new ConfigurationError(error.message);
 }
@@ -305,7 +443,12 @@ async function readPlan(
 }
 
 /** The runtime contract's rules and the destroy guard: any error stops the run before apply. */
-function checkThePlan(stage: Stage, inputs: DeployInputs, planned: PlanSummary): void {
+function checkThePlan(
+  stage: Stage,
+  inputs: DeployInputs,
+  planned: PlanSummary,
+  found: (findings: readonly Finding[]) => void,
+): void {
   // Terraform only warns of a value for an undeclared variable in a file; inputs.ts read the
   // stack's declarations, and the plan's own list is the last word.
   const undeclared = undeclaredVars(
@@ -328,7 +471,7 @@ function checkThePlan(stage: Stage, inputs: DeployInputs, planned: PlanSummary):
     project: inputs.project,
     tool: inputs.tool,
   });
-  reportFindings(stage, findings);
+  found(findings);
   const errors = findings.filter((finding) => finding.level === 'error');
   if (errors.length > 0) {
     throw new Error(
@@ -347,6 +490,7 @@ async function guardAgainstStaleCommit(
   inputs: DeployInputs,
   running: readonly RunningCommit[],
   applying: boolean,
+  found: (findings: readonly Finding[]) => void,
 ): Promise<Decision> {
   if (running.length === 0) return { outcome: 'apply', notes: [], result: '' };
   stage.row('Running commit', describeRunning(running));
@@ -374,7 +518,7 @@ async function guardAgainstStaleCommit(
           });
         },
       });
-      reportFindings(stage, decided.notes);
+      found(decided.notes);
       if (decided.outcome === 'skip' && decided.message !== undefined) stage.warning(decided.message);
       return decided;
     });
@@ -394,6 +538,7 @@ async function preflight(
   inputs: DeployInputs,
   planned: PlanSummary,
   google: GoogleApi,
+  report: ReportState,
 ): Promise<void> {
   const references = secretReferences(planned);
   if (references.length === 0) return;
@@ -421,6 +566,7 @@ async function preflight(
     }
     return checked;
   });
+  report.preflight.push(...results);
   stage.table(preflightTable(results));
   const missing = results.filter((result) => !result.ok);
   for (const result of missing) core.error(`${STAGE}: ${result.problem ?? result.secret}`);

@@ -60,7 +60,8 @@ export interface PlannedService {
 export interface PlanSummary {
   services: PlannedService[];
   /** `reason`: the plan's `action_reason`, when it gives one. */
-  changes: { address: string; type: string; kind: ChangeKind; reason?: string }[];
+  /** `actions`: the plan's own action list (`["delete", "create"]` for a replacement). */
+  changes: { address: string; type: string; kind: ChangeKind; actions: string[]; reason?: string }[];
   counts: { add: number; change: number; replace: number; destroy: number };
   hasChanges: boolean;
   variables: Record<string, unknown>;
@@ -220,7 +221,13 @@ export function summarisePlan(plan: TerraformPlan): PlanSummary {
     if (change.mode === 'data') continue;
     const kind = changeKind(change.change.actions);
     const reason = typeof change.action_reason === 'string' ? change.action_reason : undefined;
-    changes.push({ address: change.address, type: change.type, kind, ...(reason ? { reason } : {}) });
+    changes.push({
+      address: change.address,
+      type: change.type,
+      kind,
+      actions: [...change.change.actions],
+      ...(reason ? { reason } : {}),
+    });
     if (kind === 'create') counts.add++;
     else if (kind === 'update') counts.change++;
     else if (kind === 'replace') counts.replace++;

@@ -164,7 +164,8 @@ export function planArgs(
     | 'varFiles'
     | 'lockTimeout'
     | 'production'
-  >,
+  > &
+    Partial<Pick<DeployInputs, 'planOnly'>>,
   planFile: string,
   declaresBypass: boolean,
   varsFile?: string,
@@ -174,7 +175,9 @@ export function planArgs(
     '-input=false',
     '-no-color',
     '-detailed-exitcode',
-    `-lock-timeout=${inputs.lockTimeout}`,
+    // A plan that is never applied reads the state without taking its lock: a plan of a pull
+    // request neither waits for a running deploy nor holds one up (its account may only read).
+    inputs.planOnly === true ? '-lock=false' : `-lock-timeout=${inputs.lockTimeout}`,
     `-out=${planFile}`,
   ];
   // The one value of the bypass flag reaches every stack that declares it; prod always gets false.
@@ -188,6 +191,9 @@ export function planArgs(
 }
 
 export const showArgs = (planFile: string): string[] => ['show', '-json', '-no-color', planFile];
+
+/** The saved plan as people read it (for the report; never printed to the log). */
+export const showTextArgs = (planFile: string): string[] => ['show', '-no-color', planFile];
 
 /**
  * Applies the saved plan: it holds the variables' values, so no `-var` or `-var-file` is given.
@@ -261,6 +267,12 @@ export function missingVariables(text: string): string[] {
     ...new Set([...flat.matchAll(/input variable "([^"]+)" is not set/g)].map((match) => match[1] ?? '')),
   ];
 }
+
+/**
+ * The inputs of the reusable workflows that feed `vars` of the service and the platform stack
+ * (besides project, region, environment and commit_sha, which they set themselves).
+ */
+const REUSABLE_VARS_INPUTS = 'service-vars (service stack) or platform-vars (platform stack)';
 
 /**
  * Google's 403 on the GCS state bucket (`googleapi: Error 403: <who> does not have
@@ -350,7 +362,9 @@ export function explainTerraformFailure(
   const missing = missingVariables(text);
   if (missing.length > 0) {
     return new ConfigurationError(
-      `${tool} ${command}: variable ${missing.join(', ')} has no value: pass it in input ${Inputs.Vars} (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env`,
+      `${tool} ${command}: variable ${missing.join(', ')} has no value: pass it in input ${Inputs.Vars} (${missing[0]}=…) or set TF_VAR_${missing[0]} in the workflow's env` +
+        // The reusable workflows (pipeline, plan-pr, drift) build `vars` from their callers' inputs.
+        `; with the reusable workflows, add ${missing.map((name) => `${name}=…`).join(', ')} to the caller's input ${REUSABLE_VARS_INPUTS} (one name=value a line)`,
     );
   }
   if (command === 'init') {

@@ -44,6 +44,11 @@ export interface ToolOptions {
    * time to exit until CANCEL_KILL_MS (Terraform releasing its state lock).
    */
   onCancel?: 'kill' | 'interrupt';
+  /**
+   * Characters kept of each stream in the result (its tail); default 64 Mi. A caller that reads
+   * a long output through `onOutput` keeps memory bounded with a small one.
+   */
+  captureLimit?: number;
 }
 
 /** How this process stopped a tool: why, and the signals it sent, in order. */
@@ -107,11 +112,12 @@ const STDERR_TAIL_LINES = 20;
 class Capture {
   private chunks: string[] = [];
   private length = 0;
+  constructor(private readonly limit = MAX_CAPTURE) {}
   add(text: string): void {
     this.chunks.push(text);
     this.length += text.length;
     // Past the cap, keep the tail: the end of a log says most about a failure.
-    while (this.length > MAX_CAPTURE && this.chunks.length > 1) {
+    while (this.length > this.limit && this.chunks.length > 1) {
       this.length -= this.chunks.shift()?.length ?? 0;
     }
   }
@@ -466,7 +472,10 @@ export async function runTool(
   tool.finished = new Promise<void>((resolve) => (finish = resolve));
   live.add(tool);
 
-  const captured = { stdout: new Capture(), stderr: new Capture() };
+  const captured = {
+    stdout: new Capture(options.captureLimit),
+    stderr: new Capture(options.captureLimit),
+  };
   const lines = {
     stdout: new LineBuffer((text) => relay(text, 'stdout')),
     stderr: new LineBuffer((text) => relay(text, 'stderr')),

@@ -222,6 +222,7 @@ describe('a tainted replacement in the plan', () => {
       address: 'terraform_data.migrate',
       type: 'terraform_data',
       kind: 'replace',
+      actions: ['delete', 'create'],
       reason: 'replace_because_tainted',
     });
     expect(resourceChangesTable(summary)?.rows).toEqual([['terraform_data.migrate', 'replace (tainted)']]);

@@ -13,6 +13,7 @@ const inputs: DeployInputs = {
   environment: 'dev',
   production: false,
   image: DIGEST,
+  imageFromService: false,
   imageRepository: 'europe-west1-docker.pkg.dev/acme-dev/services/api',
   imageVariable: 'image',
   allowDevAuthBypass: false,
@@ -39,6 +40,7 @@ const inputs: DeployInputs = {
   tool: 'terraform',
   traffic: 'hold',
   service: { project: 'acme-dev', region: 'europe-west1', service: 'api' },
+  reportFile: '/ws/reports/plan-dev.json',
 };
 
 describe('describeInputs', () => {

@@ -181,7 +181,7 @@ describe('explainTerraformFailure', () => {
     const error = explainTerraformFailure('plan', result(stderr), 'x');
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.message).toBe(
-      "terraform plan: variable region has no value: pass it in input vars (region=…) or set TF_VAR_region in the workflow's env",
+      "terraform plan: variable region has no value: pass it in input vars (region=…) or set TF_VAR_region in the workflow's env; with the reusable workflows, add region=… to the caller's input service-vars (service stack) or platform-vars (platform stack) (one name=value a line)",
     );
   });
 

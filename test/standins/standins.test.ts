@@ -266,6 +266,39 @@ describe('terraform stand-in: the real texts (goldens captured from Terraform 1.
     expect([apply.code, apply.stdout]).toEqual([0, golden('apply-update.stdout')]);
   });
 
+  // No capture of `show` without -json exists: Terraform's show and plan print the saved plan
+  // with one renderer (RenderHumanPlan), plan adding its refresh lines before and, outside
+  // automation, the rule and "Saved the plan" after; so show's text is derived from the
+  // captured plan texts: plan-automation.stdout and plan-nochanges.stdout without their refresh
+  // lines, plan-create.stdout without its footer.
+  it('show -no-color of a saved plan: the plan text without its refresh lines and footer', async () => {
+    const withoutRefresh = (text: string) =>
+      text.replace(/^\S+: Refreshing state\.\.\. \[id=[^\]]+\]\n/gm, '');
+    const showText = ['show', '-no-color', 'tfplan'];
+    const update = scenario({ plan: { document: goldenJson('plan-update.show.stdout') } });
+    const updateDir = workdir('service');
+    await terraform(update, updateDir, [...PLAN, '-var', `image=${IMAGE2}`]);
+    const shown = await terraform(update, updateDir, showText);
+    expect([shown.code, shown.stdout, shown.stderr]).toEqual([
+      0,
+      withoutRefresh(golden('plan-automation.stdout')),
+      '',
+    ]);
+    const created = createScenario();
+    const createDir = workdir('service');
+    await terraform(created, createDir, [...PLAN, '-var', `image=${IMAGE1}`]);
+    const createText = golden('plan-create.stdout');
+    expect((await terraform(created, createDir, showText)).stdout).toBe(
+      createText.slice(0, createText.indexOf('\n─')),
+    );
+    const none = scenario({ plan: { document: goldenJson('plan-nochanges.show.stdout') } });
+    const noneDir = workdir('service');
+    await terraform(none, noneDir, [...PLAN, '-var', `image=${IMAGE2}`]);
+    expect((await terraform(none, noneDir, showText)).stdout).toBe(
+      withoutRefresh(golden('plan-nochanges.stdout')),
+    );
+  });
+
   it('a plan without changes, and the warning for an undeclared variable in terraform.tfvars', async () => {
     const files = scenario({ plan: { document: goldenJson('plan-nochanges.show.stdout') } });
     const dir = workdir('service');
