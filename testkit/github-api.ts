@@ -28,6 +28,8 @@ export interface RecordedRequest {
   userAgent: string | undefined;
   /** The status this server answered. */
   status: number;
+  /** The JSON body of a POST or PATCH, parsed. */
+  body?: unknown;
 }
 
 export interface ScriptedAnswer {
@@ -39,7 +41,12 @@ export interface ScriptedAnswer {
 export interface GitHubApiOptions {
   /** `owner/name`; other repositories are 404, as GitHub answers for a repository one cannot see. */
   repository: string;
-  graph: CommitGraph;
+  /** The commits compare answers from (default: none). */
+  graph?: CommitGraph;
+  /** Issue numbers that are pull requests (their comments live on the issue of that number). */
+  pullRequests?: number[];
+  /** Who the token acts as: the author of what it writes (default github-actions[bot]). */
+  actor?: { login: string; type: 'User' | 'Bot' };
   /** When set, a request must carry `Authorization: token <it>` (or `Bearer`): else 401. */
   token?: string;
   /** Delay before each answer (to test timeouts). */
@@ -53,8 +60,49 @@ export interface GitHubApi {
   failNext: (status: number, times?: number, extra?: Omit<ScriptedAnswer, 'status'>) => void;
   /** Answers the next request with a primary rate limit (403, x-ratelimit-remaining 0) that resets after `resetInSeconds`. */
   rateLimitNext: (resetInSeconds: number, retryAfterSeconds?: number) => void;
+  /**
+   * Answers the next `times` requests of the issues API whose `METHOD /path` matches `pattern`
+   * with this status (the compare script is separate), e.g. `failWhen(/^POST .*\/comments$/, 403)`.
+   */
+  failWhen: (pattern: RegExp, status: number, times?: number, extra?: Omit<ScriptedAnswer, 'status'>) => void;
+  /** The repository's issues and pull requests by number, their comments by id, its labels by name. */
+  issues: Map<number, IssueRecord>;
+  comments: Map<number, CommentRecord>;
+  labels: Map<string, LabelRecord>;
+  /** Adds a comment as someone else would (another user, another bot), bypassing the API. */
+  seedComment: (issue: number, body: string, login?: string) => CommentRecord;
   close: () => Promise<void>;
 }
+
+export interface IssueRecord {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason: string | null;
+  labels: string[];
+  pullRequest: boolean;
+  /** How many times its body, title or state was changed after creation. */
+  updates: number;
+}
+
+export interface CommentRecord {
+  id: number;
+  issue: number;
+  body: string;
+  login: string;
+  /** How many times its body was changed after creation. */
+  updates: number;
+}
+
+export interface LabelRecord {
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+/** GitHub's limit on an issue, pull request or comment body, in characters. */
+export const MAX_BODY_CHARACTERS = 65_536;
 
 const DOCS_COMPARE = 'https://docs.github.com/rest/commits/commits#compare-two-commits';
 const HTML_BASE = 'https://github.com';
@@ -247,7 +295,10 @@ let requestCounter = 0x1a2b;
 
 export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
   // Checked once, at start: a bad graph is the test's mistake.
-  buildGraph(options.graph);
+  const graph = options.graph ?? { main: [] };
+  buildGraph(graph);
+  const issueScript: (ScriptedAnswer & { pattern: RegExp })[] = [];
+  const state = newIssueState(options);
   const script: ScriptedAnswer[] = [];
   const requests: RecordedRequest[] = [];
   let used = 0;
@@ -304,6 +355,16 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
       answer(res, 404, { message: 'Not Found', documentation_url: DOCS_COMPARE, status: '404' });
     };
     const match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(url.pathname);
+    if (match === null && /^\/repos\/[^/]+\/[^/]+\/(?:issues|labels)(?:\/|$)/.test(url.pathname)) {
+      void handleIssues(req, res, url, api, {
+        options,
+        state,
+        script: issueScript,
+        answer: (status, body, extra) => answer(res, status, body, extra),
+        requests,
+      });
+      return;
+    }
     if (req.method !== 'GET' || match === null) {
       notFound();
       return;
@@ -333,7 +394,7 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
     }
     const page = url.searchParams.get('page');
     const perPage = url.searchParams.get('per_page');
-    const body = compareJson(options.graph, api, options.repository, decodeURIComponent(basehead), {
+    const body = compareJson(graph, api, options.repository, decodeURIComponent(basehead), {
       ...(page === null ? {} : { page: Number(page) }),
       ...(perPage === null ? {} : { perPage: Number(perPage) }),
     });
@@ -370,6 +431,17 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubA
         },
       });
     },
+    failWhen: (pattern, status, times = 1, extra = {}) => {
+      for (let i = 0; i < times; i++) issueScript.push({ pattern, status, ...extra });
+    },
+    issues: state.issues,
+    comments: state.comments,
+    labels: state.labels,
+    seedComment: (issue, body, login = 'someone') => {
+      const comment = { id: state.nextComment++, issue, body, login, updates: 0 };
+      state.comments.set(comment.id, comment);
+      return comment;
+    },
     close: server.close,
   };
 }
@@ -401,4 +473,440 @@ function defaultBody(status: number): unknown {
     default:
       return { message: status >= 500 ? 'Server Error' : 'Error', status: String(status) };
   }
+}
+
+// The issues API: comments of an issue or pull request (list, paginated with a Link header;
+// create; update), issues (list by label and state, paginated; create; update body, title and
+// state), labels (get, create). Bodies over MAX_BODY_CHARACTERS are refused with 422, as GitHub
+// refuses them. Pull requests are issues too, as GitHub has them: the issues list shows them
+// with a `pull_request` field, and their comments are the issue's.
+
+interface IssueState {
+  issues: Map<number, IssueRecord>;
+  comments: Map<number, CommentRecord>;
+  labels: Map<string, LabelRecord>;
+  nextIssue: number;
+  nextComment: number;
+}
+
+function newIssueState(options: GitHubApiOptions): IssueState {
+  const issues = new Map<number, IssueRecord>();
+  for (const number of options.pullRequests ?? []) {
+    issues.set(number, {
+      number,
+      title: `Pull request ${number}`,
+      body: '',
+      state: 'open',
+      stateReason: null,
+      labels: [],
+      pullRequest: true,
+      updates: 0,
+    });
+  }
+  const highest = Math.max(0, ...issues.keys());
+  return { issues, comments: new Map(), labels: new Map(), nextIssue: highest + 1, nextComment: 1_000_001 };
+}
+
+const DOCS_ISSUES = 'https://docs.github.com/rest/issues';
+/** More than this is not read: GitHub refuses a request body of several megabytes too. */
+const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+interface IssueContext {
+  options: GitHubApiOptions;
+  state: IssueState;
+  script: (ScriptedAnswer & { pattern: RegExp })[];
+  answer: (status: number, body: unknown, extra?: http.OutgoingHttpHeaders) => void;
+  requests: RecordedRequest[];
+}
+
+async function readJsonBody(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+  }
+  if (size > MAX_REQUEST_BYTES) return undefined;
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** GitHub counts characters, not UTF-16 units: an emoji is one. */
+// eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are what GitHub counts
+const characters = (text: string): number => [...text].length;
+
+function tooLong(resource: string): unknown {
+  return {
+    message: 'Validation Failed',
+    errors: [
+      {
+        resource,
+        code: 'custom',
+        field: 'body',
+        message: `body is too long (maximum is ${MAX_BODY_CHARACTERS} characters)`,
+      },
+    ],
+    documentation_url: `${DOCS_ISSUES}/comments#create-an-issue-comment`,
+    status: '422',
+  };
+}
+
+const actorJson = (api: string, login: string, type: string) => ({
+  ...user(api),
+  login,
+  id: login === 'github-actions[bot]' ? 41898282 : 9_000_000 + login.length,
+  url: `${api}/users/${encodeURIComponent(login)}`,
+  html_url: `${HTML_BASE}/${login === 'github-actions[bot]' ? 'apps/github-actions' : login}`,
+  type,
+});
+
+function labelJson(api: string, repository: string, label: LabelRecord) {
+  return {
+    id: 208045946 + label.name.length,
+    node_id: 'MDU6TGFiZWwyMDgwNDU5NDY=',
+    url: `${api}/repos/${repository}/labels/${encodeURIComponent(label.name)}`,
+    name: label.name,
+    description: label.description,
+    color: label.color,
+    default: false,
+  };
+}
+
+function commentJson(api: string, repository: string, state: IssueState, comment: CommentRecord) {
+  const kind = state.issues.get(comment.issue)?.pullRequest === true ? 'pull' : 'issues';
+  return {
+    id: comment.id,
+    node_id: `IC_kwDOABCDEF${comment.id}`,
+    url: `${api}/repos/${repository}/issues/comments/${comment.id}`,
+    html_url: `${HTML_BASE}/${repository}/${kind}/${comment.issue}#issuecomment-${comment.id}`,
+    body: comment.body,
+    user: actorJson(api, comment.login, comment.login.endsWith('[bot]') ? 'Bot' : 'User'),
+    created_at: stamp(comment.id - 1_000_000),
+    updated_at: stamp(comment.id - 1_000_000 + comment.updates),
+    issue_url: `${api}/repos/${repository}/issues/${comment.issue}`,
+    author_association: comment.login.endsWith('[bot]') ? 'NONE' : 'MEMBER',
+    performed_via_github_app: null,
+  };
+}
+
+function issueJson(api: string, repository: string, state: IssueState, issue: IssueRecord, actor: string) {
+  const repoApi = `${api}/repos/${repository}`;
+  return {
+    url: `${repoApi}/issues/${issue.number}`,
+    repository_url: repoApi,
+    labels_url: `${repoApi}/issues/${issue.number}/labels{/name}`,
+    comments_url: `${repoApi}/issues/${issue.number}/comments`,
+    html_url: `${HTML_BASE}/${repository}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
+    id: 1_000_000 + issue.number,
+    node_id: `I_kwDOABCDEF${issue.number}`,
+    number: issue.number,
+    title: issue.title,
+    user: actorJson(api, actor, actor.endsWith('[bot]') ? 'Bot' : 'User'),
+    labels: issue.labels.map((name) =>
+      labelJson(api, repository, state.labels.get(name) ?? { name, color: 'ededed', description: null }),
+    ),
+    state: issue.state,
+    state_reason: issue.stateReason,
+    locked: false,
+    comments: [...state.comments.values()].filter((comment) => comment.issue === issue.number).length,
+    created_at: stamp(issue.number),
+    updated_at: stamp(issue.number + issue.updates),
+    closed_at: issue.state === 'closed' ? stamp(issue.number + issue.updates) : null,
+    author_association: 'NONE',
+    body: issue.body,
+    ...(issue.pullRequest
+      ? {
+          pull_request: {
+            url: `${repoApi}/pulls/${issue.number}`,
+            html_url: `${HTML_BASE}/${repository}/pull/${issue.number}`,
+            diff_url: `${HTML_BASE}/${repository}/pull/${issue.number}.diff`,
+            patch_url: `${HTML_BASE}/${repository}/pull/${issue.number}.patch`,
+          },
+        }
+      : {}),
+  };
+}
+
+/** One page of `items` and GitHub's Link header (first, prev, next, last) for the request's URL. */
+function paginate<T>(items: T[], url: URL, api: string): { page: T[]; link: string | undefined } {
+  const perPage = Math.max(1, Math.min(100, Number(url.searchParams.get('per_page') ?? 30) || 30));
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const at = (n: number): string => {
+    const next = new URL(`${api}${url.pathname}${url.search}`);
+    next.searchParams.set('per_page', String(perPage));
+    next.searchParams.set('page', String(n));
+    return next.toString();
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`);
+  if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
+  if (page > 1) links.push(`<${at(1)}>; rel="first"`);
+  return {
+    page: items.slice((page - 1) * perPage, page * perPage),
+    link: links.length === 0 ? undefined : links.join(', '),
+  };
+}
+
+async function handleIssues(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  api: string,
+  context: IssueContext,
+): Promise<void> {
+  const { options, state } = context;
+  const method = req.method ?? '';
+  const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req) : undefined;
+  const record = (status: number): void => {
+    context.requests.push({
+      method,
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+      accept: req.headers.accept,
+      apiVersion: req.headers['x-github-api-version'] as string | undefined,
+      userAgent: req.headers['user-agent'],
+      status,
+      ...(body === undefined ? {} : { body }),
+    });
+  };
+  const send = (status: number, payload: unknown, extra?: http.OutgoingHttpHeaders): void => {
+    record(status);
+    context.answer(status, payload, extra);
+  };
+  const fail = (status: number, message: string, docs = DOCS_ISSUES): void =>
+    send(status, { message, documentation_url: docs, status: String(status) });
+
+  const route = `${method} ${url.pathname}`;
+  const scriptedAt = context.script.findIndex((entry) => entry.pattern.test(route));
+  if (scriptedAt >= 0) {
+    const [scripted] = context.script.splice(scriptedAt, 1);
+    if (scripted !== undefined) {
+      send(scripted.status, scripted.body ?? defaultBody(scripted.status), scripted.headers);
+      return;
+    }
+  }
+  if (options.token !== undefined) {
+    const presented = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (presented !== options.token) {
+      fail(401, 'Bad credentials', 'https://docs.github.com/rest');
+      return;
+    }
+  }
+  const parts = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(url.pathname);
+  const [, owner = '', repo = '', rest = ''] = parts ?? [];
+  if (`${owner}/${repo}`.toLowerCase() !== options.repository.toLowerCase()) {
+    fail(404, 'Not Found');
+    return;
+  }
+  if (body === undefined && (method === 'POST' || method === 'PATCH')) {
+    fail(400, 'Problems parsing JSON');
+    return;
+  }
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const repository = options.repository;
+  const actor = options.actor?.login ?? 'github-actions[bot]';
+  const segments = rest.split('/').map((segment) => decodeURIComponent(segment));
+
+  // GET|POST /issues/{n}/comments
+  if (segments.length === 3 && segments[0] === 'issues' && segments[2] === 'comments') {
+    const number = Number(segments[1]);
+    if (!state.issues.has(number)) {
+      fail(404, 'Not Found');
+      return;
+    }
+    if (method === 'GET') {
+      const all = [...state.comments.values()].filter((comment) => comment.issue === number);
+      const { page, link } = paginate(all, url, api);
+      send(
+        200,
+        page.map((comment) => commentJson(api, repository, state, comment)),
+        link === undefined ? {} : { link },
+      );
+      return;
+    }
+    if (method === 'POST') {
+      if (typeof fields['body'] !== 'string' || fields['body'] === '') {
+        fail(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+        return;
+      }
+      if (characters(fields['body']) > MAX_BODY_CHARACTERS) {
+        send(422, tooLong('IssueComment'));
+        return;
+      }
+      const comment = {
+        id: state.nextComment++,
+        issue: number,
+        body: fields['body'],
+        login: actor,
+        updates: 0,
+      };
+      state.comments.set(comment.id, comment);
+      send(201, commentJson(api, repository, state, comment), {
+        location: `${api}/repos/${repository}/issues/comments/${comment.id}`,
+      });
+      return;
+    }
+  }
+  // PATCH|GET /issues/comments/{id}
+  if (segments.length === 3 && segments[0] === 'issues' && segments[1] === 'comments') {
+    const comment = state.comments.get(Number(segments[2]));
+    if (comment === undefined) {
+      fail(404, 'Not Found');
+      return;
+    }
+    if (method === 'GET') {
+      send(200, commentJson(api, repository, state, comment));
+      return;
+    }
+    if (method === 'PATCH') {
+      if (comment.login !== actor) {
+        fail(403, 'Resource not accessible by integration');
+        return;
+      }
+      if (typeof fields['body'] !== 'string' || fields['body'] === '') {
+        fail(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+        return;
+      }
+      if (characters(fields['body']) > MAX_BODY_CHARACTERS) {
+        send(422, tooLong('IssueComment'));
+        return;
+      }
+      comment.body = fields['body'];
+      comment.updates++;
+      send(200, commentJson(api, repository, state, comment));
+      return;
+    }
+  }
+  // GET|POST /issues
+  if (segments.length === 1 && segments[0] === 'issues') {
+    if (method === 'GET') {
+      const wantedState = url.searchParams.get('state') ?? 'open';
+      const labels = (url.searchParams.get('labels') ?? '')
+        .split(',')
+        .map((label) => label.trim())
+        .filter((label) => label !== '');
+      const all = [...state.issues.values()]
+        .filter((issue) => wantedState === 'all' || issue.state === wantedState)
+        .filter((issue) =>
+          labels.every((label) => issue.labels.some((name) => name.toLowerCase() === label.toLowerCase())),
+        )
+        // Newest first, as GitHub sorts by default (created, desc).
+        .sort((a, b) => b.number - a.number);
+      const { page, link } = paginate(all, url, api);
+      send(
+        200,
+        page.map((issue) => issueJson(api, repository, state, issue, actor)),
+        link === undefined ? {} : { link },
+      );
+      return;
+    }
+    if (method === 'POST') {
+      if (typeof fields['title'] !== 'string' || fields['title'].trim() === '') {
+        fail(422, 'Validation Failed');
+        return;
+      }
+      const text = typeof fields['body'] === 'string' ? fields['body'] : '';
+      if (characters(text) > MAX_BODY_CHARACTERS) {
+        send(422, tooLong('Issue'));
+        return;
+      }
+      const labels = Array.isArray(fields['labels'])
+        ? fields['labels'].filter((label): label is string => typeof label === 'string')
+        : [];
+      // GitHub creates a label it does not know when an issue is created with it.
+      for (const name of labels) {
+        if (!state.labels.has(name)) state.labels.set(name, { name, color: 'ededed', description: null });
+      }
+      const issue: IssueRecord = {
+        number: state.nextIssue++,
+        title: fields['title'],
+        body: text,
+        state: 'open',
+        stateReason: null,
+        labels,
+        pullRequest: false,
+        updates: 0,
+      };
+      state.issues.set(issue.number, issue);
+      send(201, issueJson(api, repository, state, issue, actor), {
+        location: `${api}/repos/${repository}/issues/${issue.number}`,
+      });
+      return;
+    }
+  }
+  // GET|PATCH /issues/{n}
+  if (segments.length === 2 && segments[0] === 'issues' && /^\d+$/.test(segments[1] ?? '')) {
+    const issue = state.issues.get(Number(segments[1]));
+    if (issue === undefined) {
+      fail(404, 'Not Found');
+      return;
+    }
+    if (method === 'GET') {
+      send(200, issueJson(api, repository, state, issue, actor));
+      return;
+    }
+    if (method === 'PATCH') {
+      if (typeof fields['body'] === 'string') {
+        if (characters(fields['body']) > MAX_BODY_CHARACTERS) {
+          send(422, tooLong('Issue'));
+          return;
+        }
+        issue.body = fields['body'];
+      }
+      if (typeof fields['title'] === 'string') issue.title = fields['title'];
+      if (fields['state'] === 'open' || fields['state'] === 'closed') {
+        issue.state = fields['state'];
+        issue.stateReason =
+          fields['state'] === 'closed'
+            ? typeof fields['state_reason'] === 'string'
+              ? fields['state_reason']
+              : 'completed'
+            : 'reopened';
+      }
+      issue.updates++;
+      send(200, issueJson(api, repository, state, issue, actor));
+      return;
+    }
+  }
+  // GET /labels/{name}, POST /labels
+  if (segments[0] === 'labels') {
+    if (method === 'GET' && segments.length === 2) {
+      const wanted = (segments[1] ?? '').toLowerCase();
+      const label = [...state.labels.values()].find((entry) => entry.name.toLowerCase() === wanted);
+      if (label === undefined) fail(404, 'Not Found', `${DOCS_ISSUES}/labels#get-a-label`);
+      else send(200, labelJson(api, repository, label));
+      return;
+    }
+    if (method === 'POST' && segments.length === 1) {
+      const name = fields['name'];
+      if (typeof name !== 'string' || name.trim() === '') {
+        fail(422, 'Validation Failed');
+        return;
+      }
+      if ([...state.labels.keys()].some((known) => known.toLowerCase() === name.toLowerCase())) {
+        send(422, {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+          documentation_url: `${DOCS_ISSUES}/labels#create-a-label`,
+          status: '422',
+        });
+        return;
+      }
+      const label: LabelRecord = {
+        name,
+        color: typeof fields['color'] === 'string' ? fields['color'] : 'ededed',
+        description: typeof fields['description'] === 'string' ? fields['description'] : null,
+      };
+      state.labels.set(name, label);
+      send(201, labelJson(api, repository, label));
+      return;
+    }
+  }
+  fail(404, 'Not Found');
 }

@@ -168,7 +168,7 @@ describe('GitHub environments', () => {
 });
 
 describe('ALLOW_DEV_AUTH_BYPASS', () => {
-  it('is read in exactly one place of all workflows: the config job', () => {
+  it('is read in exactly one place of each workflow that runs the stacks: its config job', () => {
     const reads = allFiles.flatMap((file) =>
       [
         ...workflowText(file).matchAll(
@@ -176,10 +176,17 @@ describe('ALLOW_DEV_AUTH_BYPASS', () => {
         ),
       ].map(() => file),
     );
-    expect(reads).toEqual([join(workflowsDir, 'pipeline.yml')]);
-    expect(stepOf(job('config'), 'bypass').env?.['ALLOW_DEV_AUTH_BYPASS']).toBe(
-      '${{ vars.ALLOW_DEV_AUTH_BYPASS }}',
-    );
+    // pipeline.yml deploys; plan-pr.yml and drift.yml plan what it would deploy (#18).
+    expect(reads.map((file) => relative(workflowsDir, file)).sort()).toEqual([
+      'drift.yml',
+      'pipeline.yml',
+      'plan-pr.yml',
+    ]);
+    for (const w of [pipeline, loadWorkflow('plan-pr.yml'), loadWorkflow('drift.yml')]) {
+      expect(stepOf(w.jobs['config'] as Job, 'bypass').env?.['ALLOW_DEV_AUTH_BYPASS'], w.name).toBe(
+        '${{ vars.ALLOW_DEV_AUTH_BYPASS }}',
+      );
+    }
   });
 
   it('reaches platform and deploy only as the config output', () => {
@@ -199,8 +206,10 @@ describe('ALLOW_DEV_AUTH_BYPASS', () => {
         ),
       ),
     );
-    expect(envNames.filter((name) => /:(TF_VAR_\w+|ALLOW_DEV_AUTH_BYPASS)$/i.test(name))).toEqual([
+    expect(envNames.filter((name) => /:(TF_VAR_\w+|ALLOW_DEV_AUTH_BYPASS)$/i.test(name)).sort()).toEqual([
+      'drift.yml:config:bypass:ALLOW_DEV_AUTH_BYPASS',
       'pipeline.yml:config:bypass:ALLOW_DEV_AUTH_BYPASS',
+      'plan-pr.yml:config:bypass:ALLOW_DEV_AUTH_BYPASS',
     ]);
     expect(allFiles.filter((file) => /TF_VAR_/.test(workflowText(file)))).toEqual([]);
   });
@@ -336,9 +345,9 @@ describe('stage action calls', () => {
     stageSteps(j).map(({ stage, step }) => [file.replace(/.*\//, ''), id, stage, step] as const),
   );
 
-  it('exist for all six stages', () => {
+  it('exist for all six stages and the report action', () => {
     expect(new Set(calls.map(([, , stage]) => stage))).toEqual(
-      new Set(['test', 'build-push', 'migrate', 'deploy', 'health-check', 'promote']),
+      new Set(['test', 'build-push', 'migrate', 'deploy', 'health-check', 'promote', 'report']),
     );
   });
 
@@ -407,9 +416,10 @@ describe('concurrency', () => {
       expect(name, file).not.toMatch(/github\.workflow|github\.job\b|github\.run_id/);
     }
     const deployGroups = groups.filter(([file]) => !/(ci|release)\.yml$/.test(file)).map(([, name]) => name);
+    // By environment (drift.yml: the matrix's), or by pull request (plan-pr.yml).
     for (const name of deployGroups) {
       expect(name).toMatch(
-        /^cloud-run-(\$\{\{ inputs\.environment \}\}|prod)-.*\$\{\{ github\.repository \}\}$/,
+        /^cloud-run-(\$\{\{ (inputs|matrix)\.environment \}\}|prod|pr-\$\{\{ github\.event\.pull_request\.number \}\})-.*\$\{\{ github\.repository \}\}$/,
       );
     }
     // One group per job, but the traffic group: pipeline.yml's promote and rollback.yml share it.

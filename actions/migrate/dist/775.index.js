@@ -701,13 +701,17 @@ const MAX_CAPTURE = 64 * 1024 * 1024;
 const STDERR_TAIL_LINES = 20;
 /** Output kept as chunks and joined once: appending to one string would copy it at every chunk. */
 class Capture {
+    limit;
     chunks = [];
     length = 0;
+    constructor(limit = MAX_CAPTURE) {
+        this.limit = limit;
+    }
     add(text) {
         this.chunks.push(text);
         this.length += text.length;
         // Past the cap, keep the tail: the end of a log says most about a failure.
-        while (this.length > MAX_CAPTURE && this.chunks.length > 1) {
+        while (this.length > this.limit && this.chunks.length > 1) {
             this.length -= this.chunks.shift()?.length ?? 0;
         }
     }
@@ -1029,7 +1033,10 @@ async function runTool(command, args, options) {
     let finish = () => undefined;
     tool.finished = new Promise((resolve) => (finish = resolve));
     live.add(tool);
-    const captured = { stdout: new Capture(), stderr: new Capture() };
+    const captured = {
+        stdout: new Capture(options.captureLimit),
+        stderr: new Capture(options.captureLimit),
+    };
     const lines = {
         stdout: new LineBuffer((text) => relay(text, 'stdout')),
         stderr: new LineBuffer((text) => relay(text, 'stderr')),
