@@ -43,6 +43,9 @@ export class TrafficMovedError extends Error {
   override name = 'TrafficMovedError';
 }
 
+/** A check needs at least this long to count (a request cut after 1 ms says nothing of the service). */
+const MIN_CHECK_MS = 500;
+
 /** How often the service URL is checked while a step is watched. */
 export const WATCH_INTERVAL_MS = 1_000;
 
@@ -174,6 +177,8 @@ async function watch(context: RolloutContext, url: URL, record: StepRecord): Pro
   const until = Math.min(wanted, context.deadline);
   for (;;) {
     const started = Date.now();
+    // Too little of the timeout left for a fair check: the timeout ends the watch, not a failed check.
+    if (until < wanted && context.deadline - started < MIN_CHECK_MS) break;
     let reason: string | undefined;
     try {
       const answer = await probeOnce(url, context.probe, Math.max(1, context.deadline - started));

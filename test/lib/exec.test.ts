@@ -448,7 +448,10 @@ describe('runTool', () => {
     const error = await toolErrorOf(runTool(NODE, ['-e', leader], { timeoutMs: 2_500 }));
     const pid = Number(error.result?.stdout.trim());
     expect(pid).toBeGreaterThan(0);
-    expect(error.message).toMatch(/ did not finish within 2\.5s and was stopped$/);
+    // Under load the child may be seen as left over after the leader's exit and named too.
+    expect(error.message).toMatch(
+      new RegExp(` did not finish within 2\\.5s and was stopped(; also stopped: pid ${pid} "node")?$`),
+    );
     // The 5 s grace is not waited for: the leader exits at SIGTERM, its child is killed at once.
     expect(performance.now() - started).toBeLessThan(6_500);
     await waitUntilGone(pid);
