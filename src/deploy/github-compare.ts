@@ -5,7 +5,7 @@
 import type { getOctokit } from '@actions/github';
 import { ConfigurationError, DeadlineError, messageOf } from '../lib/errors.js';
 import { excerpt, formatMs } from '../lib/format.js';
-import { parseRetryAfter } from '../lib/http.js';
+import { rateLimitWaitMs } from '../lib/http.js';
 import { poll, type Attempt, type Backoff } from '../lib/poll.js';
 import { Inputs } from './constants.js';
 import { shortSha } from './running-commit.js';
@@ -58,24 +58,6 @@ export function readComparison(data: unknown): Comparison {
     aheadBy: typeof aheadBy === 'number' ? aheadBy : 0,
     behindBy: typeof behindBy === 'number' ? behindBy : 0,
   };
-}
-
-/**
- * How long a rate-limited answer asks to wait: `Retry-After` (secondary limits), else until
- * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0 (the primary limit); undefined when the
- * answer names no time.
- */
-export function rateLimitWaitMs(
-  headers: Record<string, string | undefined>,
-  now: number = Date.now(),
-): number | undefined {
-  const retryAfter = parseRetryAfter(headers['retry-after'], now);
-  if (retryAfter !== undefined) return retryAfter;
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) {
-    return Math.max(0, reset * 1000 - now);
-  }
-  return undefined;
 }
 
 function permissionError(status: number, message: string, repository: string): ConfigurationError {

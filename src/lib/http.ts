@@ -142,3 +142,21 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/**
+ * How long a rate-limited GitHub API answer asks to wait: `Retry-After` (secondary limits), else until
+ * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0 (the primary limit); undefined when the
+ * answer names no time.
+ */
+export function rateLimitWaitMs(
+  headers: Record<string, string | undefined>,
+  now: number = Date.now(),
+): number | undefined {
+  const retryAfter = parseRetryAfter(headers['retry-after'], now);
+  if (retryAfter !== undefined) return retryAfter;
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) {
+    return Math.max(0, reset * 1000 - now);
+  }
+  return undefined;
+}

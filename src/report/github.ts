@@ -5,7 +5,7 @@
 import type { getOctokit } from '@actions/github';
 import { DeadlineError, messageOf } from '../lib/errors.js';
 import { excerpt, formatMs } from '../lib/format.js';
-import { parseRetryAfter } from '../lib/http.js';
+import { rateLimitWaitMs } from '../lib/http.js';
 import { poll, type Attempt, type Backoff } from '../lib/poll.js';
 
 type Octokit = ReturnType<typeof getOctokit>;
@@ -53,20 +53,6 @@ export class UncertainError extends Error {
 interface HttpFailure {
   status?: number;
   response?: { status: number; headers: Record<string, string | undefined>; data: unknown };
-}
-
-/** How long a rate-limited answer asks to wait (Retry-After, or until x-ratelimit-reset). */
-export function rateLimitWaitMs(
-  headers: Record<string, string | undefined>,
-  now = Date.now(),
-): number | undefined {
-  const retryAfter = parseRetryAfter(headers['retry-after'], now);
-  if (retryAfter !== undefined) return retryAfter;
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) {
-    return Math.max(0, reset * 1000 - now);
-  }
-  return undefined;
 }
 
 export interface Comment {

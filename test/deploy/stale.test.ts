@@ -1,12 +1,8 @@
 // The stale-commit guard's parts: the running commit read from the plan, when the guard asks
 // GitHub, what the answers mean, and the GitHub client against a local compare API.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  compareCommits,
-  rateLimitWaitMs,
-  readComparison,
-  type Comparison,
-} from '../../src/deploy/github-compare.js';
+import { compareCommits, readComparison, type Comparison } from '../../src/deploy/github-compare.js';
+import { rateLimitWaitMs } from '../../src/lib/http.js';
 import { runningCommits, sameCommit, type RunningCommit } from '../../src/deploy/running-commit.js';
 import { checkStaleCommit, decideStale, describeRunning, planStaleCheck } from '../../src/deploy/stale.js';
 import { ConfigurationError } from '../../src/lib/errors.js';

@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   compareCommits: () => (/* binding */ compareCommits)
 /* harmony export */ });
-/* unused harmony exports COMPARE_BACKOFF, REQUEST_TIMEOUT_MS, readComparison, rateLimitWaitMs */
+/* unused harmony exports COMPARE_BACKOFF, REQUEST_TIMEOUT_MS, readComparison */
 /* harmony import */ var _lib_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7268);
 /* harmony import */ var _lib_format_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(432);
 /* harmony import */ var _lib_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1931);
@@ -37,21 +37,6 @@ function readComparison(data) {
         aheadBy: typeof aheadBy === 'number' ? aheadBy : 0,
         behindBy: typeof behindBy === 'number' ? behindBy : 0,
     };
-}
-/**
- * How long a rate-limited answer asks to wait: `Retry-After` (secondary limits), else until
- * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0 (the primary limit); undefined when the
- * answer names no time.
- */
-function rateLimitWaitMs(headers, now = Date.now()) {
-    const retryAfter = (0,_lib_http_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
-    if (retryAfter !== undefined)
-        return retryAfter;
-    const reset = Number(headers['x-ratelimit-reset']);
-    if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) {
-        return Math.max(0, reset * 1000 - now);
-    }
-    return undefined;
 }
 function permissionError(status, message, repository) {
     return new _lib_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ConfigurationError */ .j1(`the GitHub API refused the comparison of commits in ${repository} (${status}: ${(0,_lib_format_js__WEBPACK_IMPORTED_MODULE_0__/* .excerpt */ .K)(message, 160)}): ` +
@@ -111,7 +96,7 @@ async function compareCommits(base, head, options) {
             if (status === 401)
                 throw permissionError(status, message, options.repository);
             if (status === 403 || status === 429) {
-                const wait = rateLimitWaitMs(response.headers);
+                const wait = (0,_lib_http_js__WEBPACK_IMPORTED_MODULE_1__/* .rateLimitWaitMs */ .JR)(response.headers);
                 if (wait !== undefined || status === 429 || /rate limit/i.test(message)) {
                     return {
                         done: false,

@@ -13,7 +13,7 @@ __webpack_require__.d(__webpack_exports__, {
   UncertainError: () => (/* binding */ UncertainError)
 });
 
-// UNUSED EXPORTS: API_BACKOFF, rateLimitWaitMs
+// UNUSED EXPORTS: API_BACKOFF
 
 // EXTERNAL MODULE: ./src/lib/errors.ts
 var errors = __webpack_require__(7268);
@@ -126,6 +126,21 @@ function parseRetryAfter(value, now = Date.now()) {
     const at = Date.parse(text);
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+/**
+ * How long a rate-limited GitHub API answer asks to wait: `Retry-After` (secondary limits), else until
+ * `x-ratelimit-reset` when `x-ratelimit-remaining` is 0 (the primary limit); undefined when the
+ * answer names no time.
+ */
+function rateLimitWaitMs(headers, now = Date.now()) {
+    const retryAfter = parseRetryAfter(headers['retry-after'], now);
+    if (retryAfter !== undefined)
+        return retryAfter;
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) {
+        return Math.max(0, reset * 1000 - now);
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/lib/poll.ts
 
@@ -221,17 +236,6 @@ class GitHubApiError extends Error {
  */
 class UncertainError extends Error {
     name = 'UncertainError';
-}
-/** How long a rate-limited answer asks to wait (Retry-After, or until x-ratelimit-reset). */
-function rateLimitWaitMs(headers, now = Date.now()) {
-    const retryAfter = parseRetryAfter(headers['retry-after'], now);
-    if (retryAfter !== undefined)
-        return retryAfter;
-    const reset = Number(headers['x-ratelimit-reset']);
-    if (headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset) && reset > 0) {
-        return Math.max(0, reset * 1000 - now);
-    }
-    return undefined;
 }
 const github_text = (value) => (typeof value === 'string' ? value : '');
 const id = (value) => typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
