@@ -247,4 +247,27 @@ describe('deploy bundle: plan-only with image: running and report-file', () => {
     expect(existsSync(path)).toBe(false);
     expect(result.outputs['report'] ?? '').toBe('');
   });
+
+  it.each([
+    [
+      { 'report-file': 'reports/plan.json\n::error::forged' },
+      'input "report-file" is "reports/plan.json\\n::error::forged", which is not a file path',
+    ],
+    [{ 'report-file': 'reports/' }, 'input "report-file" is "reports/", which is not a file path'],
+    [{ image: 'running\n::warning::forged' }, 'input "image"'],
+    [{ image: '-running' }, 'input "image"'],
+    [{ service: 'api\n::error::forged' }, 'input "service" is "api\\n::error::forged"'],
+  ])('refuses %j before terraform, Google or a report, forging nothing', async (hostile, message) => {
+    const { result, commands, path } = await deploy({
+      service: running,
+      inputs: { ...PLAN_RUNNING, ...hostile },
+    });
+    expect(result.code).toBe(1);
+    expect(commands).toEqual([]);
+    expect(existsSync(path)).toBe(false);
+    const errors = result.log.split('\n').filter((line) => line.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(message);
+    expect(result.log.split('\n').some((line) => /^::(error|warning)::forged/.test(line))).toBe(false);
+  });
 });
